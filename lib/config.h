@@ -1,0 +1,147 @@
+/*
+ * tlsfront: the configuration file (libconfig syntax) read into plain
+ * structs, validated, with the source line of every value kept so that
+ * later stages (context building) can report "file:line: ..." too.
+ */
+#ifndef TF_CONFIG_H
+#define TF_CONFIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "addr.h"
+#include "errs.h"
+#include "log.h"
+
+/* Python's ssl.PROTOCOL_* values that a server context may use. */
+enum tf_protocol {
+	TF_PROTOCOL_TLSv1 = 3,
+	TF_PROTOCOL_TLSv1_1 = 4,
+	TF_PROTOCOL_TLSv1_2 = 5,
+	TF_PROTOCOL_TLS = 2,		/* alias PROTOCOL_SSLv23 */
+	TF_PROTOCOL_TLS_SERVER = 17,
+};
+
+/* Python's ssl.TLSVersion values. */
+#define TF_VERSION_UNSET		0
+#define TF_VERSION_MINIMUM_SUPPORTED	(-2)
+#define TF_VERSION_MAXIMUM_SUPPORTED	(-1)
+#define TF_VERSION_SSLv3		0x0300
+#define TF_VERSION_TLSv1		0x0301
+#define TF_VERSION_TLSv1_1		0x0302
+#define TF_VERSION_TLSv1_2		0x0303
+#define TF_VERSION_TLSv1_3		0x0304
+
+enum tf_access_format {
+	TF_ACCESS_OFF = 0,
+	TF_ACCESS_TEXT,
+	TF_ACCESS_JSON,
+};
+
+enum tf_proxy_protocol {
+	TF_PROXY_NONE = 0,
+};
+
+/* A string value and the line it came from (line 0: not set). */
+struct tf_conf_str {
+	char	*value;
+	int	 line;
+};
+
+struct tf_cert_conf {
+	char	*certfile;		/* absolute or relative to the config's dir, resolved */
+	char	*keyfile;		/* NULL: key is in certfile */
+	char	*password;		/* NULL if none */
+	char	*password_file;		/* NULL if none; resolved path */
+	int	 line;			/* line of this entry's group */
+};
+
+struct tf_context_conf {
+	char			*name;
+	int			 line;		/* line of the context group */
+	enum tf_protocol	 protocol;
+	int			 protocol_line;
+	uint64_t		 options_set;	/* ctx.options |= set ... */
+	uint64_t		 options_clear;	/* ... then ctx.options &= ~clear */
+	int			 options_line;
+	int			 minimum_version;	/* TF_VERSION_*; UNSET if absent */
+	int			 minimum_version_line;
+	int			 maximum_version;
+	int			 maximum_version_line;
+	struct tf_conf_str	 ciphers;
+	struct tf_conf_str	 ciphersuites;
+	struct tf_conf_str	 ecdh_curve;
+	struct tf_cert_conf	*certs;
+	size_t			 ncerts;
+};
+
+struct tf_listener_conf {
+	char		*listen;	/* as written */
+	struct tf_addr	 addr;
+	size_t		 context;	/* index into tf_config.contexts */
+	size_t		 backend;	/* index into tf_config.backends */
+	int		 line;
+};
+
+struct tf_backend_conf {
+	char			*name;
+	struct tf_addr		*servers;
+	char			**server_names;	/* as written, for logs */
+	size_t			 nservers;
+	enum tf_proxy_protocol	 proxy_protocol;
+	int			 line;
+};
+
+struct tf_config {
+	char			*file;		/* path given, or "<string>" */
+	/* daemon */
+	int			 workers;	/* 0: one per CPU */
+	char			*user;		/* NULL: stay who we are */
+	char			*group;
+	int			 max_connections;
+	double			 timeout_handshake;
+	double			 timeout_connect;
+	double			 timeout_idle;
+	double			 timeout_drain;
+	enum tf_log_target	 log_target;
+	bool			 log_target_set; /* false: stderr in -f, else syslog */
+	enum tf_log_level	 log_level;
+	enum tf_access_format	 log_access;
+	/* sections */
+	struct tf_context_conf	*contexts;
+	size_t			 ncontexts;
+	struct tf_listener_conf	*listeners;
+	size_t			 nlisteners;
+	struct tf_backend_conf	*backends;
+	size_t			 nbackends;
+};
+
+/* Defaults of the daemon section. */
+#define TF_DEFAULT_MAX_CONNECTIONS	50000
+#define TF_DEFAULT_TIMEOUT_HANDSHAKE	10.0
+#define TF_DEFAULT_TIMEOUT_CONNECT	5.0
+#define TF_DEFAULT_TIMEOUT_IDLE		300.0
+#define TF_DEFAULT_TIMEOUT_DRAIN	30.0
+
+/*
+ * Read and check a configuration. Every problem found is appended to errs
+ * as "file:line: message" (all of them, not just the first); returns NULL
+ * if there was any. The result owns all its memory: tf_config_free().
+ */
+struct tf_config	*tf_config_load_file(const char *path, struct tf_errs *);
+/* Same from memory; name is used as the file in messages (NULL: "<string>"),
+ * relative paths in it are relative to the current directory. */
+struct tf_config	*tf_config_load_string(const char *text, const char *name,
+			    struct tf_errs *);
+void			 tf_config_free(struct tf_config *);
+
+/* Name <-> value tables, shared with the context builder and --explain. */
+int		 tf_config_protocol_parse(const char *name, enum tf_protocol *);
+const char	*tf_config_protocol_name(enum tf_protocol);
+int		 tf_config_version_parse(const char *name, int *version);
+const char	*tf_config_version_name(int version);
+/* An OP_* name to its Python value; -1 if unknown. */
+int		 tf_config_option_parse(const char *name, uint64_t *value);
+
+#endif

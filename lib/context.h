@@ -1,0 +1,34 @@
+/*
+ * tlsfront: the SSLContext equivalent. Turns one validated context
+ * configuration into an SSL_CTX that behaves like Python's
+ * ssl.SSLContext built from the same protocol, options and attributes.
+ */
+#ifndef TF_CONTEXT_H
+#define TF_CONTEXT_H
+
+#include <openssl/ssl.h>
+
+#include "config.h"
+#include "errs.h"
+
+/* Python 3.11's default cipher string for SSLContext. */
+#define TF_DEFAULT_CIPHERS \
+	"@SECLEVEL=2:ECDH+AESGCM:ECDH+CHACHA20:ECDH+AES:DHE+AES:" \
+	"!aNULL:!eNULL:!aDSS:!SHA1:!AESCCM"
+
+/*
+ * Build the server context for cc; file names the configuration in error
+ * messages. Returns a new SSL_CTX (caller frees with SSL_CTX_free) or NULL
+ * with "file:line: reason" entries in errs (OpenSSL's error queue drained
+ * into them).
+ */
+SSL_CTX	*tf_context_build(const struct tf_context_conf *cc, const char *file,
+	    struct tf_errs *errs);
+
+/*
+ * Drain OpenSSL's error queue into buf as "reason; reason" (empty string
+ * if the queue was empty). Returns buf.
+ */
+const char *tf_context_errstr(char *buf, size_t len);
+
+#endif

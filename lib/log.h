@@ -1,0 +1,45 @@
+/*
+ * tlsfront: logging to stderr or syslog, with levels.
+ * The only lib/ module that may write to stderr or exit.
+ */
+#ifndef TF_LOG_H
+#define TF_LOG_H
+
+#include <stdbool.h>
+
+enum tf_log_level {
+	TF_LOG_ERR = 0,
+	TF_LOG_WARNING,
+	TF_LOG_NOTICE,
+	TF_LOG_INFO,
+	TF_LOG_DEBUG,
+};
+
+enum tf_log_target {
+	TF_LOG_TARGET_STDERR = 0,
+	TF_LOG_TARGET_SYSLOG,
+};
+
+/* Start logging as ident to target; messages above level are dropped. */
+void	tf_log_open(const char *ident, enum tf_log_target, enum tf_log_level);
+void	tf_log_set_level(enum tf_log_level);
+bool	tf_log_enabled(enum tf_log_level);
+/* Parse "err", "warning", "notice", "info", "debug". Returns 0 or -1. */
+int	tf_log_level_parse(const char *name, enum tf_log_level *out);
+const char *tf_log_level_name(enum tf_log_level);
+
+/* tf_log_warn appends strerror(errno); the x variants do not. */
+void	tf_log_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void	tf_log_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void	tf_log_warnx(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void	tf_log_notice(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void	tf_log_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void	tf_log_debug(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Log at err (with/without strerror) and exit(1). Start-up only. */
+void	tf_fatal(const char *fmt, ...)
+	    __attribute__((format(printf, 1, 2), noreturn));
+void	tf_fatalx(const char *fmt, ...)
+	    __attribute__((format(printf, 1, 2), noreturn));
+
+#endif
