@@ -1,1 +1,127 @@
-/* placeholder */
+/*
+ * tlsfront: connecting to a backend. Servers are tried round-robin from a
+ * per-worker starting point; a refused, failed or timed-out connect moves
+ * on to the next server until each has been tried once.
+ */
+#include <sys/socket.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+
+#include <errno.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "backend.h"
+#include "config.h"
+#include "conn.h"
+#include "listener.h"
+#include "log.h"
+#include "worker.h"
+
+static const struct tf_backend_conf *
+backend_of(const struct tf_conn *c)
+{
+	return c->listener->backend;
+}
+
+static void
+backend_log_failure(const struct tf_conn *c, const char *why)
+{
+	const struct tf_backend_conf	*b = backend_of(c);
+
+	tf_log_warnx("conn %llu: backend %s: server %s: %s",
+	    (unsigned long long)c->id, b->name, b->server_names[c->server],
+	    why);
+}
+
+/* Start a non-blocking connect to server idx: 1 connected, 0 pending,
+ * -1 failed (errno set). */
+static int
+backend_start(struct tf_conn *c, size_t idx)
+{
+	const struct tf_addr	*addr = &backend_of(c)->servers[idx];
+	int			 fd, on = 1, saved_errno;
+
+	fd = socket(addr->ss.ss_family,
+	    SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (fd == -1)
+		return -1;
+	if (!tf_addr_is_unix(addr))
+		setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &on, sizeof(on));
+	if (connect(fd, (const struct sockaddr *)&addr->ss, addr->len) == 0) {
+		tf_conn_backend_attach(c, fd);
+		return 1;
+	}
+	if (errno == EINPROGRESS) {
+		tf_conn_backend_attach(c, fd);
+		return 0;
+	}
+	saved_errno = errno;
+	close(fd);
+	errno = saved_errno;
+	return -1;
+}
+
+/* Try the servers not tried yet. Returns -1 if c was closed. */
+static int
+backend_try_next(struct tf_conn *c)
+{
+	const struct tf_backend_conf	*b = backend_of(c);
+	int				 r;
+
+	while (c->attempts < b->nservers) {
+		/* c->server is the one tried last, or the first to try. */
+		if (c->attempts > 0)
+			c->server = (c->server + 1) % b->nservers;
+		c->attempts++;
+		r = backend_start(c, c->server);
+		if (r == 1)
+			return tf_conn_backend_ready(c);
+		if (r == 0) {
+			tf_conn_backend_events(c, EV_WRITE);
+			evtimer_del(&c->timer);
+			tf_conn_arm_timer(c);
+			return 0;
+		}
+		backend_log_failure(c, strerror(errno));
+	}
+	c->detail = "no backend server reachable";
+	tf_conn_close(c, TF_END_CONNECT_FAILED);
+	return -1;
+}
+
+int
+tf_backend_connect(struct tf_conn *c)
+{
+	const struct tf_backend_conf	*b = backend_of(c);
+	size_t				 bi = c->listener->conf->backend;
+
+	c->attempts = 0;
+	c->server = c->worker->backend_next[bi]++ % b->nservers;
+	return backend_try_next(c);
+}
+
+int
+tf_backend_connect_event(struct tf_conn *c)
+{
+	int		err = 0;
+	socklen_t	len = sizeof(err);
+
+	if (getsockopt(c->bfd, SOL_SOCKET, SO_ERROR, &err, &len) == -1)
+		err = errno;
+	if (err == 0) {
+		tf_conn_backend_events(c, 0);
+		return tf_conn_backend_ready(c);
+	}
+	backend_log_failure(c, strerror(err));
+	tf_conn_backend_detach(c);
+	return backend_try_next(c);
+}
+
+int
+tf_backend_connect_timeout(struct tf_conn *c)
+{
+	backend_log_failure(c, "connect timed out");
+	tf_conn_backend_detach(c);
+	return backend_try_next(c);
+}

@@ -1,1 +1,135 @@
-/* placeholder */
+/*
+ * tlsfront: one proxied connection: the TLS client side, the plaintext
+ * backend side, the bytes in flight between them and its timer. The
+ * connection owns all of these; tf_conn_close() is its only teardown.
+ */
+#ifndef TF_CONN_H
+#define TF_CONN_H
+
+#include <sys/queue.h>
+#include <sys/socket.h>
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <event2/event.h>
+#include <event2/event_struct.h>
+#include <openssl/ssl.h>
+
+struct tf_listener;
+struct tf_worker;
+
+enum tf_conn_state {
+	TF_CONN_HANDSHAKE = 0,
+	TF_CONN_CONNECTING,
+	TF_CONN_RELAYING,
+	TF_CONN_CLOSED,
+};
+
+/* How a connection ended, as the access log reports it. */
+enum tf_conn_end {
+	TF_END_CLOSED = 0,
+	TF_END_HANDSHAKE_TIMEOUT,
+	TF_END_HANDSHAKE_ERROR,
+	TF_END_CONNECT_FAILED,
+	TF_END_IDLE_TIMEOUT,
+	TF_END_CLIENT_ERROR,
+	TF_END_BACKEND_ERROR,
+	TF_END_SHUTDOWN,
+	TF_END_NO_MEMORY,
+};
+
+/* Bytes read from one side and not yet written to the other. */
+struct tf_buf {
+	unsigned char	*data;		/* NULL while nothing is in flight */
+	size_t		 off;
+	size_t		 len;
+};
+
+struct tf_conn {
+	uint64_t		 id;
+	enum tf_conn_state	 state;
+	struct tf_worker	*worker;
+	struct tf_listener	*listener;
+	TAILQ_ENTRY(tf_conn)	 entry;
+
+	/* client side: TLS */
+	int			 cfd;
+	SSL			*ssl;
+	struct event		 cev_read;
+	struct event		 cev_write;
+	short			 cev_armed;	/* EV_READ|EV_WRITE now added */
+	short			 ssl_read_block;	/* what SSL_read waits for */
+	short			 ssl_write_block;	/* SSL_write/SSL_shutdown */
+	bool			 client_eof;	/* close_notify or FIN seen */
+	bool			 client_truncated; /* FIN without close_notify */
+	bool			 client_shut_sent;	/* our close_notify is out */
+	bool			 client_shut_wanted;
+	bool			 ssl_failed;	/* no more TLS I/O possible */
+
+	/* backend side: plaintext */
+	int			 bfd;
+	struct event		 bev_read;
+	struct event		 bev_write;
+	short			 bev_armed;
+	bool			 backend_read_block;
+	bool			 backend_write_block;
+	bool			 backend_eof;
+	bool			 backend_shut_sent;	/* shutdown(SHUT_WR) done */
+	size_t			 server;	/* index of the server in use */
+	size_t			 attempts;	/* servers tried so far */
+
+	struct tf_buf		 to_backend;
+	struct tf_buf		 to_client;
+
+	struct event		 timer;
+	struct timeval		 accepted;
+	struct timeval		 handshaken;
+	struct timeval		 last_activity;
+	uint64_t		 bytes_in;	/* client -> backend */
+	uint64_t		 bytes_out;	/* backend -> client */
+	struct sockaddr_storage	 peer;
+	socklen_t		 peer_len;
+	enum tf_conn_end	 end;
+	const char		*detail;	/* static string: why it ended */
+};
+
+/*
+ * Take over an accepted client socket and start the TLS handshake. The
+ * connection then lives on its own until it closes itself; on allocation
+ * failure the socket is closed and the reason logged.
+ */
+void		 tf_conn_new(struct tf_worker *, struct tf_listener *, int fd,
+		    const struct sockaddr *, socklen_t);
+
+/*
+ * End c: send close_notify where TLS still works, close both sockets, log
+ * the access line, free everything. Idempotent in effect: c is gone
+ * afterwards, so callers must return at once without touching it.
+ */
+void		 tf_conn_close(struct tf_conn *c, enum tf_conn_end);
+
+/* Move c to a new state (checked against the allowed transitions). */
+void		 tf_conn_set_state(struct tf_conn *, enum tf_conn_state);
+const char	*tf_conn_state_name(enum tf_conn_state);
+const char	*tf_conn_end_name(enum tf_conn_end);
+
+/* (Re)arm c's timer for the current state. */
+void		 tf_conn_arm_timer(struct tf_conn *);
+
+/* Set which of EV_READ/EV_WRITE c waits for on each socket. */
+void		 tf_conn_client_events(struct tf_conn *, short what);
+void		 tf_conn_backend_events(struct tf_conn *, short what);
+
+/* Give c its backend socket (taken over) / close it. */
+void		 tf_conn_backend_attach(struct tf_conn *, int fd);
+void		 tf_conn_backend_detach(struct tf_conn *);
+
+/* Record that bytes moved, for the idle timeout. */
+void		 tf_conn_touch(struct tf_conn *);
+
+/* The backend connect succeeded: start relaying. Returns -1 if c closed. */
+int		 tf_conn_backend_ready(struct tf_conn *);
+
+#endif

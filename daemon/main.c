@@ -1,1 +1,335 @@
-int main(void) { return 0; }
+/*
+ * tlsfront: tlsfrontd's entry point: options, configuration test mode,
+ * binding the listeners, dropping privileges and starting the workers.
+ */
+#include <sys/resource.h>
+#include <sys/types.h>
+
+#include <errno.h>
+#include <getopt.h>
+#include <grp.h>
+#include <pwd.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <event2/event.h>
+#include <openssl/crypto.h>
+
+#include "autoconf.h"
+#include "config.h"
+#include "demo.h"
+#include "errs.h"
+#include "generation.h"
+#include "listener.h"
+#include "log.h"
+#include "master.h"
+#include "worker.h"
+
+#define TF_DEFAULT_CONFIG	SYSCONFDIR "/tlsfront/tlsfront.conf"
+#define TF_DEMO_PORT		8443
+#define TF_MAX_WORKERS		256
+
+struct options {
+	const char	*config_file;
+	bool		 foreground;
+	bool		 test_only;
+	bool		 demo;
+	int		 demo_port;
+	bool		 debug;
+};
+
+static void
+usage(FILE *out)
+{
+	fprintf(out,
+	    "usage: tlsfrontd [-f] [-t] [-d] [-c file]\n"
+	    "       tlsfrontd --demo [--demo-port port]\n"
+	    "       tlsfrontd --version | --help\n"
+	    "\n"
+	    "  -c, --config file   configuration file (default %s)\n"
+	    "  -f, --foreground    stay in the foreground, log to stderr\n"
+	    "  -t, --test          check the configuration and exit\n"
+	    "  -d, --debug         log at debug level\n"
+	    "      --demo          run on a throwaway certificate in front of\n"
+	    "                      a demo HTTP backend (port %d)\n"
+	    "      --version       print the version and exit\n"
+	    "  -h, --help          print this help and exit\n",
+	    TF_DEFAULT_CONFIG, TF_DEMO_PORT);
+}
+
+static void
+parse_options(int argc, char **argv, struct options *o)
+{
+	static const struct option longopts[] = {
+		{ "config", required_argument, NULL, 'c' },
+		{ "foreground", no_argument, NULL, 'f' },
+		{ "test", no_argument, NULL, 't' },
+		{ "debug", no_argument, NULL, 'd' },
+		{ "demo", no_argument, NULL, 'D' },
+		{ "demo-port", required_argument, NULL, 'P' },
+		{ "version", no_argument, NULL, 'V' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	char	*end;
+	long	 port;
+	int	 ch;
+
+	memset(o, 0, sizeof(*o));
+	o->config_file = TF_DEFAULT_CONFIG;
+	o->demo_port = TF_DEMO_PORT;
+	while ((ch = getopt_long(argc, argv, "c:ftdh", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'c':
+			o->config_file = optarg;
+			break;
+		case 'f':
+			o->foreground = true;
+			break;
+		case 't':
+			o->test_only = true;
+			break;
+		case 'd':
+			o->debug = true;
+			break;
+		case 'D':
+			o->demo = true;
+			o->foreground = true;
+			break;
+		case 'P':
+			port = strtol(optarg, &end, 10);
+			if (*optarg == '\0' || *end != '\0' || port < 1 ||
+			    port > 65535)
+				tf_fatalx("--demo-port: invalid port \"%s\"",
+				    optarg);
+			o->demo_port = (int)port;
+			break;
+		case 'V':
+			printf("tlsfrontd %s (%s, libevent %s)\n",
+			    PACKAGE_VERSION, OpenSSL_version(OPENSSL_VERSION),
+			    event_get_version());
+			exit(0);
+		case 'h':
+			usage(stdout);
+			exit(0);
+		default:
+			usage(stderr);
+			exit(2);
+		}
+	}
+	if (optind != argc) {
+		usage(stderr);
+		exit(2);
+	}
+}
+
+static void
+print_errors(const struct tf_errs *errs)
+{
+	size_t	i;
+
+	for (i = 0; i < tf_errs_count(errs); i++)
+		fprintf(stderr, "%s\n", tf_errs_get(errs, i));
+}
+
+/* Read the configuration and build its contexts; NULL after printing why. */
+static struct tf_generation *
+load(const struct options *o)
+{
+	struct tf_errs		 errs;
+	struct tf_config	*cf;
+	struct tf_generation	*gen = NULL;
+	char			*text;
+
+	tf_errs_init(&errs);
+	if (o->demo) {
+		if ((text = tf_demo_start(o->demo_port, &errs)) != NULL) {
+			cf = tf_config_load_string(text, "<demo>", &errs);
+			free(text);
+		} else
+			cf = NULL;
+	} else
+		cf = tf_config_load_file(o->config_file, &errs);
+	if (cf != NULL)
+		gen = tf_generation_new(cf, &errs);
+	print_errors(&errs);
+	tf_errs_free(&errs);
+	return gen;
+}
+
+static size_t
+worker_count(const struct tf_config *cf)
+{
+	long	n;
+
+	if (cf->workers > 0)
+		return (size_t)cf->workers;
+	n = sysconf(_SC_NPROCESSORS_ONLN);
+	if (n < 1)
+		n = 1;
+	return n > TF_MAX_WORKERS ? TF_MAX_WORKERS : (size_t)n;
+}
+
+/* One listening socket per listener and worker, worker-major. */
+static int *
+bind_listeners(const struct tf_config *cf, size_t nworkers)
+{
+	int		*fds;
+	const char	*what;
+	char		 name[TF_ADDR_STRLEN];
+	size_t		 w, i, k;
+
+	if ((fds = calloc(nworkers * cf->nlisteners, sizeof(*fds))) == NULL)
+		tf_fatal("calloc");
+	for (w = 0; w < nworkers; w++) {
+		for (i = 0; i < cf->nlisteners; i++) {
+			k = w * cf->nlisteners + i;
+			fds[k] = tf_listener_bind(&cf->listeners[i].addr,
+			    &what);
+			if (fds[k] != -1)
+				continue;
+			tf_log_err("%s:%d: listen %s: %s: %s", cf->file,
+			    cf->listeners[i].line, tf_addr_format(
+			    &cf->listeners[i].addr, name, sizeof(name)),
+			    what, strerror(errno));
+			while (k-- > 0)
+				close(fds[k]);
+			free(fds);
+			return NULL;
+		}
+	}
+	return fds;
+}
+
+/* Each connection needs two descriptors; ask for what max_connections
+ * needs, and say so if the hard limit is lower. */
+static void
+raise_fd_limit(const struct tf_config *cf, size_t nworkers)
+{
+	struct rlimit	rl;
+	rlim_t		want;
+
+	want = (rlim_t)(2 * ((size_t)cf->max_connections + nworkers - 1) /
+	    nworkers + 64 + cf->nlisteners);
+	if (getrlimit(RLIMIT_NOFILE, &rl) == -1 || rl.rlim_cur >= want)
+		return;
+	rl.rlim_cur = rl.rlim_max == RLIM_INFINITY || rl.rlim_max >= want ?
+	    want : rl.rlim_max;
+	if (setrlimit(RLIMIT_NOFILE, &rl) == -1 || rl.rlim_cur < want)
+		tf_log_warnx("max_connections %d needs %llu descriptors per "
+		    "worker, but the limit is %llu: connections beyond it "
+		    "will wait", cf->max_connections, (unsigned long long)want,
+		    (unsigned long long)rl.rlim_cur);
+}
+
+static int
+drop_privileges(const struct tf_config *cf)
+{
+	struct passwd	*pw = NULL;
+	struct group	*gr;
+	gid_t		 gid;
+
+	if (cf->user == NULL && cf->group == NULL)
+		return 0;
+	if (cf->user != NULL && (pw = getpwnam(cf->user)) == NULL) {
+		tf_log_err("daemon.user: no such user \"%s\"", cf->user);
+		return -1;
+	}
+	gid = pw != NULL ? pw->pw_gid : getgid();
+	if (cf->group != NULL) {
+		if ((gr = getgrnam(cf->group)) == NULL) {
+			tf_log_err("daemon.group: no such group \"%s\"",
+			    cf->group);
+			return -1;
+		}
+		gid = gr->gr_gid;
+	}
+	if (setgroups(1, &gid) == -1 || setgid(gid) == -1 ||
+	    (pw != NULL && setuid(pw->pw_uid) == -1)) {
+		tf_log_warn("cannot drop privileges to %s:%s",
+		    cf->user != NULL ? cf->user : "-",
+		    cf->group != NULL ? cf->group : "-");
+		return -1;
+	}
+	if (pw != NULL && (getuid() != pw->pw_uid || setuid(0) != -1)) {
+		tf_log_err("privileges were not dropped");
+		return -1;
+	}
+	tf_log_info("running as %s:%s", cf->user != NULL ? cf->user : "-",
+	    cf->group != NULL ? cf->group : "-");
+	return 0;
+}
+
+static void
+setup_logging(const struct options *o, const struct tf_config *cf)
+{
+	enum tf_log_target	target;
+	enum tf_log_level	level = o->debug ? TF_LOG_DEBUG : cf->log_level;
+
+	if (cf->log_target_set)
+		target = cf->log_target;
+	else
+		target = o->foreground ? TF_LOG_TARGET_STDERR :
+		    TF_LOG_TARGET_SYSLOG;
+	tf_log_open("tlsfrontd", target, level);
+}
+
+static int
+serve(const struct options *o, struct tf_generation *gen)
+{
+	const struct tf_config	*cf = gen->config;
+	size_t			 nworkers = worker_count(cf);
+	int			*fds, rv;
+
+	if ((fds = bind_listeners(cf, nworkers)) == NULL)
+		return -1;
+	raise_fd_limit(cf, nworkers);
+	if (drop_privileges(cf) == -1) {
+		free(fds);
+		return -1;
+	}
+	if (!o->foreground && daemon(0, 0) == -1)
+		tf_fatal("daemon");
+	tf_log_notice("tlsfrontd %s starting: %zu listener(s), %zu "
+	    "worker(s)", PACKAGE_VERSION, cf->nlisteners, nworkers);
+	if (o->demo)
+		tf_demo_announce(o->demo_port);
+	if (nworkers == 1)
+		rv = tf_worker_run(gen, 0, 1, fds);
+	else
+		rv = tf_master_run(gen, nworkers, fds);
+	free(fds);
+	tf_log_notice("tlsfrontd stopped");
+	return rv;
+}
+
+int
+main(int argc, char **argv)
+{
+	struct options		 o;
+	struct tf_generation	*gen;
+	int			 rv;
+
+	tf_log_open("tlsfrontd", TF_LOG_TARGET_STDERR, TF_LOG_INFO);
+	parse_options(argc, argv, &o);
+	signal(SIGPIPE, SIG_IGN);
+	if ((gen = load(&o)) == NULL) {
+		tf_demo_stop();
+		return 1;
+	}
+	if (o.test_only) {
+		printf("configuration OK\n");
+		tf_generation_free(gen);
+		tf_demo_stop();
+		return 0;
+	}
+	setup_logging(&o, gen->config);
+	rv = serve(&o, gen);
+	tf_generation_free(gen);
+	tf_demo_stop();
+	return rv == 0 ? 0 : 1;
+}

@@ -1,1 +1,255 @@
-/* placeholder */
+/*
+ * tlsfront: one worker's event loop: its listeners, its connections, and
+ * the graceful stop (stop accepting, drain, force-close what remains).
+ */
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <event2/event.h>
+
+#include "conn.h"
+#include "generation.h"
+#include "listener.h"
+#include "log.h"
+#include "worker.h"
+
+#define TF_ACCEPT_BACKOFF_SEC	1
+
+static void
+worker_set_accepting(struct tf_worker *w, bool on)
+{
+	size_t	i;
+
+	if (w->accept_paused == !on)
+		return;
+	w->accept_paused = !on;
+	for (i = 0; i < w->nlisteners; i++) {
+		if (w->listeners[i] == NULL)
+			continue;
+		if (on)
+			tf_listener_resume(w->listeners[i]);
+		else
+			tf_listener_pause(w->listeners[i]);
+	}
+}
+
+static void
+worker_close_listeners(struct tf_worker *w)
+{
+	size_t	i;
+
+	for (i = 0; i < w->nlisteners; i++) {
+		tf_listener_free(w->listeners[i]);
+		w->listeners[i] = NULL;
+	}
+}
+
+static bool
+worker_can_accept(const struct tf_worker *w)
+{
+	return !w->draining && w->nconns < w->max_conns;
+}
+
+static void
+worker_accept_retry_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct tf_worker	*w = arg;
+
+	(void)fd;
+	(void)what;
+	if (worker_can_accept(w))
+		worker_set_accepting(w, true);
+}
+
+void
+tf_worker_accept_backoff(struct tf_worker *w)
+{
+	struct timeval	tv = { TF_ACCEPT_BACKOFF_SEC, 0 };
+
+	worker_set_accepting(w, false);
+	evtimer_add(w->accept_retry, &tv);
+}
+
+void
+tf_worker_conn_opened(struct tf_worker *w, struct tf_conn *c)
+{
+	TAILQ_INSERT_TAIL(&w->conns, c, entry);
+	if (++w->nconns == w->max_conns) {
+		tf_log_warnx("worker %d: max_connections reached (%zu); "
+		    "pausing accepts", w->index, w->max_conns);
+		worker_set_accepting(w, false);
+	}
+}
+
+void
+tf_worker_conn_closed(struct tf_worker *w, struct tf_conn *c)
+{
+	TAILQ_REMOVE(&w->conns, c, entry);
+	w->nconns--;
+	if (w->draining) {
+		if (w->nconns == 0)
+			event_base_loopexit(w->base, NULL);
+		return;
+	}
+	if (w->accept_paused && worker_can_accept(w)) {
+		/* A slot or a descriptor came free: accept again now. */
+		evtimer_del(w->accept_retry);
+		worker_set_accepting(w, true);
+	}
+}
+
+static void
+worker_drain_timeout_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct tf_worker	*w = arg;
+	struct tf_conn		*c;
+
+	(void)fd;
+	(void)what;
+	tf_log_notice("worker %d: drain timeout; closing %zu connection(s)",
+	    w->index, w->nconns);
+	while ((c = TAILQ_FIRST(&w->conns)) != NULL)
+		tf_conn_close(c, TF_END_SHUTDOWN);
+	event_base_loopexit(w->base, NULL);
+}
+
+/* SIGTERM/SIGINT: stop accepting, let connections finish; twice: now. */
+static void
+worker_stop_cb(evutil_socket_t sig, short what, void *arg)
+{
+	struct tf_worker	*w = arg;
+	struct timeval		 tv;
+	double			 drain = w->gen->config->timeout_drain;
+
+	(void)what;
+	if (w->draining) {
+		tf_log_notice("worker %d: signal %d again; stopping now",
+		    w->index, (int)sig);
+		worker_drain_timeout_cb(-1, 0, w);
+		return;
+	}
+	w->draining = true;
+	worker_close_listeners(w);
+	evtimer_del(w->accept_retry);
+	if (w->nconns == 0) {
+		event_base_loopexit(w->base, NULL);
+		return;
+	}
+	tf_log_notice("worker %d: stopping; draining %zu connection(s) "
+	    "for up to %.1f s", w->index, w->nconns, drain);
+	tv.tv_sec = (time_t)drain;
+	tv.tv_usec = (suseconds_t)((drain - (double)tv.tv_sec) * 1e6);
+	evtimer_add(w->drain_timer, &tv);
+}
+
+static void
+worker_hup_cb(evutil_socket_t sig, short what, void *arg)
+{
+	struct tf_worker	*w = arg;
+
+	(void)sig;
+	(void)what;
+	tf_log_notice("worker %d: SIGHUP: configuration reload is not "
+	    "implemented yet; ignored", w->index);
+}
+
+static void
+worker_free(struct tf_worker *w)
+{
+	worker_close_listeners(w);
+	free(w->listeners);
+	free(w->backend_next);
+	if (w->sig_term != NULL)
+		event_free(w->sig_term);
+	if (w->sig_int != NULL)
+		event_free(w->sig_int);
+	if (w->sig_hup != NULL)
+		event_free(w->sig_hup);
+	if (w->drain_timer != NULL)
+		event_free(w->drain_timer);
+	if (w->accept_retry != NULL)
+		event_free(w->accept_retry);
+	if (w->base != NULL)
+		event_base_free(w->base);
+}
+
+/*
+ * Under a master, Ctrl-C reaches every process of the group and the master
+ * passes a SIGTERM on as well: a worker listens only to its master, or a
+ * second signal would skip the drain.
+ */
+static int
+worker_setup(struct tf_worker *w, size_t nworkers, const int *fds)
+{
+	const struct tf_config	*cf = w->gen->config;
+	size_t			 i;
+
+	w->listeners = calloc(cf->nlisteners, sizeof(*w->listeners));
+	w->backend_next = calloc(cf->nbackends + 1, sizeof(size_t));
+	if (w->listeners == NULL || w->backend_next == NULL)
+		tf_fatal("calloc");
+	w->nlisteners = cf->nlisteners;
+	for (i = 0; i < cf->nbackends; i++)
+		w->backend_next[i] = (size_t)w->index;
+	w->sig_term = evsignal_new(w->base, SIGTERM, worker_stop_cb, w);
+	w->sig_int = evsignal_new(w->base, SIGINT, worker_stop_cb, w);
+	w->sig_hup = evsignal_new(w->base, SIGHUP, worker_hup_cb, w);
+	w->drain_timer = evtimer_new(w->base, worker_drain_timeout_cb, w);
+	w->accept_retry = evtimer_new(w->base, worker_accept_retry_cb, w);
+	if (w->sig_term == NULL || w->sig_int == NULL || w->sig_hup == NULL ||
+	    w->drain_timer == NULL || w->accept_retry == NULL ||
+	    evsignal_add(w->sig_term, NULL) == -1 ||
+	    evsignal_add(w->sig_hup, NULL) == -1)
+		return -1;
+	if (nworkers > 1)
+		signal(SIGINT, SIG_IGN);
+	else if (evsignal_add(w->sig_int, NULL) == -1)
+		return -1;
+	for (i = 0; i < cf->nlisteners; i++) {
+		w->listeners[i] = tf_listener_new(w, i, fds[i]);
+		if (w->listeners[i] == NULL)
+			return -1;
+	}
+	return 0;
+}
+
+int
+tf_worker_run(struct tf_generation *gen, int index, size_t nworkers,
+    const int *fds)
+{
+	struct tf_worker	 w;
+	struct event_config	*evcfg;
+	const struct tf_config	*cf = gen->config;
+	size_t			 i;
+	int			 rv = 0;
+
+	memset(&w, 0, sizeof(w));
+	w.index = index;
+	w.gen = gen;
+	TAILQ_INIT(&w.conns);
+	w.max_conns = ((size_t)cf->max_connections + nworkers - 1) / nworkers;
+	if ((evcfg = event_config_new()) == NULL)
+		tf_fatal("event_config_new");
+	event_config_set_flag(evcfg, EVENT_BASE_FLAG_NOLOCK);
+	event_config_set_flag(evcfg, EVENT_BASE_FLAG_EPOLL_USE_CHANGELIST);
+	w.base = event_base_new_with_config(evcfg);
+	event_config_free(evcfg);
+	if (w.base == NULL || worker_setup(&w, nworkers, fds) == -1) {
+		tf_log_warnx("worker %d: cannot start", index);
+		/* Close the sockets worker_setup did not take over. */
+		for (i = 0; i < cf->nlisteners; i++)
+			if (w.listeners == NULL || w.listeners[i] == NULL)
+				close(fds[i]);
+		worker_free(&w);
+		return -1;
+	}
+	tf_log_info("worker %d: serving %zu listener(s), up to %zu "
+	    "connections", index, w.nlisteners, w.max_conns);
+	if (event_base_dispatch(w.base) == -1)
+		rv = -1;
+	tf_log_info("worker %d: stopped", index);
+	worker_free(&w);
+	return rv;
+}

@@ -1,1 +1,59 @@
-/* placeholder */
+/*
+ * tlsfront: a worker is one event loop serving its own listening sockets
+ * (one SO_REUSEPORT socket per configured listener). Workers share
+ * nothing at run time; each is a process of its own when there are
+ * several.
+ */
+#ifndef TF_WORKER_H
+#define TF_WORKER_H
+
+#include <sys/queue.h>
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <event2/event.h>
+
+struct tf_conn;
+struct tf_generation;
+struct tf_listener;
+
+TAILQ_HEAD(tf_conn_list, tf_conn);
+
+struct tf_worker {
+	int			 index;
+	struct event_base	*base;
+	struct tf_generation	*gen;
+	struct tf_listener	**listeners;	/* one per config listener */
+	size_t			 nlisteners;
+	size_t			*backend_next;	/* round-robin start per backend */
+	struct tf_conn_list	 conns;
+	size_t			 nconns;
+	size_t			 max_conns;
+	uint64_t		 next_conn_id;
+	bool			 draining;
+	bool			 accept_paused;
+	struct event		*sig_term;
+	struct event		*sig_int;
+	struct event		*sig_hup;
+	struct event		*drain_timer;
+	struct event		*accept_retry;	/* re-enable accept after EMFILE */
+};
+
+/*
+ * Run worker index on the listening sockets fds[i] (one per configured
+ * listener; taken over and closed on return) until SIGTERM/SIGINT and the
+ * drain are over. Returns 0 on a clean stop, -1 if it could not start.
+ */
+int	tf_worker_run(struct tf_generation *gen, int index, size_t nworkers,
+	    const int *fds);
+
+/* A connection starts or ends: bookkeeping, accept pause/resumption. */
+void	tf_worker_conn_opened(struct tf_worker *, struct tf_conn *);
+void	tf_worker_conn_closed(struct tf_worker *, struct tf_conn *);
+
+/* accept() ran out of descriptors: pause accepting for a moment. */
+void	tf_worker_accept_backoff(struct tf_worker *);
+
+#endif

@@ -136,9 +136,16 @@ struct tf_config	*tf_config_load_string(const char *text, const char *name,
 			    struct tf_errs *);
 void			 tf_config_free(struct tf_config *);
 
-/* Name <-> value tables, shared with the context builder and --explain. */
+/*
+ * Name <-> value tables, shared with the context builder and --explain
+ * (lib/config_names.c). The parse functions return 0 or -1 if the name is
+ * unknown; the name functions return NULL for a value without a name
+ * (TF_VERSION_UNSET included). PROTOCOL_SSLv23 parses as TF_PROTOCOL_TLS.
+ */
 int		 tf_config_protocol_parse(const char *name, enum tf_protocol *);
 const char	*tf_config_protocol_name(enum tf_protocol);
+/* PROTOCOL_TLSv1, _TLSv1_1, _TLSv1_2: one version, no min/max to set. */
+bool		 tf_config_protocol_is_fixed(enum tf_protocol);
 int		 tf_config_version_parse(const char *name, int *version);
 const char	*tf_config_version_name(int version);
 /* An OP_* name to its Python value; -1 if unknown. */

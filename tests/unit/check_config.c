@@ -1,2 +1,1085 @@
+/*
+ * tlsfront: unit tests for lib/config.c: defaults, every value of the
+ * contract, and the exact "file:line: message" of each refusal, from
+ * snippets in this file and from the tests/conf/{good,bad} corpus.
+ */
+#include <sys/stat.h>
+
+#include <dirent.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <openssl/ssl.h>
+
 #include <check.h>
-int main(void) { return 0; }
+
+#include "config.h"
+
+#define NITEMS(a)	((int)(sizeof(a) / sizeof((a)[0])))
+#define MAX_EXPECT	8
+
+/* Files config.c insists on: made fresh in a temp dir for every test. */
+static const char *const dummy_files[] = {
+	"rsa.pem", "rsa.key", "ecdsa.pem", "ecdsa.key", "enc.pem", "enc.key",
+	"password.txt", "sub/site.pem", "sub/site.key",
+};
+
+static char	tmpdir[PATH_MAX];
+static char	oldcwd[PATH_MAX];
+
+/* The three sections every snippet needs, in the lines after it. */
+#define CONTEXT \
+	"contexts = { default = { cert_chain = ( { certfile = \"rsa.pem\";" \
+	" keyfile = \"rsa.key\"; } ); }; };\n"
+#define BACKEND \
+	"backends = { app = { servers = [ \"127.0.0.1:8080\" ]; }; };\n"
+#define LISTENER \
+	"listeners = ( { listen = \"127.0.0.1:8443\"; context = \"default\";" \
+	" backend = \"app\"; } );\n"
+#define REST	BACKEND LISTENER
+#define ALL	CONTEXT BACKEND LISTENER
+
+static void
+write_file(const char *path, const char *text)
+{
+	FILE	*fp;
+
+	fp = fopen(path, "w");
+	ck_assert_msg(fp != NULL, "%s: %s", path, strerror(errno));
+	fputs(text, fp);
+	ck_assert_int_eq(fclose(fp), 0);
+}
+
+static void
+setup_tmpdir(void)
+{
+	int	i;
+
+	ck_assert_ptr_nonnull(getcwd(oldcwd, sizeof(oldcwd)));
+	strcpy(tmpdir, "/tmp/check_config.XXXXXX");
+	ck_assert_ptr_nonnull(mkdtemp(tmpdir));
+	ck_assert_int_eq(chdir(tmpdir), 0);
+	ck_assert_int_eq(mkdir("sub", 0700), 0);
+	for (i = 0; i < NITEMS(dummy_files); i++)
+		write_file(dummy_files[i], "not really a certificate\n");
+}
+
+/* Remove dir and what the tests put in it (files and "sub/"). */
+static void
+remove_dir(const char *dir)
+{
+	struct dirent	*e;
+	char		 path[PATH_MAX * 2];
+	DIR		*d;
+
+	d = opendir(dir);
+	ck_assert_ptr_nonnull(d);
+	while ((e = readdir(d)) != NULL) {
+		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
+		if (strcmp(e->d_name, "sub") == 0)
+			remove_dir(path);
+		else
+			ck_assert_int_eq(unlink(path), 0);
+	}
+	closedir(d);
+	ck_assert_int_eq(rmdir(dir), 0);
+}
+
+static void
+teardown_tmpdir(void)
+{
+	ck_assert_int_eq(chdir(oldcwd), 0);
+	remove_dir(tmpdir);
+}
+
+/* s with every "@DIR@" replaced by the temp dir; caller frees. */
+static char *
+expand(const char *s)
+{
+	const char	*at;
+	char		*out, *p;
+
+	out = malloc(strlen(s) + 8 * strlen(tmpdir) + 1);
+	ck_assert_ptr_nonnull(out);
+	for (p = out; (at = strstr(s, "@DIR@")) != NULL; s = at + 5) {
+		memcpy(p, s, (size_t)(at - s));
+		p += at - s;
+		p = stpcpy(p, tmpdir);
+	}
+	strcpy(p, s);
+	return out;
+}
+
+/* Load text (expanded), expecting success. */
+static struct tf_config *
+load_ok(const char *text)
+{
+	struct tf_config	*conf;
+	struct tf_errs		 errs;
+	char			*t;
+
+	tf_errs_init(&errs);
+	t = expand(text);
+	conf = tf_config_load_string(t, NULL, &errs);
+	ck_assert_msg(conf != NULL, "%s", tf_errs_count(&errs) > 0 ?
+	    tf_errs_get(&errs, 0) : "NULL without an error");
+	ck_assert_uint_eq(tf_errs_count(&errs), 0);
+	tf_errs_free(&errs);
+	free(t);
+	return conf;
+}
+
+/* Load text, expecting exactly the messages in want (NULL-terminated). */
+static void
+load_bad(const char *text, const char *const *want)
+{
+	struct tf_config	*conf;
+	struct tf_errs		 errs;
+	size_t			 i, n;
+	char			*w;
+
+	for (n = 0; want[n] != NULL; n++)
+		;
+	tf_errs_init(&errs);
+	conf = tf_config_load_string(text, NULL, &errs);
+	ck_assert_msg(conf == NULL, "loaded; expected %s", want[0]);
+	for (i = 0; i < tf_errs_count(&errs) && i < n; i++) {
+		w = expand(want[i]);
+		ck_assert_str_eq(tf_errs_get(&errs, i), w);
+		free(w);
+	}
+	ck_assert_msg(tf_errs_count(&errs) == n, "%zu errors, expected %zu; "
+	    "first extra: %s", tf_errs_count(&errs), n,
+	    tf_errs_get(&errs, n) != NULL ? tf_errs_get(&errs, n) : "-");
+	tf_errs_free(&errs);
+}
+
+static const struct {
+	const char	*text;
+	const char	*want[MAX_EXPECT];
+} bad_syntax[] = {
+	{ "daemon = {\n  workers = ;\n};\n" ALL,
+	    { "<string>:2: syntax error" } },
+	{ "daemon = { workers = 1; };\ndaemon = { workers = 2; };\n" ALL,
+	    { "<string>:2: duplicate setting name" } },
+	{ "daemon = {\n  user = \"tlsfront\"\n  group = [ 1, \"a\" ];\n};\n"
+	  ALL,
+	    { "<string>:3: mismatched element type in array" } },
+};
+
+static const struct {
+	const char	*text;
+	const char	*want[MAX_EXPECT];
+} bad_daemon[] = {
+	{ "frontends = ();\n" ALL,
+	    { "<string>:1: unknown key \"frontends\" at top level" } },
+	{ "daemon = {\n  foo = 1;\n  workers = 2;\n  bar = \"x\";\n};\n" ALL,
+	    { "<string>:2: unknown key \"foo\" in daemon",
+	      "<string>:4: unknown key \"bar\" in daemon" } },
+	{ "daemon = 5;\n" ALL,
+	    { "<string>:1: daemon: expected a group" } },
+	{ "daemon = { workers = \"4\"; };\n" ALL,
+	    { "<string>:1: daemon.workers: expected an integer" } },
+	{ "daemon = { workers = 1.5; };\n" ALL,
+	    { "<string>:1: daemon.workers: expected an integer" } },
+	{ "daemon = { workers = -1; };\n" ALL,
+	    { "<string>:1: daemon.workers: must be between 0 and 256" } },
+	{ "daemon = { workers = 257; };\n" ALL,
+	    { "<string>:1: daemon.workers: must be between 0 and 256" } },
+	{ "daemon = { max_connections = 0; };\n" ALL,
+	    { "<string>:1: daemon.max_connections: must be at least 1" } },
+	{ "daemon = { max_connections = 3000000000L; };\n" ALL,
+	    { "<string>:1: daemon.max_connections: must be at most "
+	      "2147483647" } },
+	{ "daemon = { user = \"\"; group = 0; };\n" ALL,
+	    { "<string>:1: daemon.user: must not be empty",
+	      "<string>:1: daemon.group: expected a string" } },
+	{ "daemon = { timeouts = {\n  idle = 0;\n  drain = -1.5;\n"
+	  "  connect = \"5\";\n  read = 1.0;\n}; };\n" ALL,
+	    { "<string>:5: unknown key \"read\" in daemon.timeouts",
+	      "<string>:4: daemon.timeouts.connect: expected a number of "
+	      "seconds",
+	      "<string>:2: daemon.timeouts.idle: must be greater than 0 and "
+	      "at most 31536000",
+	      "<string>:3: daemon.timeouts.drain: must be greater than 0 and "
+	      "at most 31536000" } },
+	{ "daemon = { timeouts = [ 1.0 ]; };\n" ALL,
+	    { "<string>:1: daemon.timeouts: expected a group" } },
+	{ "daemon = { log = {\n  target = \"file\";\n  level = \"verbose\";\n"
+	  "  access = \"xml\";\n  facility = \"daemon\";\n}; };\n" ALL,
+	    { "<string>:5: unknown key \"facility\" in daemon.log",
+	      "<string>:2: unknown log target \"file\" (expected stderr or "
+	      "syslog)",
+	      "<string>:3: unknown log level \"verbose\" (expected err, "
+	      "warning, notice, info or debug)",
+	      "<string>:4: unknown access log format \"xml\" (expected off, "
+	      "text or json)" } },
+};
+
+/* Each snippet here is one context "default", then REST. */
+#define CERT	"cert_chain = ( { certfile = \"rsa.pem\"; } );"
+static const struct {
+	const char	*text;
+	const char	*want[MAX_EXPECT];
+} bad_context[] = {
+	{ "contexts = { default = {\n  protocol = \"PROTOCOL_FOO\";\n  " CERT
+	  "\n}; };\n" REST,
+	    { "<string>:2: unknown protocol \"PROTOCOL_FOO\"" } },
+	{ "contexts = { default = {\n  protocol = \"PROTOCOL_SSLv3\";\n  " CERT
+	  "\n}; };\n" REST,
+	    { "<string>:2: PROTOCOL_SSLv3 is not available: this OpenSSL has "
+	      "no SSLv2/SSLv3 support" } },
+	{ "contexts = { default = {\n  protocol = \"PROTOCOL_SSLv2\";\n  " CERT
+	  "\n}; };\n" REST,
+	    { "<string>:2: PROTOCOL_SSLv2 is not available: this OpenSSL has "
+	      "no SSLv2/SSLv3 support" } },
+	{ "contexts = { default = {\n  protocol = \"PROTOCOL_TLS_CLIENT\";\n  "
+	  CERT "\n}; };\n" REST,
+	    { "<string>:2: PROTOCOL_TLS_CLIENT is a client protocol; a "
+	      "listener's context needs PROTOCOL_TLS or PROTOCOL_TLS_SERVER "
+	      "(or a fixed version)" } },
+	{ "contexts = { default = {\n  protocol = 2;\n  " CERT "\n}; };\n"
+	  REST,
+	    { "<string>:2: contexts.default.protocol: expected a string" } },
+	{ "contexts = { default = {\n  options = [\n    \"OP_NO_TICKET\",\n"
+	  "    \"OP_FOO\",\n    \"!OP_BAR\" ];\n  " CERT "\n}; };\n" REST,
+	    { "<string>:4: unknown option \"OP_FOO\"",
+	      "<string>:5: unknown option \"OP_BAR\"" } },
+	{ "contexts = { default = {\n  options = \"OP_NO_TICKET\";\n  " CERT
+	  "\n}; };\n" REST,
+	    { "<string>:2: contexts.default.options: expected a list of "
+	      "strings" } },
+	{ "contexts = { default = {\n  options = ( \"OP_NO_TICKET\", 4 );\n  "
+	  CERT "\n}; };\n" REST,
+	    { "<string>:2: contexts.default.options[1]: expected a string" } },
+	{ "contexts = { default = {\n  protocol = \"PROTOCOL_TLSv1_2\";\n"
+	  "  minimum_version = \"TLSv1_2\";\n  maximum_version = \"TLSv1_3\";\n"
+	  "  " CERT "\n}; };\n" REST,
+	    { "<string>:3: The context's protocol doesn't support "
+	      "modification of highest and lowest version.",
+	      "<string>:4: The context's protocol doesn't support "
+	      "modification of highest and lowest version." } },
+	{ "contexts = { default = {\n  protocol = \"PROTOCOL_TLSv1\";\n"
+	  "  maximum_version = \"MAXIMUM_SUPPORTED\";\n  " CERT "\n}; };\n"
+	  REST,
+	    { "<string>:3: The context's protocol doesn't support "
+	      "modification of highest and lowest version." } },
+	{ "contexts = { default = {\n  minimum_version = \"TLSv1_4\";\n"
+	  "  maximum_version = \"tlsv1_3\";\n  " CERT "\n}; };\n" REST,
+	    { "<string>:2: unknown TLS version \"TLSv1_4\"",
+	      "<string>:3: unknown TLS version \"tlsv1_3\"" } },
+	{ "contexts = { default = {\n  ciphers = \"\";\n  ecdh_curve = 25519;\n"
+	  "  verify_mode = \"CERT_NONE\";\n  " CERT "\n}; };\n" REST,
+	    { "<string>:4: unknown key \"verify_mode\" in contexts.default",
+	      "<string>:2: contexts.default.ciphers: must not be empty",
+	      "<string>:3: contexts.default.ecdh_curve: expected a string" } },
+	{ "contexts = {\n  default = {\n    protocol = \"PROTOCOL_TLS\";\n"
+	  "  };\n};\n" REST,
+	    { "<string>:2: context \"default\": cert_chain is required" } },
+	{ "contexts = { default = 5; };\n" REST,
+	    { "<string>:1: contexts.default: expected a group" } },
+	{ "contexts = [ 1 ];\n" REST,
+	    { "<string>:1: contexts: expected a group",
+	      "<string>:3: listener names unknown context \"default\"" } },
+};
+
+/* Each snippet: a context "default" with just this cert_chain, then REST. */
+#define CTX(chain)	"contexts = { default = {\n  cert_chain = " chain \
+	"\n}; };\n" REST
+static const struct {
+	const char	*text;
+	const char	*want[MAX_EXPECT];
+} bad_certs[] = {
+	{ CTX("();"),
+	    { "<string>:2: contexts.default.cert_chain: needs at least one "
+	      "entry" } },
+	{ CTX("{ certfile = \"rsa.pem\"; };"),
+	    { "<string>:2: contexts.default.cert_chain: expected a list of "
+	      "groups" } },
+	{ CTX("( \"rsa.pem\" );"),
+	    { "<string>:2: contexts.default.cert_chain[0]: expected a "
+	      "group" } },
+	{ CTX("( {\n    keyfile = \"rsa.key\";\n  } );"),
+	    { "<string>:2: contexts.default.cert_chain[0]: certfile is "
+	      "required" } },
+	{ CTX("( {\n    certfile = \"missing.pem\";\n"
+	      "    keyfile = \"/nonexistent/x.key\";\n  } );"),
+	    { "<string>:3: cannot read certfile \"@DIR@/missing.pem\": No such "
+	      "file or directory",
+	      "<string>:4: cannot read keyfile \"/nonexistent/x.key\": No such "
+	      "file or directory" } },
+	{ CTX("( {\n    certfile = \"sub\";\n  } );"),
+	    { "<string>:3: cannot read certfile \"@DIR@/sub\": Is a "
+	      "directory" } },
+	{ CTX("( {\n    certfile = \"enc.pem\";\n    keyfile = \"enc.key\";\n"
+	      "    password = \"secret\";\n"
+	      "    password_file = \"password.txt\";\n  } );"),
+	    { "<string>:6: contexts.default.cert_chain[0].password_file: "
+	      "password and password_file are mutually exclusive" } },
+	{ CTX("( {\n    certfile = \"enc.pem\";\n"
+	      "    password_file = \"nopassword.txt\";\n  } );"),
+	    { "<string>:4: cannot read password_file \"@DIR@/nopassword.txt\": "
+	      "No such file or directory" } },
+	{ CTX("( { certfile = \"rsa.pem\"; },\n    {\n    certfile = "
+	      "\"ecdsa.pem\";\n    chain = \"ca.pem\";\n  } );"),
+	    { "<string>:5: unknown key \"chain\" in "
+	      "contexts.default.cert_chain[1]" } },
+};
+
+/* Each snippet: CONTEXT and BACKEND on lines 1-2, then listeners. */
+static const struct {
+	const char	*text;
+	const char	*want[MAX_EXPECT];
+} bad_listeners[] = {
+	{ CONTEXT BACKEND,
+	    { "<string>: no listeners configured" } },
+	{ CONTEXT BACKEND "listeners = ();\n",
+	    { "<string>:3: no listeners configured" } },
+	{ CONTEXT BACKEND "listeners = { a = 1; };\n",
+	    { "<string>:3: listeners: expected a list of groups" } },
+	{ CONTEXT BACKEND "listeners = (\n  {\n    port = 443;\n  }\n);\n",
+	    { "<string>:5: unknown key \"port\" in listeners[0]",
+	      "<string>:4: listeners[0]: listen is required",
+	      "<string>:4: listeners[0]: context is required",
+	      "<string>:4: listeners[0]: backend is required" } },
+	{ CONTEXT BACKEND "listeners = ( {\n  listen = \"127.0.0.1\";\n"
+	  "  context = \"other\";\n  backend = \"db\";\n} );\n",
+	    { "<string>:4: listen \"127.0.0.1\": missing port",
+	      "<string>:5: listener names unknown context \"other\"",
+	      "<string>:6: listener names unknown backend \"db\"" } },
+	{ CONTEXT BACKEND "listeners = ( {\n  listen = \"*:0\";\n"
+	  "  context = \"default\";\n  backend = \"app\";\n} );\n",
+	    { "<string>:4: listen \"*:0\": port 0 is not allowed" } },
+	{ CONTEXT BACKEND "listeners = ( {\n  listen = \"unix:/run/t.sock\";\n"
+	  "  context = \"default\";\n  backend = \"app\";\n} );\n",
+	    { "<string>:4: listen \"unix:/run/t.sock\": unix sockets are not "
+	      "supported for listeners" } },
+	{ CONTEXT BACKEND "listeners = ( {\n  listen = 443;\n"
+	  "  context = \"default\";\n  backend = \"app\";\n} );\n",
+	    { "<string>:4: listeners[0].listen: expected a string" } },
+	{ CONTEXT BACKEND "listeners = (\n  { listen = \"0.0.0.0:443\"; "
+	  "context = \"default\"; backend = \"app\"; },\n"
+	  "  { listen = \"[::]:443\"; context = \"default\"; backend = \"app\";"
+	  " },\n  { listen = \"*:443\"; context = \"default\"; "
+	  "backend = \"app\"; }\n);\n",
+	    { "<string>:6: listen \"*:443\": address already used by the "
+	      "listener at line 4" } },
+};
+
+/* Each snippet: CONTEXT on line 1, backends, then LISTENER. */
+static const struct {
+	const char	*text;
+	const char	*want[MAX_EXPECT];
+} bad_backends[] = {
+	{ CONTEXT "backends = {\n  app = {\n    proxy_protocol = \"none\";\n"
+	  "  };\n};\n" LISTENER,
+	    { "<string>:3: backend \"app\": servers is required" } },
+	{ CONTEXT "backends = { app = {\n  servers = [];\n}; };\n" LISTENER,
+	    { "<string>:3: backends.app.servers: needs at least one server" } },
+	{ CONTEXT "backends = { app = {\n  servers = \"127.0.0.1:80\";\n}; };\n"
+	  LISTENER,
+	    { "<string>:3: backends.app.servers: expected a list of "
+	      "strings" } },
+	{ CONTEXT "backends = { app = {\n  servers = [\n    \"127.0.0.1:80\",\n"
+	  "    \"127.0.0.1:http\",\n    \"unix:\" ];\n}; };\n" LISTENER,
+	    { "<string>:5: server \"127.0.0.1:http\": invalid port \"http\"",
+	      "<string>:6: server \"unix:\": missing unix socket path" } },
+	{ CONTEXT "backends = { app = {\n  servers = [ \"127.0.0.1:80\" ];\n"
+	  "  proxy_protocol = \"v2\";\n  weight = 1;\n}; };\n" LISTENER,
+	    { "<string>:5: unknown key \"weight\" in backends.app",
+	      "<string>:4: proxy_protocol \"v2\" is not supported yet" } },
+	{ CONTEXT "backends = { app = {\n  servers = [ \"127.0.0.1:80\" ];\n"
+	  "  proxy_protocol = \"v1\";\n}; };\n" LISTENER,
+	    { "<string>:4: proxy_protocol \"v1\" is not supported yet" } },
+	{ CONTEXT "backends = { app = {\n  servers = [ \"127.0.0.1:80\" ];\n"
+	  "  proxy_protocol = \"v3\";\n}; };\n" LISTENER,
+	    { "<string>:4: unknown proxy_protocol \"v3\" (expected none, v1 "
+	      "or v2)" } },
+	{ CONTEXT "backends = ( { servers = [ \"127.0.0.1:80\" ]; } );\n"
+	  LISTENER,
+	    { "<string>:2: backends: expected a group",
+	      "<string>:3: listener names unknown backend \"app\"" } },
+};
+
+START_TEST(test_config_syntax_error_has_line)
+{
+	load_bad(bad_syntax[_i].text, bad_syntax[_i].want);
+}
+END_TEST
+
+START_TEST(test_config_daemon_refused)
+{
+	load_bad(bad_daemon[_i].text, bad_daemon[_i].want);
+}
+END_TEST
+
+START_TEST(test_config_context_refused)
+{
+	load_bad(bad_context[_i].text, bad_context[_i].want);
+}
+END_TEST
+
+START_TEST(test_config_cert_chain_refused)
+{
+	load_bad(bad_certs[_i].text, bad_certs[_i].want);
+}
+END_TEST
+
+START_TEST(test_config_listener_refused)
+{
+	load_bad(bad_listeners[_i].text, bad_listeners[_i].want);
+}
+END_TEST
+
+START_TEST(test_config_backend_refused)
+{
+	load_bad(bad_backends[_i].text, bad_backends[_i].want);
+}
+END_TEST
+
+START_TEST(test_config_reports_all_errors_in_order)
+{
+	static const char *const want[] = {
+		"<string>:1: daemon.workers: expected an integer",
+		"<string>:2: unknown protocol \"PROTOCOL_X\"",
+		"<string>:3: unknown key \"foo\" in backends.app",
+		"<string>:4: listen \"1.2.3.4\": missing port",
+		NULL,
+	};
+
+	load_bad("daemon = { workers = \"x\"; };\n"
+	    "contexts = { default = { protocol = \"PROTOCOL_X\"; " CERT " }; };\n"
+	    "backends = { app = { servers = [ \"127.0.0.1:80\" ]; foo = 1; }; };\n"
+	    "listeners = ( { listen = \"1.2.3.4\"; context = \"default\"; "
+	    "backend = \"app\"; } );\n", want);
+}
+END_TEST
+
+START_TEST(test_config_string_name_used_in_errors)
+{
+	struct tf_errs	errs;
+
+	tf_errs_init(&errs);
+	ck_assert_ptr_null(tf_config_load_string("daemon = { workers = -1; };\n"
+	    ALL, "inline.conf", &errs));
+	ck_assert_uint_eq(tf_errs_count(&errs), 1);
+	ck_assert_str_eq(tf_errs_get(&errs, 0),
+	    "inline.conf:1: daemon.workers: must be between 0 and 256");
+	ck_assert_ptr_null(tf_config_load_string("a = ;", "inline.conf",
+	    &errs));
+	ck_assert_str_eq(tf_errs_get(&errs, 1), "inline.conf:1: syntax error");
+	tf_errs_free(&errs);
+}
+END_TEST
+
+START_TEST(test_config_file_errors_name_the_file)
+{
+	struct tf_errs	 errs;
+	char		*path;
+
+	tf_errs_init(&errs);
+	ck_assert_ptr_null(tf_config_load_file("/nonexistent/tlsfront.conf",
+	    &errs));
+	ck_assert_str_eq(tf_errs_get(&errs, 0), "/nonexistent/tlsfront.conf: "
+	    "cannot open: No such file or directory");
+
+	write_file("bad.conf", "\n\ndaemon = { workers = \"x\"; };\n" ALL);
+	ck_assert_ptr_null(tf_config_load_file("bad.conf", &errs));
+	ck_assert_str_eq(tf_errs_get(&errs, 1),
+	    "bad.conf:3: daemon.workers: expected an integer");
+
+	path = expand("@DIR@/bad.conf");
+	write_file(path, "daemon = {\n  workers = 1;\n  = 2;\n};\n");
+	ck_assert_ptr_null(tf_config_load_file(path, &errs));
+	ck_assert_uint_eq(tf_errs_count(&errs), 3);
+	ck_assert_ptr_nonnull(strstr(tf_errs_get(&errs, 2), ":3: syntax "
+	    "error"));
+	ck_assert_int_eq(strncmp(tf_errs_get(&errs, 2), path, strlen(path)), 0);
+	free(path);
+	tf_errs_free(&errs);
+}
+END_TEST
+
+START_TEST(test_config_defaults)
+{
+	struct tf_config	*conf;
+	struct tf_context_conf	*ctx;
+	char			 buf[TF_ADDR_STRLEN];
+
+	conf = load_ok(ALL);
+	ck_assert_str_eq(conf->file, "<string>");
+	ck_assert_int_eq(conf->workers, 0);
+	ck_assert_ptr_null(conf->user);
+	ck_assert_ptr_null(conf->group);
+	ck_assert_int_eq(conf->max_connections, TF_DEFAULT_MAX_CONNECTIONS);
+	ck_assert_double_eq(conf->timeout_handshake,
+	    TF_DEFAULT_TIMEOUT_HANDSHAKE);
+	ck_assert_double_eq(conf->timeout_connect, TF_DEFAULT_TIMEOUT_CONNECT);
+	ck_assert_double_eq(conf->timeout_idle, TF_DEFAULT_TIMEOUT_IDLE);
+	ck_assert_double_eq(conf->timeout_drain, TF_DEFAULT_TIMEOUT_DRAIN);
+	ck_assert(!conf->log_target_set);
+	ck_assert_int_eq(conf->log_level, TF_LOG_INFO);
+	ck_assert_int_eq(conf->log_access, TF_ACCESS_TEXT);
+
+	ck_assert_uint_eq(conf->ncontexts, 1);
+	ctx = &conf->contexts[0];
+	ck_assert_str_eq(ctx->name, "default");
+	ck_assert_int_eq(ctx->line, 1);
+	ck_assert_int_eq(ctx->protocol, TF_PROTOCOL_TLS_SERVER);
+	ck_assert_int_eq(ctx->protocol_line, 0);
+	ck_assert_uint_eq(ctx->options_set, 0);
+	ck_assert_uint_eq(ctx->options_clear, 0);
+	ck_assert_int_eq(ctx->minimum_version, TF_VERSION_UNSET);
+	ck_assert_int_eq(ctx->maximum_version, TF_VERSION_UNSET);
+	ck_assert_ptr_null(ctx->ciphers.value);
+	ck_assert_ptr_null(ctx->ciphersuites.value);
+	ck_assert_ptr_null(ctx->ecdh_curve.value);
+	ck_assert_uint_eq(ctx->ncerts, 1);
+	ck_assert_ptr_null(ctx->certs[0].password);
+	ck_assert_ptr_null(ctx->certs[0].password_file);
+
+	ck_assert_uint_eq(conf->nbackends, 1);
+	ck_assert_str_eq(conf->backends[0].name, "app");
+	ck_assert_int_eq(conf->backends[0].line, 2);
+	ck_assert_uint_eq(conf->backends[0].nservers, 1);
+	ck_assert_str_eq(conf->backends[0].server_names[0], "127.0.0.1:8080");
+	ck_assert_int_eq(conf->backends[0].proxy_protocol, TF_PROXY_NONE);
+
+	ck_assert_uint_eq(conf->nlisteners, 1);
+	ck_assert_str_eq(conf->listeners[0].listen, "127.0.0.1:8443");
+	ck_assert_str_eq(tf_addr_format(&conf->listeners[0].addr, buf,
+	    sizeof(buf)), "127.0.0.1:8443");
+	ck_assert_uint_eq(conf->listeners[0].context, 0);
+	ck_assert_uint_eq(conf->listeners[0].backend, 0);
+	ck_assert_int_eq(conf->listeners[0].line, 3);
+	tf_config_free(conf);
+}
+END_TEST
+
+/* The example of the contract, every key set. */
+static const char full_example[] =
+	"daemon = {\n"
+	"  workers = 4;\n"
+	"  user = \"tlsfront\"; group = \"nogroup\";\n"
+	"  max_connections = 1000;\n"
+	"  timeouts = { handshake = 5; connect = 2.5; idle = 60; "
+	"drain = 0.5; };\n"
+	"  log = { target = \"syslog\"; level = \"debug\"; access = \"json\"; };\n"
+	"};\n"
+	"contexts = {\n"
+	"  default = {\n"
+	"    protocol = \"PROTOCOL_TLS\";\n"
+	"    options = [ \"OP_NO_COMPRESSION\", \"OP_NO_TICKET\",\n"
+	"      \"!OP_ENABLE_MIDDLEBOX_COMPAT\" ];\n"
+	"    minimum_version = \"TLSv1_2\";\n"
+	"    maximum_version = \"MAXIMUM_SUPPORTED\";\n"
+	"    ciphers = \"ECDHE+AESGCM\";\n"
+	"    ciphersuites = \"TLS_AES_128_GCM_SHA256\";\n"
+	"    ecdh_curve = \"X25519\";\n"
+	"    cert_chain = (\n"
+	"      { certfile = \"rsa.pem\"; keyfile = \"rsa.key\"; },\n"
+	"      { certfile = \"@DIR@/enc.pem\"; keyfile = \"enc.key\";\n"
+	"        password = \"secret\"; },\n"
+	"      { certfile = \"ecdsa.pem\"; keyfile = \"ecdsa.key\";\n"
+	"        password_file = \"password.txt\"; }\n"
+	"    );\n"
+	"  };\n"
+	"  legacy = {\n"
+	"    protocol = \"PROTOCOL_TLSv1_2\";\n"
+	"    cert_chain = ( { certfile = \"sub/site.pem\"; } );\n"
+	"  };\n"
+	"};\n"
+	"listeners = (\n"
+	"  { listen = \"0.0.0.0:443\"; context = \"default\"; backend = \"app\"; },\n"
+	"  { listen = \"[::1]:8443\"; context = \"legacy\"; backend = \"db\"; }\n"
+	");\n"
+	"backends = {\n"
+	"  app = { servers = [ \"127.0.0.1:8080\", \"unix:/run/app.sock\" ];\n"
+	"    proxy_protocol = \"none\"; };\n"
+	"  db = { servers = ( \"[::1]:5432\" ); };\n"
+	"};\n";
+
+START_TEST(test_config_full_daemon)
+{
+	struct tf_config	*conf;
+
+	conf = load_ok(full_example);
+	ck_assert_int_eq(conf->workers, 4);
+	ck_assert_str_eq(conf->user, "tlsfront");
+	ck_assert_str_eq(conf->group, "nogroup");
+	ck_assert_int_eq(conf->max_connections, 1000);
+	ck_assert_double_eq(conf->timeout_handshake, 5.0);
+	ck_assert_double_eq(conf->timeout_connect, 2.5);
+	ck_assert_double_eq(conf->timeout_idle, 60.0);
+	ck_assert_double_eq(conf->timeout_drain, 0.5);
+	ck_assert(conf->log_target_set);
+	ck_assert_int_eq(conf->log_target, TF_LOG_TARGET_SYSLOG);
+	ck_assert_int_eq(conf->log_level, TF_LOG_DEBUG);
+	ck_assert_int_eq(conf->log_access, TF_ACCESS_JSON);
+	tf_config_free(conf);
+}
+END_TEST
+
+START_TEST(test_config_full_context)
+{
+	struct tf_config	*conf;
+	struct tf_context_conf	*ctx;
+	char			*want;
+
+	conf = load_ok(full_example);
+	ck_assert_uint_eq(conf->ncontexts, 2);
+	ctx = &conf->contexts[0];
+	ck_assert_str_eq(ctx->name, "default");
+	ck_assert_int_eq(ctx->line, 9);
+	ck_assert_int_eq(ctx->protocol, TF_PROTOCOL_TLS);
+	ck_assert_int_eq(ctx->protocol_line, 10);
+	ck_assert_uint_eq(ctx->options_set,
+	    SSL_OP_NO_COMPRESSION | SSL_OP_NO_TICKET);
+	ck_assert_uint_eq(ctx->options_clear, SSL_OP_ENABLE_MIDDLEBOX_COMPAT);
+	ck_assert_int_eq(ctx->options_line, 11);
+	ck_assert_int_eq(ctx->minimum_version, TF_VERSION_TLSv1_2);
+	ck_assert_int_eq(ctx->minimum_version_line, 13);
+	ck_assert_int_eq(ctx->maximum_version, TF_VERSION_MAXIMUM_SUPPORTED);
+	ck_assert_int_eq(ctx->maximum_version_line, 14);
+	ck_assert_str_eq(ctx->ciphers.value, "ECDHE+AESGCM");
+	ck_assert_int_eq(ctx->ciphers.line, 15);
+	ck_assert_str_eq(ctx->ciphersuites.value, "TLS_AES_128_GCM_SHA256");
+	ck_assert_int_eq(ctx->ciphersuites.line, 16);
+	ck_assert_str_eq(ctx->ecdh_curve.value, "X25519");
+	ck_assert_int_eq(ctx->ecdh_curve.line, 17);
+
+	ck_assert_uint_eq(ctx->ncerts, 3);
+	want = expand("@DIR@/rsa.pem");
+	ck_assert_str_eq(ctx->certs[0].certfile, want);
+	free(want);
+	ck_assert_int_eq(ctx->certs[0].line, 19);
+	want = expand("@DIR@/enc.key");
+	ck_assert_str_eq(ctx->certs[1].keyfile, want);
+	free(want);
+	ck_assert_str_eq(ctx->certs[1].password, "secret");
+	ck_assert_ptr_null(ctx->certs[1].password_file);
+	want = expand("@DIR@/password.txt");
+	ck_assert_str_eq(ctx->certs[2].password_file, want);
+	free(want);
+	ck_assert_ptr_null(ctx->certs[2].password);
+
+	ctx = &conf->contexts[1];
+	ck_assert_str_eq(ctx->name, "legacy");
+	ck_assert_int_eq(ctx->protocol, TF_PROTOCOL_TLSv1_2);
+	ck_assert_ptr_null(ctx->certs[0].keyfile);
+	want = expand("@DIR@/sub/site.pem");
+	ck_assert_str_eq(ctx->certs[0].certfile, want);
+	free(want);
+	tf_config_free(conf);
+}
+END_TEST
+
+START_TEST(test_config_full_listeners_and_backends)
+{
+	struct tf_config	*conf;
+	char			 buf[TF_ADDR_STRLEN];
+
+	conf = load_ok(full_example);
+	ck_assert_uint_eq(conf->nlisteners, 2);
+	ck_assert_uint_eq(conf->listeners[0].context, 0);
+	ck_assert_uint_eq(conf->listeners[0].backend, 0);
+	ck_assert_int_eq(conf->listeners[0].line, 32);
+	ck_assert_str_eq(conf->listeners[1].listen, "[::1]:8443");
+	ck_assert_str_eq(tf_addr_format(&conf->listeners[1].addr, buf,
+	    sizeof(buf)), "[::1]:8443");
+	ck_assert_uint_eq(conf->listeners[1].context, 1);
+	ck_assert_uint_eq(conf->listeners[1].backend, 1);
+
+	ck_assert_uint_eq(conf->nbackends, 2);
+	ck_assert_uint_eq(conf->backends[0].nservers, 2);
+	ck_assert_str_eq(conf->backends[0].server_names[1],
+	    "unix:/run/app.sock");
+	ck_assert(tf_addr_is_unix(&conf->backends[0].servers[1]));
+	ck_assert_str_eq(tf_addr_format(&conf->backends[0].servers[0], buf,
+	    sizeof(buf)), "127.0.0.1:8080");
+	ck_assert_str_eq(conf->backends[1].name, "db");
+	ck_assert_int_eq(conf->backends[1].line, 38);
+	ck_assert_str_eq(tf_addr_format(&conf->backends[1].servers[0], buf,
+	    sizeof(buf)), "[::1]:5432");
+	tf_config_free(conf);
+}
+END_TEST
+
+START_TEST(test_config_sslv23_is_tls)
+{
+	struct tf_config	*conf;
+
+	conf = load_ok("contexts = { default = {\n"
+	    "  protocol = \"PROTOCOL_SSLv23\";\n  options = [];\n  " CERT
+	    "\n}; };\n" REST);
+	ck_assert_int_eq(conf->contexts[0].protocol, TF_PROTOCOL_TLS);
+	ck_assert_uint_eq(conf->contexts[0].options_set, 0);
+	tf_config_free(conf);
+}
+END_TEST
+
+START_TEST(test_config_relative_to_config_dir)
+{
+	struct tf_config	*conf;
+	struct tf_errs		 errs;
+	char			*want;
+
+	write_file("sub/t.conf", "contexts = { default = { cert_chain = ( {\n"
+	    "  certfile = \"site.pem\"; keyfile = \"site.key\"; } ); }; };\n"
+	    REST);
+	want = expand("@DIR@/sub/site.pem");
+	tf_errs_init(&errs);
+	conf = tf_config_load_file("sub/t.conf", &errs);
+	ck_assert_msg(conf != NULL, "%s", tf_errs_get(&errs, 0));
+	ck_assert_str_eq(conf->file, "sub/t.conf");
+	ck_assert_str_eq(conf->contexts[0].certs[0].certfile, want);
+	tf_config_free(conf);
+
+	/* From elsewhere, by absolute path. */
+	ck_assert_int_eq(chdir("/"), 0);
+	free(want);
+	want = expand("@DIR@/sub/t.conf");
+	conf = tf_config_load_file(want, &errs);
+	ck_assert_msg(conf != NULL, "%s", tf_errs_get(&errs, 0));
+	free(want);
+	want = expand("@DIR@/sub/site.key");
+	ck_assert_str_eq(conf->contexts[0].certs[0].keyfile, want);
+	ck_assert_uint_eq(tf_errs_count(&errs), 0);
+	tf_config_free(conf);
+	free(want);
+	tf_errs_free(&errs);
+}
+END_TEST
+
+START_TEST(test_config_earlier_errors_do_not_fail_load)
+{
+	struct tf_config	*conf;
+	struct tf_errs		 errs;
+
+	tf_errs_init(&errs);
+	tf_errs_addx(&errs, "left over");
+	conf = tf_config_load_string(ALL, NULL, &errs);
+	ck_assert_ptr_nonnull(conf);
+	ck_assert_uint_eq(tf_errs_count(&errs), 1);
+	tf_config_free(conf);
+	tf_config_free(NULL);
+	tf_errs_free(&errs);
+}
+END_TEST
+
+START_TEST(test_config_protocol_names)
+{
+	enum tf_protocol	p;
+
+	ck_assert_int_eq(tf_config_protocol_parse("PROTOCOL_TLS", &p), 0);
+	ck_assert_int_eq(p, 2);
+	ck_assert_int_eq(tf_config_protocol_parse("PROTOCOL_SSLv23", &p), 0);
+	ck_assert_int_eq(p, TF_PROTOCOL_TLS);
+	ck_assert_int_eq(tf_config_protocol_parse("PROTOCOL_TLS_SERVER", &p), 0);
+	ck_assert_int_eq(p, 17);
+	ck_assert_int_eq(tf_config_protocol_parse("PROTOCOL_TLSv1_1", &p), 0);
+	ck_assert_int_eq(p, 4);
+	ck_assert_int_eq(tf_config_protocol_parse("PROTOCOL_TLS_CLIENT", &p),
+	    -1);
+	ck_assert_int_eq(tf_config_protocol_parse("PROTOCOL_SSLv3", &p), -1);
+	ck_assert_str_eq(tf_config_protocol_name(TF_PROTOCOL_TLS),
+	    "PROTOCOL_TLS");
+	ck_assert_str_eq(tf_config_protocol_name(TF_PROTOCOL_TLS_SERVER),
+	    "PROTOCOL_TLS_SERVER");
+	ck_assert_str_eq(tf_config_protocol_name(TF_PROTOCOL_TLSv1),
+	    "PROTOCOL_TLSv1");
+	ck_assert_str_eq(tf_config_protocol_name(TF_PROTOCOL_TLSv1_2),
+	    "PROTOCOL_TLSv1_2");
+	ck_assert_ptr_null(tf_config_protocol_name((enum tf_protocol)99));
+	ck_assert(tf_config_protocol_is_fixed(TF_PROTOCOL_TLSv1));
+	ck_assert(tf_config_protocol_is_fixed(TF_PROTOCOL_TLSv1_1));
+	ck_assert(tf_config_protocol_is_fixed(TF_PROTOCOL_TLSv1_2));
+	ck_assert(!tf_config_protocol_is_fixed(TF_PROTOCOL_TLS));
+	ck_assert(!tf_config_protocol_is_fixed(TF_PROTOCOL_TLS_SERVER));
+}
+END_TEST
+
+START_TEST(test_config_version_names)
+{
+	static const char *const names[] = {
+		"MINIMUM_SUPPORTED", "MAXIMUM_SUPPORTED", "SSLv3", "TLSv1",
+		"TLSv1_1", "TLSv1_2", "TLSv1_3",
+	};
+	static const int values[] = { -2, -1, 0x300, 0x301, 0x302, 0x303,
+	    0x304 };
+	int	i, v;
+
+	for (i = 0; i < NITEMS(names); i++) {
+		ck_assert_int_eq(tf_config_version_parse(names[i], &v), 0);
+		ck_assert_int_eq(v, values[i]);
+		ck_assert_str_eq(tf_config_version_name(v), names[i]);
+	}
+	ck_assert_int_eq(tf_config_version_parse("TLSv1.2", &v), -1);
+	ck_assert_ptr_null(tf_config_version_name(TF_VERSION_UNSET));
+}
+END_TEST
+
+START_TEST(test_config_option_values)
+{
+	static const struct {
+		const char	*name;
+		uint64_t	 value;
+	} opts[] = {
+		{ "OP_ALL", 0x80000050 },
+		{ "OP_NO_SSLv2", 0 },
+		{ "OP_NO_SSLv3", 0x2000000 },
+		{ "OP_NO_TLSv1", 0x4000000 },
+		{ "OP_NO_TLSv1_1", 0x10000000 },
+		{ "OP_NO_TLSv1_2", 0x8000000 },
+		{ "OP_NO_TLSv1_3", 0x20000000 },
+		{ "OP_CIPHER_SERVER_PREFERENCE", 0x400000 },
+		{ "OP_SINGLE_DH_USE", 0 },
+		{ "OP_SINGLE_ECDH_USE", 0 },
+		{ "OP_NO_COMPRESSION", 0x20000 },
+		{ "OP_NO_TICKET", 0x4000 },
+		{ "OP_NO_RENEGOTIATION", 0x40000000 },
+		{ "OP_ENABLE_MIDDLEBOX_COMPAT", 0x100000 },
+		{ "OP_IGNORE_UNEXPECTED_EOF", 0x80 },
+		{ "OP_ENABLE_KTLS", SSL_OP_ENABLE_KTLS },
+		{ "OP_LEGACY_SERVER_CONNECT", SSL_OP_LEGACY_SERVER_CONNECT },
+	};
+	uint64_t	v;
+	int		i;
+
+	for (i = 0; i < NITEMS(opts); i++) {
+		ck_assert_msg(tf_config_option_parse(opts[i].name, &v) == 0,
+		    "%s", opts[i].name);
+		ck_assert_msg(v == opts[i].value, "%s = %#llx", opts[i].name,
+		    (unsigned long long)v);
+	}
+	ck_assert_int_eq(tf_config_option_parse("OP_FOO", &v), -1);
+	ck_assert_int_eq(tf_config_option_parse("!OP_NO_TICKET", &v), -1);
+	ck_assert_int_eq(tf_config_option_parse("op_no_ticket", &v), -1);
+}
+END_TEST
+
+/* The corpus: the .conf files in tests/conf/good and tests/conf/bad. */
+static char	**corpus_good, **corpus_bad;
+static int	  ncorpus_good, ncorpus_bad;
+
+static int
+corpus_filter(const struct dirent *e)
+{
+	size_t	len = strlen(e->d_name);
+
+	return len > 5 && strcmp(e->d_name + len - 5, ".conf") == 0;
+}
+
+static int
+corpus_list(const char *sub, char ***out)
+{
+	struct dirent	**names;
+	char		 *dir;
+	int		  i, n;
+
+	if (asprintf(&dir, "%s/tests/conf/%s", TF_SRCDIR, sub) == -1)
+		abort();
+	n = scandir(dir, &names, corpus_filter, alphasort);
+	if (n < 0) {
+		fprintf(stderr, "%s: %s\n", dir, strerror(errno));
+		exit(EXIT_FAILURE);
+	}
+	*out = calloc((size_t)n + 1, sizeof(**out));
+	for (i = 0; i < n; i++) {
+		if (asprintf(&(*out)[i], "%s/%s", dir, names[i]->d_name) == -1)
+			abort();
+		free(names[i]);
+	}
+	free(names);
+	free(dir);
+	return n;
+}
+
+static void
+corpus_free(char **list)
+{
+	char	**p;
+
+	for (p = list; p != NULL && *p != NULL; p++)
+		free(*p);
+	free(list);
+}
+
+/* Copy src into the temp dir (next to the dummy certs); the new path. */
+static char *
+corpus_copy(const char *src, char ***expect)
+{
+	FILE	*in, *out;
+	char	*dst, line[1024];
+	size_t	 n = 0;
+	bool	 head = true;
+
+	if (asprintf(&dst, "%s/%s", tmpdir, strrchr(src, '/') + 1) == -1)
+		abort();
+	in = fopen(src, "r");
+	ck_assert_msg(in != NULL, "%s: %s", src, strerror(errno));
+	out = fopen(dst, "w");
+	ck_assert_ptr_nonnull(out);
+	*expect = calloc(MAX_EXPECT + 1, sizeof(**expect));
+	while (fgets(line, sizeof(line), in) != NULL) {
+		fputs(line, out);
+		if (head && strncmp(line, "# expect: ", 10) == 0 &&
+		    n < MAX_EXPECT) {
+			line[strcspn(line, "\n")] = '\0';
+			(*expect)[n++] = strdup(line + 10);
+		} else
+			head = false;
+	}
+	fclose(in);
+	ck_assert_int_eq(fclose(out), 0);
+	return dst;
+}
+
+START_TEST(test_config_corpus_good_loads)
+{
+	struct tf_config	 *conf;
+	struct tf_errs		  errs;
+	char			 *path, **expect;
+
+	path = corpus_copy(corpus_good[_i], &expect);
+	ck_assert_msg(expect[0] == NULL, "%s: has # expect:", corpus_good[_i]);
+	tf_errs_init(&errs);
+	conf = tf_config_load_file(path, &errs);
+	ck_assert_msg(conf != NULL, "%s", tf_errs_get(&errs, 0));
+	ck_assert_uint_gt(conf->nlisteners, 0);
+	tf_config_free(conf);
+	tf_errs_free(&errs);
+	corpus_free(expect);
+	free(path);
+}
+END_TEST
+
+/* "# expect: LINE: text": the error is exactly "path:LINE: ...text...". */
+static void
+corpus_match(const char *file, const char *path, const char *expect,
+    const char *got)
+{
+	char		 prefix[PATH_MAX + 32];
+	const char	*colon;
+	long		 line;
+
+	line = strtol(expect, NULL, 10);
+	colon = strchr(expect, ':');
+	ck_assert_msg(colon != NULL && colon[1] == ' ', "%s: bad # expect: %s",
+	    file, expect);
+	if (line > 0)
+		snprintf(prefix, sizeof(prefix), "%s:%ld: ", path, line);
+	else
+		snprintf(prefix, sizeof(prefix), "%s: ", path);
+	ck_assert_msg(strncmp(got, prefix, strlen(prefix)) == 0 &&
+	    strstr(got + strlen(prefix), colon + 2) != NULL,
+	    "%s: got \"%s\", expected line %ld with \"%s\"", file, got, line,
+	    colon + 2);
+}
+
+START_TEST(test_config_corpus_bad_refused)
+{
+	struct tf_config	 *conf;
+	struct tf_errs		  errs;
+	char			 *path, **expect;
+	size_t			  i, n;
+
+	path = corpus_copy(corpus_bad[_i], &expect);
+	for (n = 0; expect[n] != NULL; n++)
+		;
+	ck_assert_msg(n > 0, "%s: no # expect: line", corpus_bad[_i]);
+	tf_errs_init(&errs);
+	conf = tf_config_load_file(path, &errs);
+	ck_assert_msg(conf == NULL, "%s: loaded", corpus_bad[_i]);
+	for (i = 0; i < n && i < tf_errs_count(&errs); i++)
+		corpus_match(corpus_bad[_i], path, expect[i],
+		    tf_errs_get(&errs, i));
+	ck_assert_msg(tf_errs_count(&errs) == n, "%s: %zu errors, expected "
+	    "%zu; first: %s", corpus_bad[_i], tf_errs_count(&errs), n,
+	    tf_errs_get(&errs, 0));
+	tf_errs_free(&errs);
+	corpus_free(expect);
+	free(path);
+}
+END_TEST
+
+#define LOOP(tc, fn, table) \
+	tcase_add_loop_test((tc), (fn), 0, NITEMS(table))
+
+static TCase *
+config_tcase(const char *name)
+{
+	TCase	*tc;
+
+	tc = tcase_create(name);
+	tcase_add_checked_fixture(tc, setup_tmpdir, teardown_tmpdir);
+	return tc;
+}
+
+static Suite *
+config_suite(void)
+{
+	Suite	*s;
+	TCase	*tc;
+
+	s = suite_create("config");
+	tc = config_tcase("syntax");
+	LOOP(tc, test_config_syntax_error_has_line, bad_syntax);
+	tcase_add_test(tc, test_config_string_name_used_in_errors);
+	tcase_add_test(tc, test_config_file_errors_name_the_file);
+	suite_add_tcase(s, tc);
+	tc = config_tcase("semantics");
+	LOOP(tc, test_config_daemon_refused, bad_daemon);
+	LOOP(tc, test_config_context_refused, bad_context);
+	LOOP(tc, test_config_cert_chain_refused, bad_certs);
+	LOOP(tc, test_config_listener_refused, bad_listeners);
+	LOOP(tc, test_config_backend_refused, bad_backends);
+	tcase_add_test(tc, test_config_reports_all_errors_in_order);
+	suite_add_tcase(s, tc);
+	tc = config_tcase("defaults");
+	tcase_add_test(tc, test_config_defaults);
+	tcase_add_test(tc, test_config_earlier_errors_do_not_fail_load);
+	suite_add_tcase(s, tc);
+	tc = config_tcase("values");
+	tcase_add_test(tc, test_config_full_daemon);
+	tcase_add_test(tc, test_config_full_context);
+	tcase_add_test(tc, test_config_full_listeners_and_backends);
+	tcase_add_test(tc, test_config_sslv23_is_tls);
+	tcase_add_test(tc, test_config_relative_to_config_dir);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("names");
+	tcase_add_test(tc, test_config_protocol_names);
+	tcase_add_test(tc, test_config_version_names);
+	tcase_add_test(tc, test_config_option_values);
+	suite_add_tcase(s, tc);
+	tc = config_tcase("corpus");
+	tcase_add_loop_test(tc, test_config_corpus_good_loads, 0,
+	    ncorpus_good);
+	tcase_add_loop_test(tc, test_config_corpus_bad_refused, 0,
+	    ncorpus_bad);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int
+main(void)
+{
+	SRunner	*sr;
+	int	 failed;
+
+	ncorpus_good = corpus_list("good", &corpus_good);
+	ncorpus_bad = corpus_list("bad", &corpus_bad);
+	sr = srunner_create(config_suite());
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	corpus_free(corpus_good);
+	corpus_free(corpus_bad);
+	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}

@@ -1,2 +1,1071 @@
+/*
+ * tlsfront: unit tests for lib/context.c (and lib/selfsigned.c).
+ * Python's ssl module on this machine is the reference for the defaults.
+ */
+#ifndef _POSIX_C_SOURCE
+#define _POSIX_C_SOURCE 200809L
+#endif
+
+#include <sys/stat.h>
+
+#include <limits.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
 #include <check.h>
-int main(void) { return 0; }
+#include <openssl/err.h>
+#include <openssl/ssl.h>
+#include <openssl/x509v3.h>
+
+#include "config.h"
+#include "context.h"
+#include "errs.h"
+#include "selfsigned.h"
+
+#ifndef TF_SRCDIR
+#error "TF_SRCDIR must name the source directory"
+#endif
+
+#define CONF		"test.conf"
+/* A set_ciphers() string whose order Python and we must agree on. */
+#define TEST_CIPHERS	"ECDHE+AESGCM:ECDHE+CHACHA20:DHE+AES256:!SHA1"
+
+#define CERTDIR_MAX	1024
+
+static char	certdir[CERTDIR_MAX];
+
+/*
+ * The certificates are made once, in the parent before the tests fork, and
+ * shared by the TCases that use them; main() removes them at the end.
+ */
+static void
+certs_setup(void)
+{
+	const char	*tmp;
+	char		 cmd[CERTDIR_MAX + PATH_MAX + 64];
+
+	if (certdir[0] != '\0')
+		return;
+	if ((tmp = getenv("TMPDIR")) == NULL || *tmp == '\0')
+		tmp = "/tmp";
+	snprintf(certdir, sizeof(certdir), "%s/check_context.XXXXXX", tmp);
+	ck_assert_ptr_nonnull(mkdtemp(certdir));
+	snprintf(cmd, sizeof(cmd), "sh '%s/tests/mkcerts.sh' '%s'", TF_SRCDIR,
+	    certdir);
+	ck_assert_int_eq(system(cmd), 0);
+}
+
+static void
+certs_teardown(void)
+{
+}
+
+static void
+certs_remove(void)
+{
+	char	 cmd[CERTDIR_MAX + 16];
+
+	if (certdir[0] == '\0')
+		return;
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", certdir);
+	(void)system(cmd);
+	certdir[0] = '\0';
+}
+
+/* "certdir/name" in a static buffer (one of a few, rotating). */
+static char *
+cert_path(const char *name)
+{
+	static char	 bufs[4][CERTDIR_MAX + 64];
+	static int	 next;
+	char		*buf;
+
+	buf = bufs[next++ % 4];
+	snprintf(buf, sizeof(bufs[0]), "%s/%s", certdir, name);
+	return buf;
+}
+
+static void
+conf_init(struct tf_context_conf *cc, enum tf_protocol protocol)
+{
+	static char	 name[] = "test";
+
+	memset(cc, 0, sizeof(*cc));
+	cc->name = name;
+	cc->line = 1;
+	cc->protocol = protocol;
+	cc->protocol_line = 2;
+	cc->minimum_version = TF_VERSION_UNSET;
+	cc->maximum_version = TF_VERSION_UNSET;
+}
+
+static void
+cert_init(struct tf_cert_conf *cert, const char *certfile,
+    const char *keyfile, int line)
+{
+	memset(cert, 0, sizeof(*cert));
+	cert->certfile = certfile != NULL ? strdup(cert_path(certfile)) : NULL;
+	cert->keyfile = keyfile != NULL ? strdup(cert_path(keyfile)) : NULL;
+	cert->line = line;
+}
+
+static void
+cert_free(struct tf_cert_conf *cert)
+{
+	free(cert->certfile);
+	free(cert->keyfile);
+}
+
+/*
+ * The reference: Python's ssl module on this machine, run once (it takes
+ * most of a second to start) in the parent before the tests fork. Each
+ * line of its output is "key value".
+ */
+static const char python_script[] =
+    "import ssl\n"
+    "def new(p=ssl.PROTOCOL_TLS_SERVER):\n"
+    "    return ssl.SSLContext(p)\n"
+    "def names(c):\n"
+    "    return ':'.join(x['name'] for x in c.get_ciphers())\n"
+    "for n in ('TLS_SERVER', 'TLS', 'TLSv1', 'TLSv1_1', 'TLSv1_2'):\n"
+    "    c = new(getattr(ssl, 'PROTOCOL_' + n))\n"
+    "    print(n + '.options', int(c.options))\n"
+    "    print(n + '.minimum_version', int(c.minimum_version))\n"
+    "    print(n + '.maximum_version', int(c.maximum_version))\n"
+    "    print(n + '.ciphers', names(c))\n"
+    "c = new()\n"
+    "for a in ('verify_mode', 'verify_flags', 'security_level',\n"
+    "    'num_tickets'):\n"
+    "    print(a, int(getattr(c, a)))\n"
+    "c = new()\n"
+    "c.options |= ssl.OP_NO_TICKET | ssl.OP_NO_RENEGOTIATION\n"
+    "print('options_set', int(c.options))\n"
+    "c = new()\n"
+    "c.options &= ~(ssl.OP_ENABLE_MIDDLEBOX_COMPAT |\n"
+    "    ssl.OP_CIPHER_SERVER_PREFERENCE)\n"
+    "print('options_clear', int(c.options))\n"
+    "c = new()\n"
+    "c.minimum_version = ssl.TLSVersion.MAXIMUM_SUPPORTED\n"
+    "print('minimum_version_of_max', int(c.minimum_version))\n"
+    "c = new()\n"
+    "c.maximum_version = ssl.TLSVersion.MINIMUM_SUPPORTED\n"
+    "print('maximum_version_of_min', int(c.maximum_version))\n"
+    "c = new()\n"
+    "c.set_ciphers('" TEST_CIPHERS "')\n"
+    "print('ciphers_custom', names(c))\n";
+
+#define NREFS	64
+
+static struct {
+	char	 key[64];
+	char	 value[2048];
+} refs[NREFS];
+static size_t	nrefs;
+
+static void
+python_setup(void)
+{
+	const char	*tmp;
+	char		 path[CERTDIR_MAX], cmd[CERTDIR_MAX + 64], line[4096];
+	char		*sp;
+	FILE		*fp;
+	int		 fd;
+
+	if (nrefs > 0)
+		return;
+	if ((tmp = getenv("TMPDIR")) == NULL || *tmp == '\0')
+		tmp = "/tmp";
+	snprintf(path, sizeof(path), "%s/check_context.XXXXXX", tmp);
+	ck_assert_int_ne(fd = mkstemp(path), -1);
+	ck_assert_int_eq(write(fd, python_script, sizeof(python_script) - 1),
+	    (ssize_t)sizeof(python_script) - 1);
+	close(fd);
+	snprintf(cmd, sizeof(cmd), "python3 -W ignore '%s'", path);
+	fp = popen(cmd, "r");
+	ck_assert_msg(fp != NULL, "cannot run python3");
+	while (nrefs < NREFS && fgets(line, sizeof(line), fp) != NULL) {
+		line[strcspn(line, "\n")] = '\0';
+		if ((sp = strchr(line, ' ')) == NULL)
+			continue;
+		*sp++ = '\0';
+		snprintf(refs[nrefs].key, sizeof(refs[nrefs].key), "%.63s",
+		    line);
+		snprintf(refs[nrefs].value, sizeof(refs[nrefs].value),
+		    "%.2047s", sp);
+		nrefs++;
+	}
+	unlink(path);
+	ck_assert_msg(pclose(fp) == 0 && nrefs > 0,
+	    "python3 failed; it is the reference for these tests");
+}
+
+static void
+python_teardown(void)
+{
+}
+
+/* Python's value for key, "" if it did not report one. */
+static const char *
+python_str(const char *key)
+{
+	size_t	 i;
+
+	for (i = 0; i < nrefs; i++)
+		if (strcmp(refs[i].key, key) == 0)
+			return refs[i].value;
+	ck_abort_msg("no Python reference value for %s", key);
+	return "";
+}
+
+static long long
+python_num(const char *key)
+{
+	return strtoll(python_str(key), NULL, 0);
+}
+
+static long long
+python_num2(const char *prefix, const char *attr)
+{
+	char	 key[64];
+
+	snprintf(key, sizeof(key), "%s.%s", prefix, attr);
+	return python_num(key);
+}
+
+/* Python's TLSVersion for an OpenSSL bound (0 means "not limited"). */
+static long long
+python_version(int v, bool is_max)
+{
+	if (v == 0)
+		return is_max ? TF_VERSION_MAXIMUM_SUPPORTED :
+		    TF_VERSION_MINIMUM_SUPPORTED;
+	return v;
+}
+
+/* Cipher names of ctx in order, colon-separated. */
+static void
+ctx_cipher_names(SSL_CTX *ctx, char *out, size_t len)
+{
+	STACK_OF(SSL_CIPHER)	*sk;
+	int			 i;
+
+	out[0] = '\0';
+	sk = SSL_CTX_get_ciphers(ctx);
+	for (i = 0; sk != NULL && i < sk_SSL_CIPHER_num(sk); i++) {
+		if (i > 0)
+			strncat(out, ":", len - strlen(out) - 1);
+		strncat(out, SSL_CIPHER_get_name(sk_SSL_CIPHER_value(sk, i)),
+		    len - strlen(out) - 1);
+	}
+}
+
+static SSL_CTX *
+build_ok(const struct tf_context_conf *cc)
+{
+	struct tf_errs	 errs;
+	SSL_CTX		*ctx;
+
+	tf_errs_init(&errs);
+	ctx = tf_context_build(cc, CONF, &errs);
+	ck_assert_msg(ctx != NULL, "build failed: %s",
+	    tf_errs_count(&errs) > 0 ? tf_errs_get(&errs, 0) : "no message");
+	ck_assert_uint_eq(tf_errs_count(&errs), 0);
+	ck_assert_uint_eq(ERR_peek_error(), 0);
+	tf_errs_free(&errs);
+	return ctx;
+}
+
+/* Expect a refusal whose first message is exactly msg. */
+static void
+build_fails(const struct tf_context_conf *cc, const char *msg)
+{
+	struct tf_errs	 errs;
+
+	tf_errs_init(&errs);
+	ck_assert_ptr_null(tf_context_build(cc, CONF, &errs));
+	ck_assert_uint_ge(tf_errs_count(&errs), 1);
+	ck_assert_str_eq(tf_errs_get(&errs, 0), msg);
+	ck_assert_uint_eq(ERR_peek_error(), 0);
+	tf_errs_free(&errs);
+}
+
+/* Expect a refusal whose first message starts with prefix. */
+static void
+build_fails_prefix(const struct tf_context_conf *cc, const char *prefix)
+{
+	struct tf_errs	 errs;
+
+	tf_errs_init(&errs);
+	ck_assert_ptr_null(tf_context_build(cc, CONF, &errs));
+	ck_assert_uint_ge(tf_errs_count(&errs), 1);
+	ck_assert_msg(strncmp(tf_errs_get(&errs, 0), prefix,
+	    strlen(prefix)) == 0, "got \"%s\", want prefix \"%s\"",
+	    tf_errs_get(&errs, 0), prefix);
+	ck_assert_uint_eq(ERR_peek_error(), 0);
+	tf_errs_free(&errs);
+}
+
+/*
+ * In-memory handshake against sctx of a client limited to version,
+ * signature algorithms and (if not NULL) groups. Returns 1 if it
+ * completed, with the server certificate's key type in *keytype and the
+ * number of certificates sent in *chainlen; 0 if it failed.
+ */
+static int
+handshake(SSL_CTX *sctx, int version, const char *sigalgs, const char *groups,
+    int *keytype, int *chainlen)
+{
+	SSL_CTX	*cctx;
+	SSL	*c, *s;
+	BIO	*cbio, *sbio;
+	X509	*peer;
+	char	 list[256];
+	int	 i, rc, rs, ok;
+
+	ck_assert_ptr_nonnull(cctx = SSL_CTX_new(TLS_client_method()));
+	ck_assert_int_eq(SSL_CTX_set_min_proto_version(cctx, version), 1);
+	ck_assert_int_eq(SSL_CTX_set_max_proto_version(cctx, version), 1);
+	/* Copies: OpenSSL's macros cast the const away. */
+	snprintf(list, sizeof(list), "%s", sigalgs);
+	ck_assert_int_eq(SSL_CTX_set1_sigalgs_list(cctx, list), 1);
+	if (groups != NULL) {
+		snprintf(list, sizeof(list), "%s", groups);
+		ck_assert_int_eq(SSL_CTX_set1_groups_list(cctx, list), 1);
+	}
+	ck_assert_ptr_nonnull(c = SSL_new(cctx));
+	ck_assert_ptr_nonnull(s = SSL_new(sctx));
+	ck_assert_int_eq(BIO_new_bio_pair(&cbio, 0, &sbio, 0), 1);
+	SSL_set_bio(c, cbio, cbio);
+	SSL_set_bio(s, sbio, sbio);
+	SSL_set_connect_state(c);
+	SSL_set_accept_state(s);
+	rc = rs = 0;
+	for (i = 0; i < 50 && (rc != 1 || rs != 1); i++) {
+		if (rc != 1)
+			rc = SSL_do_handshake(c);
+		if (rs != 1)
+			rs = SSL_do_handshake(s);
+		if ((rc <= 0 && SSL_get_error(c, rc) == SSL_ERROR_SSL) ||
+		    (rs <= 0 && SSL_get_error(s, rs) == SSL_ERROR_SSL))
+			break;
+	}
+	ok = rc == 1 && rs == 1;
+	if (ok) {
+		ck_assert_int_eq(SSL_version(c), version);
+		ck_assert_ptr_nonnull(peer = SSL_get1_peer_certificate(c));
+		*keytype = EVP_PKEY_get_base_id(X509_get0_pubkey(peer));
+		*chainlen = sk_X509_num(SSL_get_peer_cert_chain(c));
+		X509_free(peer);
+	}
+	ERR_clear_error();
+	SSL_free(c);
+	SSL_free(s);
+	SSL_CTX_free(cctx);
+	return ok;
+}
+
+/* The key type of the certificate the server sends; the handshake must work. */
+static int
+handshake_key_type(SSL_CTX *sctx, int version, const char *sigalgs,
+    int *chainlen)
+{
+	int	 keytype;
+
+	ck_assert_msg(handshake(sctx, version, sigalgs, NULL, &keytype,
+	    chainlen) == 1, "handshake with %s failed", sigalgs);
+	return keytype;
+}
+
+static const struct {
+	enum tf_protocol	 protocol;
+	const char		*python;
+} protocols[] = {
+	{ TF_PROTOCOL_TLS_SERVER, "TLS_SERVER" },
+	{ TF_PROTOCOL_TLS, "TLS" },
+	{ TF_PROTOCOL_TLSv1, "TLSv1" },
+	{ TF_PROTOCOL_TLSv1_1, "TLSv1_1" },
+	{ TF_PROTOCOL_TLSv1_2, "TLSv1_2" },
+};
+#define NPROTOCOLS	(sizeof(protocols) / sizeof(protocols[0]))
+
+START_TEST(test_context_defaults_options_match_python)
+{
+	struct tf_context_conf	 cc;
+	SSL_CTX			*ctx;
+	const char		*p = protocols[_i].python;
+
+	conf_init(&cc, protocols[_i].protocol);
+	ctx = build_ok(&cc);
+	ck_assert_msg((long long)SSL_CTX_get_options(ctx) ==
+	    python_num2(p, "options"), "PROTOCOL_%s: ours 0x%llx, Python "
+	    "0x%llx", p, (unsigned long long)SSL_CTX_get_options(ctx),
+	    python_num2(p, "options"));
+	SSL_CTX_free(ctx);
+}
+END_TEST
+
+START_TEST(test_context_defaults_versions_match_python)
+{
+	struct tf_context_conf	 cc;
+	SSL_CTX			*ctx;
+	const char		*p = protocols[_i].python;
+
+	conf_init(&cc, protocols[_i].protocol);
+	ctx = build_ok(&cc);
+	ck_assert_int_eq(python_version(SSL_CTX_get_min_proto_version(ctx),
+	    false), python_num2(p, "minimum_version"));
+	ck_assert_int_eq(python_version(SSL_CTX_get_max_proto_version(ctx),
+	    true), python_num2(p, "maximum_version"));
+	SSL_CTX_free(ctx);
+}
+END_TEST
+
+START_TEST(test_context_defaults_ciphers_match_python)
+{
+	struct tf_context_conf	 cc;
+	SSL_CTX			*ctx;
+	char			 key[64], ours[4096];
+
+	conf_init(&cc, protocols[_i].protocol);
+	ctx = build_ok(&cc);
+	ctx_cipher_names(ctx, ours, sizeof(ours));
+	snprintf(key, sizeof(key), "%s.ciphers", protocols[_i].python);
+	ck_assert_str_eq(ours, python_str(key));
+	SSL_CTX_free(ctx);
+}
+END_TEST
+
+START_TEST(test_context_defaults_verify_and_tickets_match_python)
+{
+	struct tf_context_conf	 cc;
+	SSL_CTX			*ctx;
+	X509_VERIFY_PARAM	*param;
+
+	conf_init(&cc, TF_PROTOCOL_TLS_SERVER);
+	ctx = build_ok(&cc);
+	ck_assert_int_eq(SSL_CTX_get_verify_mode(ctx), SSL_VERIFY_NONE);
+	ck_assert_int_eq(python_num("verify_mode"), 0);	/* CERT_NONE */
+	param = SSL_CTX_get0_param(ctx);
+	ck_assert_int_eq((long long)X509_VERIFY_PARAM_get_flags(param),
+	    python_num("verify_flags"));
+	ck_assert_int_eq(SSL_CTX_get_security_level(ctx),
+	    python_num("security_level"));
+	ck_assert_int_eq((long long)SSL_CTX_get_num_tickets(ctx),
+	    python_num("num_tickets"));
+	ck_assert(SSL_CTX_get_mode(ctx) & SSL_MODE_RELEASE_BUFFERS);
+	ck_assert(SSL_CTX_get_mode(ctx) & SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER);
+	ck_assert(SSL_CTX_get_mode(ctx) & SSL_MODE_ENABLE_PARTIAL_WRITE);
+	SSL_CTX_free(ctx);
+}
+END_TEST
+
+START_TEST(test_context_options_set)
+{
+	struct tf_context_conf	 cc;
+	SSL_CTX			*ctx;
+
+	conf_init(&cc, TF_PROTOCOL_TLS_SERVER);
+	cc.options_set = SSL_OP_NO_TICKET | SSL_OP_NO_RENEGOTIATION;
+	cc.options_line = 3;
+	ctx = build_ok(&cc);
+	ck_assert_int_eq((long long)SSL_CTX_get_options(ctx),
+	    python_num("options_set"));
+	SSL_CTX_free(ctx);
+}
+END_TEST
+
+START_TEST(test_context_options_clear)
+{
+	struct tf_context_conf	 cc;
+	SSL_CTX			*ctx;
+
+	conf_init(&cc, TF_PROTOCOL_TLS_SERVER);
+	cc.options_clear = SSL_OP_ENABLE_MIDDLEBOX_COMPAT |
+	    SSL_OP_CIPHER_SERVER_PREFERENCE;
+	ctx = build_ok(&cc);
+	ck_assert_int_eq((long long)SSL_CTX_get_options(ctx),
+	    python_num("options_clear"));
+	SSL_CTX_free(ctx);
+}
+END_TEST
+
+START_TEST(test_context_options_clear_wins_over_set)
+{
+	struct tf_context_conf	 cc;
+	SSL_CTX			*ctx;
+
+	conf_init(&cc, TF_PROTOCOL_TLS_SERVER);
+	cc.options_set = SSL_OP_NO_TICKET;
+	cc.options_clear = SSL_OP_NO_TICKET;
+	ctx = build_ok(&cc);
+	ck_assert_uint_eq(SSL_CTX_get_options(ctx) & SSL_OP_NO_TICKET, 0);
+	SSL_CTX_free(ctx);
+}
+END_TEST
+
+START_TEST(test_context_versions_pin)
+{
+	struct tf_context_conf	 cc;
+	SSL_CTX			*ctx;
+
+	conf_init(&cc, TF_PROTOCOL_TLS_SERVER);
+	cc.minimum_version = TF_VERSION_TLSv1_3;
+	cc.maximum_version = TF_VERSION_TLSv1_3;
+	ctx = build_ok(&cc);
+	ck_assert_int_eq(SSL_CTX_get_min_proto_version(ctx), TLS1_3_VERSION);
+	ck_assert_int_eq(SSL_CTX_get_max_proto_version(ctx), TLS1_3_VERSION);
+	SSL_CTX_free(ctx);
+
+	conf_init(&cc, TF_PROTOCOL_TLS);
+	cc.minimum_version = TF_VERSION_TLSv1;
+	cc.maximum_version = TF_VERSION_TLSv1_2;
+	ctx = build_ok(&cc);
+	ck_assert_int_eq(SSL_CTX_get_min_proto_version(ctx), TLS1_VERSION);
+	ck_assert_int_eq(SSL_CTX_get_max_proto_version(ctx), TLS1_2_VERSION);
+	SSL_CTX_free(ctx);
+}
+END_TEST
+
+/* MINIMUM/MAXIMUM_SUPPORTED on the "wrong" bound, as Python maps them. */
+START_TEST(test_context_versions_supported_bounds_match_python)
+{
+	struct tf_context_conf	 cc;
+	SSL_CTX			*ctx;
+
+	conf_init(&cc, TF_PROTOCOL_TLS_SERVER);
+	cc.minimum_version = TF_VERSION_MAXIMUM_SUPPORTED;
+	cc.maximum_version = TF_VERSION_MINIMUM_SUPPORTED;
+	ctx = build_ok(&cc);
+	ck_assert_int_eq(SSL_CTX_get_min_proto_version(ctx),
+	    python_num("minimum_version_of_max"));
+	ck_assert_int_eq(SSL_CTX_get_max_proto_version(ctx),
+	    python_num("maximum_version_of_min"));
+	SSL_CTX_free(ctx);
+
+	conf_init(&cc, TF_PROTOCOL_TLS_SERVER);
+	cc.minimum_version = TF_VERSION_MINIMUM_SUPPORTED;
+	cc.maximum_version = TF_VERSION_MAXIMUM_SUPPORTED;
+	ctx = build_ok(&cc);
+	ck_assert_int_eq(SSL_CTX_get_min_proto_version(ctx), 0);
+	ck_assert_int_eq(SSL_CTX_get_max_proto_version(ctx), 0);
+	SSL_CTX_free(ctx);
+}
+END_TEST
+
+START_TEST(test_context_versions_refused_on_fixed_protocol)
+{
+	struct tf_context_conf	 cc;
+
+	conf_init(&cc, TF_PROTOCOL_TLSv1_2);
+	cc.maximum_version = TF_VERSION_TLSv1_2;
+	cc.maximum_version_line = 9;
+	build_fails(&cc, CONF ":9: The context's protocol doesn't support "
+	    "modification of highest and lowest version.");
+}
+END_TEST
+
+START_TEST(test_context_versions_unknown_value_refused)
+{
+	struct tf_context_conf	 cc;
+
+	conf_init(&cc, TF_PROTOCOL_TLS_SERVER);
+	cc.minimum_version = 0x0305;
+	cc.minimum_version_line = 8;
+	build_fails(&cc, CONF ":8: Unsupported TLS/SSL version 0x305");
+}
+END_TEST
+
+START_TEST(test_context_ciphers_order_matches_python)
+{
+	struct tf_context_conf	 cc;
+	SSL_CTX			*ctx;
+	char			 ciphers[] = TEST_CIPHERS, ours[4096];
+
+	conf_init(&cc, TF_PROTOCOL_TLS_SERVER);
+	cc.ciphers.value = ciphers;
+	cc.ciphers.line = 5;
+	ctx = build_ok(&cc);
+	ctx_cipher_names(ctx, ours, sizeof(ours));
+	ck_assert_str_eq(ours, python_str("ciphers_custom"));
+	SSL_CTX_free(ctx);
+}
+END_TEST
+
+START_TEST(test_context_ciphers_selecting_nothing_refused)
+{
+	struct tf_context_conf	 cc;
+	char			 nothing[] = "FOO";
+	char			 tls13[] = "TLS_AES_128_GCM_SHA256";
+
+	conf_init(&cc, TF_PROTOCOL_TLS_SERVER);
+	cc.ciphers.value = nothing;
+	cc.ciphers.line = 12;
+	build_fails(&cc, CONF ":12: No cipher can be selected.");
+	/* TLS 1.3 names are not set_ciphers() material, in Python either. */
+	cc.ciphers.value = tls13;
+	build_fails(&cc, CONF ":12: No cipher can be selected.");
+}
+END_TEST
+
+START_TEST(test_context_ciphersuites_set)
+{
+	struct tf_context_conf	 cc;
+	SSL_CTX			*ctx;
+	char			 ours[4096];
+	char			 ciphers[] = "ECDHE+AESGCM";
+	char			 suites[] = "TLS_CHACHA20_POLY1305_SHA256";
+	char			 bad[] = "TLS_NOPE";
+
+	conf_init(&cc, TF_PROTOCOL_TLS_SERVER);
+	cc.ciphers.value = ciphers;
+	cc.ciphersuites.value = suites;
+	ctx = build_ok(&cc);
+	ctx_cipher_names(ctx, ours, sizeof(ours));
+	ck_assert_msg(strncmp(ours, "TLS_CHACHA20_POLY1305_SHA256:ECDHE-",
+	    35) == 0, "ciphers %s", ours);
+	ck_assert_ptr_null(strstr(ours, "TLS_AES"));
+	SSL_CTX_free(ctx);
+
+	cc.ciphersuites.value = bad;
+	cc.ciphersuites.line = 6;
+	build_fails_prefix(&cc, CONF ":6: No TLS 1.3 cipher suite can be "
+	    "selected from \"TLS_NOPE\"");
+}
+END_TEST
+
+START_TEST(test_context_ciphers_curve_set)
+{
+	struct tf_context_conf	 cc;
+	struct tf_cert_conf	 cert;
+	SSL_CTX			*ctx;
+	char			 x25519[] = "X25519";
+	char			 p256[] = "prime256v1";
+	int			 keytype, chainlen;
+
+	conf_init(&cc, TF_PROTOCOL_TLS_SERVER);
+	cert_init(&cert, "ecdsa.pem", "ecdsa.key", 10);
+	cc.certs = &cert;
+	cc.ncerts = 1;
+	cc.ecdh_curve.value = x25519;
+	ctx = build_ok(&cc);
+	/* Only that group is left, for TLS 1.3 and TLS 1.2 ECDHE alike. */
+	ck_assert_int_eq(handshake(ctx, TLS1_3_VERSION, "ECDSA+SHA256",
+	    "X25519", &keytype, &chainlen), 1);
+	ck_assert_int_eq(handshake(ctx, TLS1_3_VERSION, "ECDSA+SHA256",
+	    "P-256", &keytype, &chainlen), 0);
+	ck_assert_int_eq(handshake(ctx, TLS1_2_VERSION, "ECDSA+SHA256",
+	    "P-256", &keytype, &chainlen), 0);
+	SSL_CTX_free(ctx);
+
+	cc.ecdh_curve.value = p256;
+	ctx = build_ok(&cc);
+	ck_assert_int_eq(handshake(ctx, TLS1_2_VERSION, "ECDSA+SHA256",
+	    "P-256", &keytype, &chainlen), 1);
+	ck_assert_int_eq(handshake(ctx, TLS1_3_VERSION, "ECDSA+SHA256",
+	    "X25519", &keytype, &chainlen), 0);
+	SSL_CTX_free(ctx);
+	cert_free(&cert);
+}
+END_TEST
+
+START_TEST(test_context_ciphers_unknown_curve_refused)
+{
+	struct tf_context_conf	 cc;
+	char			 p256[] = "P-256";
+	char			 sha256[] = "SHA256";
+
+	conf_init(&cc, TF_PROTOCOL_TLS_SERVER);
+	cc.ecdh_curve.value = p256;	/* Python refuses it too */
+	cc.ecdh_curve.line = 4;
+	build_fails(&cc, CONF ":4: unknown elliptic curve name \"P-256\"");
+	cc.ecdh_curve.value = sha256;	/* an object, not a group */
+	build_fails_prefix(&cc, CONF ":4: cannot use \"SHA256\" as elliptic "
+	    "curve: ");
+}
+END_TEST
+
+/* Python builds it; it just cannot complete a handshake. */
+START_TEST(test_context_ciphers_unusable_tlsv1_still_builds)
+{
+	struct tf_context_conf	 cc;
+	SSL_CTX			*ctx;
+
+	conf_init(&cc, TF_PROTOCOL_TLSv1);
+	ctx = build_ok(&cc);
+	SSL_CTX_free(ctx);
+}
+END_TEST
+
+START_TEST(test_context_certs_rsa_and_ecdsa_coexist)
+{
+	struct tf_context_conf	 cc;
+	struct tf_cert_conf	 certs[2];
+	STACK_OF(X509)		*chain;
+	SSL_CTX			*ctx;
+	int			 n, r, chainlen, seen = 0;
+
+	conf_init(&cc, TF_PROTOCOL_TLS_SERVER);
+	cert_init(&certs[0], "rsa-chain.pem", "rsa.key", 10);
+	cert_init(&certs[1], "ecdsa.pem", "ecdsa.key", 11);
+	cc.certs = certs;
+	cc.ncerts = 2;
+	ctx = build_ok(&cc);
+
+	/* Both slots filled, each with its own chain. */
+	n = 0;
+	for (r = SSL_CTX_set_current_cert(ctx, SSL_CERT_SET_FIRST); r == 1;
+	    r = SSL_CTX_set_current_cert(ctx, SSL_CERT_SET_NEXT)) {
+		chain = NULL;
+		ck_assert_int_eq(SSL_CTX_get0_chain_certs(ctx, &chain), 1);
+		switch (EVP_PKEY_get_base_id(
+		    X509_get0_pubkey(SSL_CTX_get0_certificate(ctx)))) {
+		case EVP_PKEY_RSA:
+			ck_assert_int_eq(sk_X509_num(chain), 1);
+			seen |= 1;
+			break;
+		case EVP_PKEY_EC:
+			/* Leaf only: built once, empty, not left NULL. */
+			ck_assert_ptr_nonnull(chain);
+			ck_assert_int_eq(sk_X509_num(chain), 0);
+			seen |= 2;
+			break;
+		}
+		n++;
+	}
+	ck_assert_int_eq(n, 2);
+	ck_assert_int_eq(seen, 3);
+
+	/* And clients get the one their signature algorithms ask for. */
+	ck_assert_int_eq(handshake_key_type(ctx, TLS1_3_VERSION,
+	    "ECDSA+SHA256", &chainlen), EVP_PKEY_EC);
+	ck_assert_int_eq(chainlen, 1);
+	ck_assert_int_eq(handshake_key_type(ctx, TLS1_3_VERSION,
+	    "RSA-PSS+SHA256", &chainlen), EVP_PKEY_RSA);
+	ck_assert_int_eq(chainlen, 2);
+	ck_assert_int_eq(handshake_key_type(ctx, TLS1_2_VERSION,
+	    "ECDSA+SHA256", &chainlen), EVP_PKEY_EC);
+	ck_assert_int_eq(handshake_key_type(ctx, TLS1_2_VERSION,
+	    "RSA+SHA256", &chainlen), EVP_PKEY_RSA);
+	ck_assert_int_eq(chainlen, 2);
+	SSL_CTX_free(ctx);
+	cert_free(&certs[0]);
+	cert_free(&certs[1]);
+}
+END_TEST
+
+START_TEST(test_context_certs_key_in_certfile)
+{
+	struct tf_context_conf	 cc;
+	struct tf_cert_conf	 cert;
+	SSL_CTX			*ctx;
+	char			 cmd[CERTDIR_MAX * 3 + 64];
+
+	snprintf(cmd, sizeof(cmd), "cat '%s/ecdsa.pem' '%s/ecdsa.key' > "
+	    "'%s/both.pem'", certdir, certdir, certdir);
+	ck_assert_int_eq(system(cmd), 0);
+	conf_init(&cc, TF_PROTOCOL_TLS_SERVER);
+	cert_init(&cert, "both.pem", NULL, 10);
+	cc.certs = &cert;
+	cc.ncerts = 1;
+	ctx = build_ok(&cc);
+	SSL_CTX_free(ctx);
+	cert_free(&cert);
+}
+END_TEST
+
+START_TEST(test_context_certs_encrypted_key_with_password)
+{
+	struct tf_context_conf	 cc;
+	struct tf_cert_conf	 cert;
+	SSL_CTX			*ctx;
+	char			 password[] = "secret";
+
+	conf_init(&cc, TF_PROTOCOL_TLS_SERVER);
+	cert_init(&cert, "enc.pem", "enc.key", 10);
+	cert.password = password;
+	cc.certs = &cert;
+	cc.ncerts = 1;
+	ctx = build_ok(&cc);
+	SSL_CTX_free(ctx);
+
+	cert.password = NULL;
+	cert.password_file = strdup(cert_path("enc.pass"));
+	ctx = build_ok(&cc);
+	SSL_CTX_free(ctx);
+	free(cert.password_file);
+	cert_free(&cert);
+}
+END_TEST
+
+START_TEST(test_context_certs_selfsigned_loads)
+{
+	struct tf_context_conf	 cc;
+	struct tf_cert_conf	 cert;
+	struct tf_errs		 errs;
+	struct stat		 st;
+	SSL_CTX			*ctx;
+	X509			*x;
+	FILE			*fp;
+	int			 chainlen;
+
+	tf_errs_init(&errs);
+	ck_assert_int_eq(tf_selfsigned_write("127.0.0.1", 7,
+	    cert_path("demo.pem"), cert_path("demo.key"), &errs), 0);
+	ck_assert_int_eq(tf_selfsigned_write("demo.example", 7,
+	    cert_path("demo2.pem"), cert_path("demo2.key"), &errs), 0);
+	tf_errs_free(&errs);
+	ck_assert_int_eq(stat(cert_path("demo.key"), &st), 0);
+	ck_assert_int_eq(st.st_mode & 0777, 0600);
+
+	ck_assert_ptr_nonnull(fp = fopen(cert_path("demo2.pem"), "r"));
+	ck_assert_ptr_nonnull(x = PEM_read_X509(fp, NULL, NULL, NULL));
+	fclose(fp);
+	ck_assert_int_eq(X509_get_version(x), X509_VERSION_3);
+	ck_assert_int_eq(X509_check_host(x, "demo.example", 0, 0, NULL), 1);
+	ck_assert_int_eq(X509_check_ca(x), 0);
+	ck_assert_int_eq(X509_get_signature_nid(x), NID_ecdsa_with_SHA256);
+	X509_free(x);
+
+	conf_init(&cc, TF_PROTOCOL_TLS_SERVER);
+	cert_init(&cert, "demo.pem", "demo.key", 10);
+	cc.certs = &cert;
+	cc.ncerts = 1;
+	ctx = build_ok(&cc);
+	ck_assert_int_eq(handshake_key_type(ctx, TLS1_3_VERSION,
+	    "ECDSA+SHA256", &chainlen), EVP_PKEY_EC);
+	ck_assert_int_eq(chainlen, 1);
+	SSL_CTX_free(ctx);
+	cert_free(&cert);
+}
+END_TEST
+
+START_TEST(test_context_errors_mismatched_key_refused)
+{
+	struct tf_context_conf	 cc;
+	struct tf_cert_conf	 cert;
+	char			 msg[PATH_MAX + 128];
+
+	conf_init(&cc, TF_PROTOCOL_TLS_SERVER);
+	cert_init(&cert, "mismatch.pem", "mismatch.key", 7);
+	cc.certs = &cert;
+	cc.ncerts = 1;
+	snprintf(msg, sizeof(msg), CONF ":7: key does not match certificate "
+	    "\"%s\"", cert.certfile);
+	build_fails(&cc, msg);
+	cert_free(&cert);
+
+	/* Same key type, other key: caught by OpenSSL's own slot check. */
+	cert_init(&cert, "rsa.pem", "ca.key", 7);
+	snprintf(msg, sizeof(msg), CONF ":7: key does not match certificate "
+	    "\"%s\"", cert.certfile);
+	build_fails(&cc, msg);
+	cert_free(&cert);
+}
+END_TEST
+
+START_TEST(test_context_errors_wrong_password_refused)
+{
+	struct tf_context_conf	 cc;
+	struct tf_cert_conf	 cert;
+	char			 msg[PATH_MAX + 128];
+	char			 wrong[] = "wrong";
+
+	conf_init(&cc, TF_PROTOCOL_TLS_SERVER);
+	cert_init(&cert, "enc.pem", "enc.key", 8);
+	cert.password = wrong;
+	cc.certs = &cert;
+	cc.ncerts = 1;
+	snprintf(msg, sizeof(msg), CONF ":8: cannot load private key \"%s\": "
+	    "bad password or not a key (", cert.keyfile);
+	build_fails_prefix(&cc, msg);
+	/* No password at all: refused, never a terminal prompt. */
+	cert.password = NULL;
+	snprintf(msg, sizeof(msg), CONF ":8: cannot load private key \"%s\": "
+	    "it is encrypted and no password or password_file is given",
+	    cert.keyfile);
+	build_fails(&cc, msg);
+	cert_free(&cert);
+}
+END_TEST
+
+START_TEST(test_context_errors_missing_file_refused)
+{
+	struct tf_context_conf	 cc;
+	struct tf_cert_conf	 cert;
+	char			 msg[PATH_MAX + 128];
+
+	conf_init(&cc, TF_PROTOCOL_TLS_SERVER);
+	cert_init(&cert, "nonexistent.pem", "rsa.key", 6);
+	cc.certs = &cert;
+	cc.ncerts = 1;
+	snprintf(msg, sizeof(msg), CONF ":6: cannot load certificate chain "
+	    "\"%s\": No such file or directory", cert.certfile);
+	build_fails(&cc, msg);
+	cert_free(&cert);
+
+	cert_init(&cert, "rsa.pem", "nonexistent.key", 6);
+	snprintf(msg, sizeof(msg), CONF ":6: cannot load private key \"%s\": "
+	    "No such file or directory", cert.keyfile);
+	build_fails(&cc, msg);
+	cert_free(&cert);
+
+	cert_init(&cert, "enc.pem", "enc.key", 6);
+	cert.password_file = strdup(cert_path("nonexistent.pass"));
+	snprintf(msg, sizeof(msg), CONF ":6: cannot read password file "
+	    "\"%s\": No such file or directory", cert.password_file);
+	build_fails(&cc, msg);
+	free(cert.password_file);
+	cert_free(&cert);
+}
+END_TEST
+
+START_TEST(test_context_errors_not_a_certificate_refused)
+{
+	struct tf_context_conf	 cc;
+	struct tf_cert_conf	 cert;
+	char			 msg[PATH_MAX + 128];
+
+	conf_init(&cc, TF_PROTOCOL_TLS_SERVER);
+	cert_init(&cert, "rsa.key", NULL, 5);
+	cc.certs = &cert;
+	cc.ncerts = 1;
+	snprintf(msg, sizeof(msg), CONF ":5: cannot load certificate chain "
+	    "\"%s\": ", cert.certfile);
+	build_fails_prefix(&cc, msg);
+	cert_free(&cert);
+}
+END_TEST
+
+START_TEST(test_context_errors_all_reported)
+{
+	struct tf_context_conf	 cc;
+	struct tf_cert_conf	 cert;
+	struct tf_errs		 errs;
+	char			 nothing[] = "FOO";
+	char			 nope[] = "nope";
+
+	conf_init(&cc, TF_PROTOCOL_TLS_SERVER);
+	cc.ciphers.value = nothing;
+	cc.ciphers.line = 3;
+	cc.ecdh_curve.value = nope;
+	cc.ecdh_curve.line = 4;
+	cert_init(&cert, "nonexistent.pem", NULL, 5);
+	cc.certs = &cert;
+	cc.ncerts = 1;
+	tf_errs_init(&errs);
+	ck_assert_ptr_null(tf_context_build(&cc, NULL, &errs));
+	ck_assert_uint_eq(tf_errs_count(&errs), 3);
+	ck_assert_str_eq(tf_errs_get(&errs, 0),
+	    "<string>:3: No cipher can be selected.");
+	ck_assert_str_eq(tf_errs_get(&errs, 1),
+	    "<string>:4: unknown elliptic curve name \"nope\"");
+	ck_assert_uint_eq(ERR_peek_error(), 0);
+	tf_errs_free(&errs);
+	cert_free(&cert);
+}
+END_TEST
+
+START_TEST(test_context_errors_errstr_drains_queue)
+{
+	SSL_CTX	*ctx;
+	char	 buf[256];
+
+	ck_assert_str_eq(tf_context_errstr(buf, sizeof(buf)), "");
+	ck_assert_ptr_nonnull(ctx = SSL_CTX_new(TLS_server_method()));
+	ck_assert_int_eq(SSL_CTX_set_cipher_list(ctx, "FOO"), 0);
+	ck_assert_ptr_eq(tf_context_errstr(buf, sizeof(buf)), buf);
+	ck_assert_msg(strstr(buf, "no cipher match") != NULL, "got %s", buf);
+	ck_assert_uint_eq(ERR_peek_error(), 0);
+	ck_assert_int_eq(SSL_CTX_set_cipher_list(ctx, "FOO"), 0);
+	tf_context_errstr(buf, 4);
+	ck_assert_uint_le(strlen(buf), 3);
+	ck_assert_uint_eq(ERR_peek_error(), 0);
+	SSL_CTX_free(ctx);
+}
+END_TEST
+
+static Suite *
+context_suite(void)
+{
+	Suite	*s;
+	TCase	*tc;
+
+	s = suite_create("context");
+
+	tc = tcase_create("defaults");
+	tcase_add_unchecked_fixture(tc, python_setup, python_teardown);
+	tcase_add_loop_test(tc, test_context_defaults_options_match_python,
+	    0, NPROTOCOLS);
+	tcase_add_loop_test(tc, test_context_defaults_versions_match_python,
+	    0, NPROTOCOLS);
+	tcase_add_loop_test(tc, test_context_defaults_ciphers_match_python,
+	    0, NPROTOCOLS);
+	tcase_add_test(tc, test_context_defaults_verify_and_tickets_match_python);
+	tcase_set_timeout(tc, 30);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("options");
+	tcase_add_unchecked_fixture(tc, python_setup, python_teardown);
+	tcase_add_test(tc, test_context_options_set);
+	tcase_add_test(tc, test_context_options_clear);
+	tcase_add_test(tc, test_context_options_clear_wins_over_set);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("versions");
+	tcase_add_unchecked_fixture(tc, python_setup, python_teardown);
+	tcase_add_test(tc, test_context_versions_pin);
+	tcase_add_test(tc, test_context_versions_supported_bounds_match_python);
+	tcase_add_test(tc, test_context_versions_refused_on_fixed_protocol);
+	tcase_add_test(tc, test_context_versions_unknown_value_refused);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("ciphers");
+	tcase_add_unchecked_fixture(tc, python_setup, python_teardown);
+	tcase_add_unchecked_fixture(tc, certs_setup, certs_teardown);
+	tcase_add_test(tc, test_context_ciphers_order_matches_python);
+	tcase_add_test(tc, test_context_ciphers_selecting_nothing_refused);
+	tcase_add_test(tc, test_context_ciphersuites_set);
+	tcase_add_test(tc, test_context_ciphers_curve_set);
+	tcase_add_test(tc, test_context_ciphers_unknown_curve_refused);
+	tcase_add_test(tc, test_context_ciphers_unusable_tlsv1_still_builds);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("certs");
+	tcase_add_unchecked_fixture(tc, certs_setup, certs_teardown);
+	tcase_add_test(tc, test_context_certs_rsa_and_ecdsa_coexist);
+	tcase_add_test(tc, test_context_certs_key_in_certfile);
+	tcase_add_test(tc, test_context_certs_encrypted_key_with_password);
+	tcase_add_test(tc, test_context_certs_selfsigned_loads);
+	tcase_set_timeout(tc, 30);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("errors");
+	tcase_add_unchecked_fixture(tc, certs_setup, certs_teardown);
+	tcase_add_test(tc, test_context_errors_mismatched_key_refused);
+	tcase_add_test(tc, test_context_errors_wrong_password_refused);
+	tcase_add_test(tc, test_context_errors_missing_file_refused);
+	tcase_add_test(tc, test_context_errors_not_a_certificate_refused);
+	tcase_add_test(tc, test_context_errors_all_reported);
+	tcase_add_test(tc, test_context_errors_errstr_drains_queue);
+	tcase_set_timeout(tc, 30);
+	suite_add_tcase(s, tc);
+
+	return s;
+}
+
+int
+main(void)
+{
+	SRunner	*sr;
+	int	 failed;
+
+	sr = srunner_create(context_suite());
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	certs_remove();
+	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}

@@ -1,0 +1,52 @@
+/*
+ * tlsfront: a generation is one loaded configuration with the SSL_CTXs
+ * built from it.
+ */
+#include <stdlib.h>
+
+#include "context.h"
+#include "generation.h"
+#include "log.h"
+
+struct tf_generation *
+tf_generation_new(struct tf_config *config, struct tf_errs *errs)
+{
+	struct tf_generation	*gen;
+	size_t			 i;
+	int			 failed = 0;
+
+	if ((gen = calloc(1, sizeof(*gen))) == NULL)
+		tf_fatal("calloc");
+	gen->config = config;
+	gen->contexts = calloc(config->ncontexts + 1, sizeof(SSL_CTX *));
+	if (gen->contexts == NULL)
+		tf_fatal("calloc");
+	/* Build all of them so that every broken context gets reported. */
+	for (i = 0; i < config->ncontexts; i++) {
+		gen->contexts[i] = tf_context_build(&config->contexts[i],
+		    config->file, errs);
+		if (gen->contexts[i] == NULL)
+			failed = 1;
+	}
+	if (failed) {
+		tf_generation_free(gen);
+		return NULL;
+	}
+	return gen;
+}
+
+void
+tf_generation_free(struct tf_generation *gen)
+{
+	size_t	i;
+
+	if (gen == NULL)
+		return;
+	if (gen->contexts != NULL) {
+		for (i = 0; i < gen->config->ncontexts; i++)
+			SSL_CTX_free(gen->contexts[i]);
+		free(gen->contexts);
+	}
+	tf_config_free(gen->config);
+	free(gen);
+}

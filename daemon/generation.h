@@ -1,0 +1,27 @@
+/*
+ * tlsfront: a generation is one loaded configuration with the SSL_CTXs
+ * built from it. Connections keep the SSL_CTX they were accepted under
+ * alive through their SSL object's own reference.
+ */
+#ifndef TF_GENERATION_H
+#define TF_GENERATION_H
+
+#include <openssl/ssl.h>
+
+#include "config.h"
+#include "errs.h"
+
+struct tf_generation {
+	struct tf_config	*config;
+	SSL_CTX			**contexts;	/* one per config->contexts[i] */
+};
+
+/*
+ * Build every context of config. Takes ownership of config. Returns NULL
+ * with errs filled (and config freed) if any context fails.
+ */
+struct tf_generation	*tf_generation_new(struct tf_config *config,
+			    struct tf_errs *errs);
+void			 tf_generation_free(struct tf_generation *);
+
+#endif

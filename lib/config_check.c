@@ -1,0 +1,313 @@
+/*
+ * tlsfront: checks of configuration values that need no libconfig: names
+ * of constants, referenced files, addresses, names of other sections.
+ */
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "config_check.h"
+#include "log.h"
+
+char *
+tf_config_check_basedir(const char *path)
+{
+	const char	*slash;
+	char		*cwd, *dir;
+
+	slash = path != NULL ? strrchr(path, '/') : NULL;
+	if (slash != NULL && slash == path)
+		dir = strdup("/");
+	else if (slash != NULL && path[0] == '/')
+		dir = strndup(path, (size_t)(slash - path));
+	else {
+		cwd = getcwd(NULL, 0);
+		if (slash == NULL)
+			dir = cwd != NULL ? cwd : strdup(".");
+		else {
+			if (asprintf(&dir, "%s/%.*s", cwd != NULL ? cwd : ".",
+			    (int)(slash - path), path) == -1)
+				dir = NULL;
+			free(cwd);
+		}
+	}
+	if (dir == NULL)
+		tf_fatal("basedir");
+	return dir;
+}
+
+char *
+tf_config_check_resolve(const char *basedir, const char *path)
+{
+	char	*abs;
+
+	if (path[0] == '/')
+		abs = strdup(path);
+	else if (asprintf(&abs, "%s%s%s", basedir,
+	    strcmp(basedir, "/") == 0 ? "" : "/", path) == -1)
+		abs = NULL;
+	if (abs == NULL)
+		tf_fatal("resolve");
+	return abs;
+}
+
+int
+tf_config_check_readable(const struct tf_config_where *w, const char *what,
+    const char *path)
+{
+	struct stat	st;
+	int		error = 0;
+
+	if (access(path, R_OK) == -1)
+		error = errno;
+	else if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
+		error = EISDIR;
+	if (error == 0)
+		return 0;
+	return tf_errs_add(w->errs, w->file, w->line,
+	    "cannot read %s \"%s\": %s", what, path, strerror(error));
+}
+
+char *
+tf_config_check_read(const char *path)
+{
+	FILE	*fp;
+	char	*text, *grown;
+	size_t	 len = 0, cap = 4096, n;
+	int	 error;
+
+	if ((fp = fopen(path, "r")) == NULL)
+		return NULL;
+	if ((text = malloc(cap)) == NULL)
+		tf_fatal("malloc");
+	while ((n = fread(text + len, 1, cap - len - 1, fp)) > 0) {
+		len += n;
+		if (cap - len - 1 > 0)
+			continue;
+		if ((grown = realloc(text, cap * 2)) == NULL)
+			tf_fatal("realloc");
+		text = grown;
+		cap *= 2;
+	}
+	if (ferror(fp)) {
+		error = errno;
+		fclose(fp);
+		free(text);
+		errno = error;
+		return NULL;
+	}
+	fclose(fp);
+	text[len] = '\0';
+	return text;
+}
+
+int
+tf_config_check_line_of(const char *text, int first, int line,
+    const char *needle)
+{
+	const char	*start, *end;
+	int		 l, n;
+
+	if (*needle == '\0' || first < 1)
+		return line;
+	for (l = line; l >= first; l--) {
+		start = text;
+		for (n = 1; n < l && start != NULL; n++) {
+			start = strchr(start, '\n');
+			if (start != NULL)
+				start++;
+		}
+		if (start == NULL)
+			continue;
+		if ((end = strchr(start, '\n')) == NULL)
+			end = start + strlen(start);
+		if (memmem(start, (size_t)(end - start), needle,
+		    strlen(needle)) != NULL)
+			return l;
+	}
+	return line;
+}
+
+int
+tf_config_check_protocol(const struct tf_config_where *w, const char *text,
+    enum tf_protocol *out)
+{
+	if (tf_config_protocol_parse(text, out) == 0)
+		return 0;
+	if (strcmp(text, "PROTOCOL_SSLv2") == 0 ||
+	    strcmp(text, "PROTOCOL_SSLv3") == 0)
+		return tf_errs_add(w->errs, w->file, w->line, "%s is not "
+		    "available: this OpenSSL has no SSLv2/SSLv3 support", text);
+	if (strcmp(text, "PROTOCOL_TLS_CLIENT") == 0)
+		return tf_errs_add(w->errs, w->file, w->line,
+		    "PROTOCOL_TLS_CLIENT is a client protocol; a listener's "
+		    "context needs PROTOCOL_TLS or PROTOCOL_TLS_SERVER (or a "
+		    "fixed version)");
+	return tf_errs_add(w->errs, w->file, w->line,
+	    "unknown protocol \"%s\"", text);
+}
+
+int
+tf_config_check_version(const struct tf_config_where *w, const char *text,
+    bool fixed, int *version)
+{
+	if (tf_config_version_parse(text, version) == -1)
+		return tf_errs_add(w->errs, w->file, w->line,
+		    "unknown TLS version \"%s\"", text);
+	if (fixed)
+		return tf_errs_add(w->errs, w->file, w->line, "The context's "
+		    "protocol doesn't support modification of highest and "
+		    "lowest version.");
+	return 0;
+}
+
+int
+tf_config_check_option(const struct tf_config_where *w, const char *text,
+    uint64_t *set, uint64_t *clear)
+{
+	const char	*name = text[0] == '!' ? text + 1 : text;
+	uint64_t	 value;
+
+	if (tf_config_option_parse(name, &value) == -1)
+		return tf_errs_add(w->errs, w->file, w->line,
+		    "unknown option \"%s\"", name);
+	if (name != text)
+		*clear |= value;
+	else
+		*set |= value;
+	return 0;
+}
+
+int
+tf_config_check_log_target(const struct tf_config_where *w,
+    const char *text, enum tf_log_target *out)
+{
+	if (strcmp(text, "stderr") == 0)
+		*out = TF_LOG_TARGET_STDERR;
+	else if (strcmp(text, "syslog") == 0)
+		*out = TF_LOG_TARGET_SYSLOG;
+	else
+		return tf_errs_add(w->errs, w->file, w->line, "unknown log "
+		    "target \"%s\" (expected stderr or syslog)", text);
+	return 0;
+}
+
+int
+tf_config_check_log_level(const struct tf_config_where *w, const char *text,
+    enum tf_log_level *out)
+{
+	if (tf_log_level_parse(text, out) == 0)
+		return 0;
+	return tf_errs_add(w->errs, w->file, w->line, "unknown log level "
+	    "\"%s\" (expected err, warning, notice, info or debug)", text);
+}
+
+int
+tf_config_check_log_access(const struct tf_config_where *w,
+    const char *text, enum tf_access_format *out)
+{
+	if (strcmp(text, "off") == 0)
+		*out = TF_ACCESS_OFF;
+	else if (strcmp(text, "text") == 0)
+		*out = TF_ACCESS_TEXT;
+	else if (strcmp(text, "json") == 0)
+		*out = TF_ACCESS_JSON;
+	else
+		return tf_errs_add(w->errs, w->file, w->line, "unknown access "
+		    "log format \"%s\" (expected off, text or json)", text);
+	return 0;
+}
+
+int
+tf_config_check_proxy_protocol(const struct tf_config_where *w,
+    const char *text, enum tf_proxy_protocol *out)
+{
+	if (strcmp(text, "none") == 0) {
+		*out = TF_PROXY_NONE;
+		return 0;
+	}
+	if (strcmp(text, "v1") == 0 || strcmp(text, "v2") == 0)
+		return tf_errs_add(w->errs, w->file, w->line,
+		    "proxy_protocol \"%s\" is not supported yet", text);
+	return tf_errs_add(w->errs, w->file, w->line, "unknown proxy_protocol "
+	    "\"%s\" (expected none, v1 or v2)", text);
+}
+
+int
+tf_config_check_listen(const struct tf_config_where *w,
+    struct tf_config *conf, size_t idx, const char *text)
+{
+	struct tf_listener_conf	*l = &conf->listeners[idx];
+	char			 err[256];
+	char			 a[TF_ADDR_STRLEN], b[TF_ADDR_STRLEN];
+	size_t			 i;
+
+	if (tf_addr_parse(text, false, &l->addr, err, sizeof(err)) == -1)
+		return tf_errs_add(w->errs, w->file, w->line,
+		    "listen \"%s\": %s", text, err);
+	if (tf_addr_is_unix(&l->addr)) {
+		l->addr.len = 0;
+		return tf_errs_add(w->errs, w->file, w->line, "listen \"%s\": "
+		    "unix sockets are not supported for listeners", text);
+	}
+	tf_addr_format(&l->addr, a, sizeof(a));
+	for (i = 0; i < idx; i++) {
+		if (conf->listeners[i].addr.len == 0)
+			continue;
+		tf_addr_format(&conf->listeners[i].addr, b, sizeof(b));
+		if (strcmp(a, b) == 0)
+			return tf_errs_add(w->errs, w->file, w->line,
+			    "listen \"%s\": address already used by the "
+			    "listener at line %d", text,
+			    conf->listeners[i].line);
+	}
+	return 0;
+}
+
+int
+tf_config_check_server(const struct tf_config_where *w, const char *text,
+    struct tf_addr *out)
+{
+	char	err[256];
+
+	if (tf_addr_parse(text, false, out, err, sizeof(err)) == -1)
+		return tf_errs_add(w->errs, w->file, w->line,
+		    "server \"%s\": %s", text, err);
+	return 0;
+}
+
+int
+tf_config_check_context(const struct tf_config_where *w,
+    const struct tf_config *conf, const char *name, size_t *out)
+{
+	size_t	i;
+
+	for (i = 0; i < conf->ncontexts; i++) {
+		if (strcmp(conf->contexts[i].name, name) == 0) {
+			*out = i;
+			return 0;
+		}
+	}
+	return tf_errs_add(w->errs, w->file, w->line,
+	    "listener names unknown context \"%s\"", name);
+}
+
+int
+tf_config_check_backend(const struct tf_config_where *w,
+    const struct tf_config *conf, const char *name, size_t *out)
+{
+	size_t	i;
+
+	for (i = 0; i < conf->nbackends; i++) {
+		if (strcmp(conf->backends[i].name, name) == 0) {
+			*out = i;
+			return 0;
+		}
+	}
+	return tf_errs_add(w->errs, w->file, w->line,
+	    "listener names unknown backend \"%s\"", name);
+}

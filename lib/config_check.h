@@ -1,0 +1,76 @@
+/*
+ * tlsfront: checks of configuration values that need no libconfig: names
+ * of constants, files, addresses, references between sections. config.c
+ * walks the tree and checks types; these check what a string says. Each
+ * check reports at w and returns 0 or -1. Private to config.c.
+ */
+#ifndef TF_CONFIG_CHECK_H
+#define TF_CONFIG_CHECK_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "addr.h"
+#include "config.h"
+#include "errs.h"
+
+/* Where a value came from, for "file:line: message". */
+struct tf_config_where {
+	struct tf_errs	*errs;
+	const char	*file;
+	int		 line;
+};
+
+/*
+ * The absolute directory of path; the current directory if path is NULL
+ * or has no slash. Returns an allocated string.
+ */
+char	*tf_config_check_basedir(const char *path);
+/* path made absolute against basedir; an allocated string. */
+char	*tf_config_check_resolve(const char *basedir, const char *path);
+/* 0 if path is a readable file; else -1 and "cannot read WHAT "PATH": why". */
+int	 tf_config_check_readable(const struct tf_config_where *,
+	    const char *what, const char *path);
+/*
+ * Parse a listener's address into conf->listeners[idx].addr: TCP only and
+ * not used by an earlier listener. Returns 0 or -1 (reported).
+ */
+int	 tf_config_check_listen(const struct tf_config_where *,
+	    struct tf_config *conf, size_t idx, const char *text);
+/* The whole of file path, NUL-terminated; NULL (errno set) on failure. */
+char	*tf_config_check_read(const char *path);
+/*
+ * The last line of text, from line back to first, that contains needle;
+ * line if none does. libconfig gives the last string of a list the line
+ * of the token after it ("]" on the next line): this finds the string.
+ */
+int	 tf_config_check_line_of(const char *text, int first, int line,
+	    const char *needle);
+/* PROTOCOL_* name; the unavailable and client ones are explained. */
+int	 tf_config_check_protocol(const struct tf_config_where *,
+	    const char *text, enum tf_protocol *);
+/* TLSVersion name; refused on a fixed-version protocol, as Python does. */
+int	 tf_config_check_version(const struct tf_config_where *,
+	    const char *text, bool fixed, int *version);
+/* "OP_X" is or-ed into *set, "!OP_X" into *clear. */
+int	 tf_config_check_option(const struct tf_config_where *,
+	    const char *text, uint64_t *set, uint64_t *clear);
+int	 tf_config_check_log_target(const struct tf_config_where *,
+	    const char *text, enum tf_log_target *);
+int	 tf_config_check_log_level(const struct tf_config_where *,
+	    const char *text, enum tf_log_level *);
+int	 tf_config_check_log_access(const struct tf_config_where *,
+	    const char *text, enum tf_access_format *);
+int	 tf_config_check_proxy_protocol(const struct tf_config_where *,
+	    const char *text, enum tf_proxy_protocol *);
+/* Parse a backend server address. Returns 0 or -1 (reported). */
+int	 tf_config_check_server(const struct tf_config_where *,
+	    const char *text, struct tf_addr *out);
+/* Index of the context or backend called name; -1 (reported) if none. */
+int	 tf_config_check_context(const struct tf_config_where *,
+	    const struct tf_config *conf, const char *name, size_t *out);
+int	 tf_config_check_backend(const struct tf_config_where *,
+	    const struct tf_config *conf, const char *name, size_t *out);
+
+#endif

@@ -1,0 +1,335 @@
+# tlsfront integration tests: shared helpers, sourced by each tNN-*.sh.
+# Each test runs in its own temporary directory; a trap kills the daemon and
+# every backend it started. Exit codes follow automake: 0 pass, 1 fail,
+# 77 skip, 99 hard error.
+#
+# Environment: TF_SRCDIR, TF_BUILDDIR (set by "make check"); optional
+# TF_WRAPPER (e.g. "valgrind --error-exitcode=66 --leak-check=full"),
+# TF_SLOW (timeout multiplier; 10 by default under TF_WRAPPER),
+# TF_DAEMON (daemon binary), TF_KEEP=1 (keep the temporary directory).
+
+set -u
+
+if [ -z "${TF_SRCDIR:-}" ] || [ -z "${TF_BUILDDIR:-}" ]; then
+	echo "ERROR: TF_SRCDIR and TF_BUILDDIR must be set (run via make check)" >&2
+	exit 99
+fi
+
+TF_DAEMON=${TF_DAEMON:-$TF_BUILDDIR/daemon/tlsfrontd}
+TF_ECHO=${TF_ECHO:-$TF_BUILDDIR/tests/helpers/tf_echo}
+TF_CLIENT=$TF_SRCDIR/tests/helpers/tlsclient.py
+TF_WRAPPER=${TF_WRAPPER:-}
+if [ -n "$TF_WRAPPER" ]; then
+	TF_SLOW=${TF_SLOW:-10}
+else
+	TF_SLOW=${TF_SLOW:-1}
+fi
+PYTHON=${PYTHON:-python3}
+
+TEST_NAME=$(basename "$0" .sh)
+TLSFRONT_PID=
+BACKEND_PIDS=
+BG_PIDS=
+BACKEND_N=0
+DAEMON_LOG=
+_tf_status=0
+
+# scale N: N seconds times the slowness factor.
+scale() {
+	echo $(($1 * TF_SLOW))
+}
+
+log() {
+	echo "[$TEST_NAME] $*" >&2
+}
+
+_tf_dump_logs() {
+	if [ -n "$DAEMON_LOG" ] && [ -s "$DAEMON_LOG" ]; then
+		echo "---- daemon.log (last 60 lines) ----" >&2
+		tail -n 60 "$DAEMON_LOG" >&2
+	fi
+	for f in "$WORK"/backend-*.log; do
+		[ -s "$f" ] || continue
+		echo "---- $(basename "$f") (last 10 lines) ----" >&2
+		tail -n 10 "$f" >&2
+	done
+}
+
+# fail MESSAGE: the behaviour under test is wrong.
+fail() {
+	echo "FAIL: [$TEST_NAME] $*" >&2
+	_tf_status=1
+	_tf_dump_logs
+	exit 1
+}
+
+# hard_error MESSAGE: the test itself could not run.
+hard_error() {
+	echo "ERROR: [$TEST_NAME] $*" >&2
+	_tf_status=99
+	_tf_dump_logs
+	exit 99
+}
+
+skip() {
+	echo "SKIP: [$TEST_NAME] $*" >&2
+	exit 77
+}
+
+# require_tool NAME...: the test scripts install every tool, so a missing
+# one is an error, not a skip.
+require_tool() {
+	for _t in "$@"; do
+		command -v "$_t" >/dev/null 2>&1 ||
+		    hard_error "required tool '$_t' not found in PATH"
+	done
+}
+
+_tf_kill() {
+	# _tf_kill PID: TERM, up to 2 s grace, then KILL.
+	kill -TERM "$1" 2>/dev/null || return 0
+	_i=0
+	while kill -0 "$1" 2>/dev/null && [ $_i -lt 20 ]; do
+		sleep 0.1
+		_i=$((_i + 1))
+	done
+	kill -KILL "$1" 2>/dev/null || true
+}
+
+_tf_cleanup() {
+	_rc=$?
+	[ "$_tf_status" -ne 0 ] || _tf_status=$_rc
+	trap - EXIT INT TERM HUP
+	if [ -n "$TLSFRONT_PID" ]; then
+		_tf_kill "$TLSFRONT_PID"
+	fi
+	for _p in $BG_PIDS $BACKEND_PIDS; do
+		_tf_kill "$_p"
+	done
+	cd /
+	if [ "${TF_KEEP:-0}" = 1 ]; then
+		echo "[$TEST_NAME] kept $WORK" >&2
+	else
+		rm -rf "$WORK"
+	fi
+	exit "$_tf_status"
+}
+
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/tlsfront-$TEST_NAME.XXXXXX") ||
+    { echo "ERROR: mktemp failed" >&2; exit 99; }
+trap _tf_cleanup EXIT
+trap 'exit 99' INT TERM HUP
+cd "$WORK" || exit 99
+DAEMON_LOG=$WORK/daemon.log
+
+require_tool "$PYTHON" timeout
+# Resolve python3 from PATH once (a pyenv shim costs most of a second).
+PYTHON=$("$PYTHON" -c 'import sys; print(sys.executable)') ||
+    hard_error "$PYTHON does not run"
+[ -x "$TF_DAEMON" ] || hard_error "daemon not built: $TF_DAEMON"
+[ -x "$TF_ECHO" ] || hard_error "backend not built: $TF_ECHO"
+
+# client SUBCOMMAND ARGS...: runs tlsclient.py (its own timeouts are bounded
+# by --timeout; timeout(1) is a safety net).
+client() {
+	_sub=$1
+	shift
+	timeout -k 5 $(scale 120) "$PYTHON" "$TF_CLIENT" "$_sub" \
+	    --timeout "$(scale 60)" "$@"
+}
+
+# track PID: kill this background process at cleanup.
+track() {
+	BG_PIDS="$BG_PIDS $1"
+}
+
+# free_port: prints a TCP port on 127.0.0.1 that was free a moment ago.
+free_port() {
+	"$PYTHON" "$TF_CLIENT" free-port || hard_error "free_port failed"
+}
+
+# make_certs: makes certs/ (ca.pem, rsa.pem/key, ecdsa.pem/key, ...).
+make_certs() {
+	sh "$TF_SRCDIR/tests/mkcerts.sh" "$WORK/certs" >&2 ||
+	    hard_error "tests/mkcerts.sh failed"
+	for _f in ca.pem rsa.pem rsa.key ecdsa.pem ecdsa.key; do
+		[ -s "$WORK/certs/$_f" ] ||
+		    hard_error "tests/mkcerts.sh did not make certs/$_f"
+	done
+	CAFILE=$WORK/certs/ca.pem
+}
+
+# wait_port PORT [SECONDS]: waits until something listens on PORT.
+wait_port() {
+	client wait-port --port "$1" --timeout "${2:-$(scale 10)}" ||
+	    return 1
+}
+
+# wait_file FILE [SECONDS]: waits until FILE exists and is not empty.
+wait_file() {
+	_n=$(( ${2:-$(scale 10)} * 10 ))
+	while [ ! -s "$1" ]; do
+		[ $_n -gt 0 ] || return 1
+		_n=$((_n - 1))
+		sleep 0.1
+	done
+}
+
+# wait_grep PATTERN FILE [SECONDS]: waits until FILE has a line matching the
+# extended regular expression PATTERN.
+wait_grep() {
+	_n=$(( ${3:-$(scale 10)} * 10 ))
+	while ! grep -Eq -- "$1" "$2" 2>/dev/null; do
+		[ $_n -gt 0 ] || return 1
+		_n=$((_n - 1))
+		sleep 0.1
+	done
+}
+
+# wait_count PATTERN FILE COUNT [SECONDS]: waits until FILE has at least
+# COUNT lines matching PATTERN.
+wait_count() {
+	_n=$(( ${4:-$(scale 10)} * 10 ))
+	while [ "$(grep -Ec -- "$1" "$2" 2>/dev/null)" -lt "$3" ]; do
+		[ $_n -gt 0 ] || return 1
+		_n=$((_n - 1))
+		sleep 0.1
+	done
+}
+
+# start_backend MODE: starts tf_echo; sets BACKEND_PORT, BACKEND_LOG,
+# BACKEND_PID.
+start_backend() {
+	BACKEND_N=$((BACKEND_N + 1))
+	_pf=$WORK/backend-$BACKEND_N.port
+	BACKEND_LOG=$WORK/backend-$BACKEND_N.log
+	: >"$BACKEND_LOG"
+	"$TF_ECHO" -m "$1" -a 127.0.0.1 -p 0 -P "$_pf" -l "$BACKEND_LOG" \
+	    2>>"$WORK/backend-$BACKEND_N.err" &
+	BACKEND_PID=$!
+	BACKEND_PIDS="$BACKEND_PIDS $BACKEND_PID"
+	wait_file "$_pf" 10 || hard_error "tf_echo -m $1 did not start"
+	BACKEND_PORT=$(cat "$_pf")
+	log "backend $BACKEND_N ($1) on port $BACKEND_PORT"
+}
+
+# tlsfront_pid: prints the daemon's pid.
+tlsfront_pid() {
+	echo "$TLSFRONT_PID"
+}
+
+# start_tlsfront CONF: starts the daemon in the foreground (stderr to
+# daemon.log) and waits until every "listen" address of CONF is listening.
+start_tlsfront() {
+	_conf=$1
+	rm -f "$WORK/daemon.pid" "$WORK/daemon.status"
+	# The subshell records the exit status: a zombie still answers kill -0.
+	(
+		# shellcheck disable=SC2086
+		$TF_WRAPPER "$TF_DAEMON" -f -c "$_conf" 2>>"$DAEMON_LOG" &
+		echo $! >"$WORK/daemon.pid"
+		wait $!
+		echo $? >"$WORK/daemon.status"
+	) &
+	wait_file "$WORK/daemon.pid" 10 || hard_error "could not start daemon"
+	TLSFRONT_PID=$(cat "$WORK/daemon.pid")
+	for _l in $(sed -n 's/.*listen[ 	]*=[ 	]*"\([^"]*\)".*/\1/p' \
+	    "$_conf"); do
+		_port=${_l##*:}
+		_n=$(( $(scale 15) * 5 ))
+		until client wait-port --port "$_port" --timeout 0.2 \
+		    2>/dev/null; do
+			if [ -s "$WORK/daemon.status" ]; then
+				TLSFRONT_PID=
+				fail "tlsfrontd exited with status" \
+				    "$(cat "$WORK/daemon.status") at startup"
+			fi
+			[ $_n -gt 0 ] || fail "tlsfrontd does not listen on $_l"
+			_n=$((_n - 1))
+		done
+	done
+	log "tlsfrontd running, pid $TLSFRONT_PID"
+}
+
+# daemon_exited: true once the daemon has exited.
+daemon_exited() {
+	[ -s "$WORK/daemon.status" ]
+}
+
+# check_daemon_log: no sanitizer or valgrind reports in daemon.log.
+check_daemon_log() {
+	if grep -Eq 'AddressSanitizer|LeakSanitizer|runtime error:|ERROR SUMMARY: [1-9]' \
+	    "$DAEMON_LOG"; then
+		fail "sanitizer/valgrind report in daemon.log"
+	fi
+}
+
+# stop_tlsfront [SECONDS]: SIGTERM, waits (15 s by default) and asserts exit
+# status 0 and a clean log.
+stop_tlsfront() {
+	[ -n "$TLSFRONT_PID" ] || hard_error "stop_tlsfront: no daemon"
+	kill -TERM "$TLSFRONT_PID" 2>/dev/null
+	wait_daemon_exit "${1:-$(scale 15)}"
+}
+
+# wait_daemon_exit SECONDS: waits for the exit after a SIGTERM already sent.
+wait_daemon_exit() {
+	wait_file "$WORK/daemon.status" "$1" || {
+		_p=$TLSFRONT_PID
+		TLSFRONT_PID=
+		kill -KILL "$_p" 2>/dev/null
+		fail "tlsfrontd still running $1 s after SIGTERM"
+	}
+	TLSFRONT_PID=
+	_st=$(cat "$WORK/daemon.status")
+	check_daemon_log
+	[ "$_st" = 0 ] || fail "tlsfrontd exited with status $_st after SIGTERM"
+	log "tlsfrontd exited with status 0"
+}
+
+# access_lines [EXTRA-PATTERN]: the access log lines (optionally filtered).
+access_lines() {
+	grep -E ' access conn=' "$DAEMON_LOG" | grep -E -- "${1:-.}"
+}
+
+# field LINE KEY: the value of KEY=VALUE in LINE.
+field() {
+	echo "$1" | tr ' ' '\n' | sed -n "s/^$2=//p" | head -n 1
+}
+
+# sent_as_backend_sees FILE [CONN]: from tlsclient output, what a backend
+# log line must contain for connection CONN (0): "bytes_in=N sha256=HEX".
+sent_as_backend_sees() {
+	sed -n "s/^\(conn ${2:-0}: \)\{0,1\}sent bytes=\([0-9]*\) sha256=\([0-9a-f]*\).*/bytes_in=\2 sha256=\3/p" "$1" |
+	    head -n 1
+}
+
+# listener PORT BACKEND: one entry for write_conf's LISTENERS.
+listener() {
+	echo "  { listen = \"127.0.0.1:$1\"; context = \"default\"; backend = \"$2\"; }"
+}
+
+# write_conf FILE LISTENERS BACKENDS: a config with one "default" context
+# (certs/rsa.pem). LISTENERS and BACKENDS are the bodies of the "listeners"
+# list and of the "backends" group. TF_WORKERS (1) and TF_TIMEOUTS (the
+# contract's defaults) set the daemon group.
+write_conf() {
+	cat >"$1" <<EOF
+daemon = {
+  workers = ${TF_WORKERS:-1};
+  timeouts = { ${TF_TIMEOUTS:-handshake = 10; connect = 5; idle = 300; drain = 30;} };
+  log = { level = "info"; access = "text"; };
+};
+contexts = {
+  default = {
+    cert_chain = ( { certfile = "certs/rsa.pem"; keyfile = "certs/rsa.key"; } );
+  };
+};
+listeners = (
+$2
+);
+backends = {
+$3
+};
+EOF
+}
