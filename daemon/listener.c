@@ -116,22 +116,33 @@ tf_listener_new(struct tf_worker *w, size_t i, int fd)
 }
 
 void
+tf_listener_close(struct tf_listener *l)
+{
+	if (l->evl != NULL) {
+		evconnlistener_free(l->evl);
+		l->evl = NULL;
+	}
+}
+
+void
 tf_listener_free(struct tf_listener *l)
 {
 	if (l == NULL)
 		return;
-	evconnlistener_free(l->evl);
+	tf_listener_close(l);
 	free(l);
 }
 
 void
 tf_listener_pause(struct tf_listener *l)
 {
-	evconnlistener_disable(l->evl);
+	if (l->evl != NULL)
+		evconnlistener_disable(l->evl);
 }
 
 void
 tf_listener_resume(struct tf_listener *l)
 {
-	evconnlistener_enable(l->evl);
+	if (l->evl != NULL)
+		evconnlistener_enable(l->evl);
 }

@@ -33,7 +33,9 @@ int	tf_listener_bind(const struct tf_addr *, const char **what);
 
 /* Start accepting on fd (taken over) for listener conf index i of w. */
 struct tf_listener	*tf_listener_new(struct tf_worker *w, size_t i, int fd);
-/* Stop accepting and close the socket. */
+/* Stop accepting and close the socket; connections accepted on l keep
+ * using it until tf_listener_free(). */
+void			 tf_listener_close(struct tf_listener *);
 void			 tf_listener_free(struct tf_listener *);
 void			 tf_listener_pause(struct tf_listener *);
 void			 tf_listener_resume(struct tf_listener *);

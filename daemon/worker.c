@@ -35,15 +35,15 @@ worker_set_accepting(struct tf_worker *w, bool on)
 	}
 }
 
+/* Stop accepting for good; connections still refer to the listeners. */
 static void
 worker_close_listeners(struct tf_worker *w)
 {
 	size_t	i;
 
-	for (i = 0; i < w->nlisteners; i++) {
-		tf_listener_free(w->listeners[i]);
-		w->listeners[i] = NULL;
-	}
+	for (i = 0; i < w->nlisteners; i++)
+		if (w->listeners[i] != NULL)
+			tf_listener_close(w->listeners[i]);
 }
 
 static bool
@@ -158,7 +158,13 @@ worker_hup_cb(evutil_socket_t sig, short what, void *arg)
 static void
 worker_free(struct tf_worker *w)
 {
-	worker_close_listeners(w);
+	struct tf_conn	*c;
+	size_t		 i;
+
+	while ((c = TAILQ_FIRST(&w->conns)) != NULL)
+		tf_conn_close(c, TF_END_SHUTDOWN);
+	for (i = 0; i < w->nlisteners; i++)
+		tf_listener_free(w->listeners[i]);
 	free(w->listeners);
 	free(w->backend_next);
 	if (w->sig_term != NULL)

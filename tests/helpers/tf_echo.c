@@ -6,7 +6,7 @@
  */
 
 #ifdef HAVE_CONFIG_H
-#include "config.h"
+#include "autoconf.h"
 #endif
 
 #include <sys/types.h>

@@ -649,6 +649,7 @@ def cmd_idle(args):
     check_errors([c])
     t_end = now() + args.active
     n = 0
+    last = now()
     while now() < t_end:
         ping = b"ping %d\n" % n
         want = c.rx_count + len(ping)
@@ -663,13 +664,13 @@ def cmd_idle(args):
                                                        now() - c.start,
                                                        args.interval))
         n += 1
-        pause = now() + args.interval
+        last = now()
+        pause = last + args.interval
         run([c], lambda c: now() >= pause or c.peer_end is not None,
             min(dl, pause + 1))
         if c.peer_end is not None:
             raise Failure("server closed (%s) during activity after %d pings"
                           % (c.peer_end, n))
-    last = now()
     stuck = run([c], lambda c: c.peer_end is not None,
                 min(dl, last + args.max))
     if stuck:

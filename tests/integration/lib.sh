@@ -45,8 +45,8 @@ log() {
 
 _tf_dump_logs() {
 	if [ -n "$DAEMON_LOG" ] && [ -s "$DAEMON_LOG" ]; then
-		echo "---- daemon.log (last 60 lines) ----" >&2
-		tail -n 60 "$DAEMON_LOG" >&2
+		echo "---- daemon.log (last 150 lines) ----" >&2
+		tail -n 150 "$DAEMON_LOG" >&2
 	fi
 	for f in "$WORK"/backend-*.log; do
 		[ -s "$f" ] || continue

@@ -21,7 +21,8 @@ start_tlsfront tlsfront.conf
 for round in 1 2; do
 	client expect-close --port "$P1" --cafile "$CAFILE" ||
 	    fail "round $round: no clean close from a listener whose backend is down"
-	wait_count "listen=127.0.0.1:$P1 backend=dead server=- .*end=connect_failed" \
+	# server= is "-" (none connected) or the last server tried.
+	wait_count "listen=127.0.0.1:$P1 backend=dead server=(-|127\.0\.0\.1:$DEAD) .*end=connect_failed" \
 	    "$DAEMON_LOG" $round ||
 	    fail "round $round: no access line 'backend=dead server=- ... end=connect_failed'"
 
