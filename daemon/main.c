@@ -27,11 +27,10 @@
 #include "listener.h"
 #include "log.h"
 #include "master.h"
-#include "worker.h"
+#include "sockets.h"
 
 #define TF_DEFAULT_CONFIG	SYSCONFDIR "/tlsfront/tlsfront.conf"
 #define TF_DEMO_PORT		8443
-#define TF_MAX_WORKERS		256
 
 struct options {
 	const char	*config_file;
@@ -47,7 +46,7 @@ usage(FILE *out)
 {
 	fprintf(out,
 	    "usage: tlsfrontd [-f] [-t] [-d] [-c file]\n"
-	    "       tlsfrontd --demo [--demo-port port]\n"
+		    "       tlsfrontd --demo [--demo-port port]\n"
 	    "       tlsfrontd --version | --help\n"
 	    "\n"
 	    "  -c, --config file   configuration file (default %s)\n"
@@ -136,73 +135,41 @@ print_errors(const struct tf_errs *errs)
 		fprintf(stderr, "%s\n", tf_errs_get(errs, i));
 }
 
-/* Read the configuration and build its contexts; NULL after printing why. */
+/* What a reload reads again: the file, or the demo's configuration. */
+struct source {
+	const char	*file;
+	char		*text;		/* demo mode: the generated config */
+};
+
+/* Read the configuration and build its contexts; NULL with errs filled. */
 static struct tf_generation *
-load(const struct options *o)
+load_source(void *arg, struct tf_errs *errs)
+{
+	const struct source	*src = arg;
+	struct tf_config	*cf;
+
+	if (src->text != NULL)
+		cf = tf_config_load_string(src->text, "<demo>", errs);
+	else
+		cf = tf_config_load_file(src->file, errs);
+	return cf != NULL ? tf_generation_new(cf, errs) : NULL;
+}
+
+static struct tf_generation *
+load(const struct options *o, struct source *src)
 {
 	struct tf_errs		 errs;
-	struct tf_config	*cf;
 	struct tf_generation	*gen = NULL;
-	char			*text;
 
 	tf_errs_init(&errs);
-	if (o->demo) {
-		if ((text = tf_demo_start(o->demo_port, &errs)) != NULL) {
-			cf = tf_config_load_string(text, "<demo>", &errs);
-			free(text);
-		} else
-			cf = NULL;
-	} else
-		cf = tf_config_load_file(o->config_file, &errs);
-	if (cf != NULL)
-		gen = tf_generation_new(cf, &errs);
+	src->file = o->config_file;
+	src->text = NULL;
+	if (!o->demo ||
+	    (src->text = tf_demo_start(o->demo_port, &errs)) != NULL)
+		gen = load_source(src, &errs);
 	print_errors(&errs);
 	tf_errs_free(&errs);
 	return gen;
-}
-
-static size_t
-worker_count(const struct tf_config *cf)
-{
-	long	n;
-
-	if (cf->workers > 0)
-		return (size_t)cf->workers;
-	n = sysconf(_SC_NPROCESSORS_ONLN);
-	if (n < 1)
-		n = 1;
-	return n > TF_MAX_WORKERS ? TF_MAX_WORKERS : (size_t)n;
-}
-
-/* One listening socket per listener and worker, worker-major. */
-static int *
-bind_listeners(const struct tf_config *cf, size_t nworkers)
-{
-	int		*fds;
-	const char	*what;
-	char		 name[TF_ADDR_STRLEN];
-	size_t		 w, i, k;
-
-	if ((fds = calloc(nworkers * cf->nlisteners, sizeof(*fds))) == NULL)
-		tf_fatal("calloc");
-	for (w = 0; w < nworkers; w++) {
-		for (i = 0; i < cf->nlisteners; i++) {
-			k = w * cf->nlisteners + i;
-			fds[k] = tf_listener_bind(&cf->listeners[i].addr,
-			    &what);
-			if (fds[k] != -1)
-				continue;
-			tf_log_err("%s:%d: listen %s: %s: %s", cf->file,
-			    cf->listeners[i].line, tf_addr_format(
-			    &cf->listeners[i].addr, name, sizeof(name)),
-			    what, strerror(errno));
-			while (k-- > 0)
-				close(fds[k]);
-			free(fds);
-			return NULL;
-		}
-	}
-	return fds;
 }
 
 /* Each connection needs two descriptors; ask for what max_connections
@@ -278,31 +245,64 @@ setup_logging(const struct options *o, const struct tf_config *cf)
 	tf_log_open("tlsfrontd", target, level);
 }
 
-static int
-serve(const struct options *o, struct tf_generation *gen)
+/* Bind (or inherit) the listening sockets; NULL after logging why. */
+static struct tf_sockets *
+open_sockets(const struct tf_generation *gen, size_t nworkers,
+    struct tf_inherited *inh)
 {
-	const struct tf_config	*cf = gen->config;
-	size_t			 nworkers = worker_count(cf);
-	int			*fds, rv;
+	struct tf_errs		 errs;
+	struct tf_sockets	*sockets = NULL;
+	size_t			 i;
 
-	if ((fds = bind_listeners(cf, nworkers)) == NULL)
+	tf_errs_init(&errs);
+	if (tf_sockets_inherit(inh, &errs) == 0)
+		sockets = tf_sockets_open(gen->config, nworkers, NULL, inh,
+		    &errs);
+	for (i = 0; i < tf_errs_count(&errs); i++)
+		tf_log_err("%s", tf_errs_get(&errs, i));
+	tf_errs_free(&errs);
+	for (i = 0; sockets != NULL && i < inh->count; i++)
+		if (!inh->used[i])
+			tf_log_warnx("socket activation: fd %d matches no "
+			    "listener; ignored", inh->fds[i]);
+	return sockets;
+}
+
+/* Takes over gen. */
+static int
+serve(const struct options *o, struct source *src, struct tf_generation *gen)
+{
+	struct tf_master_params	 p;
+	struct tf_inherited	 inh;
+	const struct tf_config	*cf = gen->config;
+	int			 rv;
+
+	memset(&p, 0, sizeof(p));
+	p.nworkers = tf_master_worker_count(gen);
+	if ((p.sockets = open_sockets(gen, p.nworkers, &inh)) == NULL) {
+		tf_sockets_inherited_close(&inh);
+		tf_generation_free(gen);
 		return -1;
-	raise_fd_limit(cf, nworkers);
+	}
+	raise_fd_limit(cf, p.nworkers);
 	if (drop_privileges(cf) == -1) {
-		free(fds);
+		tf_sockets_free(p.sockets);
+		tf_sockets_inherited_close(&inh);
+		tf_generation_free(gen);
 		return -1;
 	}
 	if (!o->foreground && daemon(0, 0) == -1)
 		tf_fatal("daemon");
 	tf_log_notice("tlsfrontd %s starting: %zu listener(s), %zu "
-	    "worker(s)", PACKAGE_VERSION, cf->nlisteners, nworkers);
+	    "worker(s)", PACKAGE_VERSION, cf->nlisteners, p.nworkers);
 	if (o->demo)
 		tf_demo_announce(o->demo_port);
-	if (nworkers == 1)
-		rv = tf_worker_run(gen, 0, 1, fds);
-	else
-		rv = tf_master_run(gen, nworkers, fds);
-	free(fds);
+	p.gen = gen;
+	p.inherited = &inh;
+	p.load = load_source;
+	p.load_arg = src;
+	rv = tf_master_run(&p);
+	tf_sockets_inherited_close(&inh);
 	tf_log_notice("tlsfrontd stopped");
 	return rv;
 }
@@ -311,25 +311,28 @@ int
 main(int argc, char **argv)
 {
 	struct options		 o;
+	struct source		 src;
 	struct tf_generation	*gen;
 	int			 rv;
 
 	tf_log_open("tlsfrontd", TF_LOG_TARGET_STDERR, TF_LOG_INFO);
 	parse_options(argc, argv, &o);
 	signal(SIGPIPE, SIG_IGN);
-	if ((gen = load(&o)) == NULL) {
+	if ((gen = load(&o, &src)) == NULL) {
+		free(src.text);
 		tf_demo_stop();
 		return 1;
 	}
 	if (o.test_only) {
 		printf("configuration OK\n");
 		tf_generation_free(gen);
+		free(src.text);
 		tf_demo_stop();
 		return 0;
 	}
 	setup_logging(&o, gen->config);
-	rv = serve(&o, gen);
-	tf_generation_free(gen);
+	rv = serve(&o, &src, gen);
+	free(src.text);
 	tf_demo_stop();
 	return rv == 0 ? 0 : 1;
 }

@@ -76,6 +76,9 @@ void
 tf_worker_conn_opened(struct tf_worker *w, struct tf_conn *c)
 {
 	TAILQ_INSERT_TAIL(&w->conns, c, entry);
+	atomic_fetch_add_explicit(&w->stats->accepted, 1, memory_order_relaxed);
+	atomic_store_explicit(&w->stats->active, w->nconns + 1,
+	    memory_order_relaxed);
 	if (++w->nconns == w->max_conns) {
 		tf_log_warnx("worker %d: max_connections reached (%zu); "
 		    "pausing accepts", w->index, w->max_conns);
@@ -88,6 +91,8 @@ tf_worker_conn_closed(struct tf_worker *w, struct tf_conn *c)
 {
 	TAILQ_REMOVE(&w->conns, c, entry);
 	w->nconns--;
+	atomic_store_explicit(&w->stats->active, w->nconns,
+	    memory_order_relaxed);
 	if (w->draining) {
 		if (w->nconns == 0)
 			event_base_loopexit(w->base, NULL);
@@ -115,7 +120,20 @@ worker_drain_timeout_cb(evutil_socket_t fd, short what, void *arg)
 	event_base_loopexit(w->base, NULL);
 }
 
-/* SIGTERM/SIGINT: stop accepting, let connections finish; twice: now. */
+/* Stop accepting for good; the loop ends with the last connection. */
+static void
+worker_begin_drain(struct tf_worker *w)
+{
+	if (w->draining)
+		return;
+	w->draining = true;
+	worker_close_listeners(w);
+	evtimer_del(w->accept_retry);
+	if (w->nconns == 0)
+		event_base_loopexit(w->base, NULL);
+}
+
+/* SIGTERM: drain for up to timeouts.drain; a second one: close now. */
 static void
 worker_stop_cb(evutil_socket_t sig, short what, void *arg)
 {
@@ -123,20 +141,17 @@ worker_stop_cb(evutil_socket_t sig, short what, void *arg)
 	struct timeval		 tv;
 	double			 drain = w->gen->config->timeout_drain;
 
+	(void)sig;
 	(void)what;
-	if (w->draining) {
-		tf_log_notice("worker %d: signal %d again; stopping now",
-		    w->index, (int)sig);
+	if (evtimer_pending(w->drain_timer, NULL)) {
+		tf_log_notice("worker %d: stop requested again; closing %zu "
+		    "connection(s) now", w->index, w->nconns);
 		worker_drain_timeout_cb(-1, 0, w);
 		return;
 	}
-	w->draining = true;
-	worker_close_listeners(w);
-	evtimer_del(w->accept_retry);
-	if (w->nconns == 0) {
-		event_base_loopexit(w->base, NULL);
+	worker_begin_drain(w);
+	if (w->nconns == 0)
 		return;
-	}
 	tf_log_notice("worker %d: stopping; draining %zu connection(s) "
 	    "for up to %.1f s", w->index, w->nconns, drain);
 	tv.tv_sec = (time_t)drain;
@@ -144,15 +159,19 @@ worker_stop_cb(evutil_socket_t sig, short what, void *arg)
 	evtimer_add(w->drain_timer, &tv);
 }
 
+/* SIGUSR2 after a reload: new workers accept now; finish what is open. */
 static void
-worker_hup_cb(evutil_socket_t sig, short what, void *arg)
+worker_retire_cb(evutil_socket_t sig, short what, void *arg)
 {
 	struct tf_worker	*w = arg;
 
 	(void)sig;
 	(void)what;
-	tf_log_notice("worker %d: SIGHUP: configuration reload is not "
-	    "implemented yet; ignored", w->index);
+	if (w->draining)
+		return;
+	tf_log_info("worker %d: retiring after reload; %zu connection(s) "
+	    "still open", w->index, w->nconns);
+	worker_begin_drain(w);
 }
 
 static void
@@ -169,10 +188,8 @@ worker_free(struct tf_worker *w)
 	free(w->backend_next);
 	if (w->sig_term != NULL)
 		event_free(w->sig_term);
-	if (w->sig_int != NULL)
-		event_free(w->sig_int);
-	if (w->sig_hup != NULL)
-		event_free(w->sig_hup);
+	if (w->sig_retire != NULL)
+		event_free(w->sig_retire);
 	if (w->drain_timer != NULL)
 		event_free(w->drain_timer);
 	if (w->accept_retry != NULL)
@@ -182,12 +199,12 @@ worker_free(struct tf_worker *w)
 }
 
 /*
- * Under a master, Ctrl-C reaches every process of the group and the master
- * passes a SIGTERM on as well: a worker listens only to its master, or a
- * second signal would skip the drain.
+ * Signals come from the master only: Ctrl-C reaches every process of the
+ * group, and the master passes a SIGTERM on as well, so a worker that
+ * listened to SIGINT too would take the second signal as "stop now".
  */
 static int
-worker_setup(struct tf_worker *w, size_t nworkers, const int *fds)
+worker_setup(struct tf_worker *w, const int *fds)
 {
 	const struct tf_config	*cf = w->gen->config;
 	size_t			 i;
@@ -200,19 +217,16 @@ worker_setup(struct tf_worker *w, size_t nworkers, const int *fds)
 	for (i = 0; i < cf->nbackends; i++)
 		w->backend_next[i] = (size_t)w->index;
 	w->sig_term = evsignal_new(w->base, SIGTERM, worker_stop_cb, w);
-	w->sig_int = evsignal_new(w->base, SIGINT, worker_stop_cb, w);
-	w->sig_hup = evsignal_new(w->base, SIGHUP, worker_hup_cb, w);
+	w->sig_retire = evsignal_new(w->base, SIGUSR2, worker_retire_cb, w);
 	w->drain_timer = evtimer_new(w->base, worker_drain_timeout_cb, w);
 	w->accept_retry = evtimer_new(w->base, worker_accept_retry_cb, w);
-	if (w->sig_term == NULL || w->sig_int == NULL || w->sig_hup == NULL ||
+	if (w->sig_term == NULL || w->sig_retire == NULL ||
 	    w->drain_timer == NULL || w->accept_retry == NULL ||
 	    evsignal_add(w->sig_term, NULL) == -1 ||
-	    evsignal_add(w->sig_hup, NULL) == -1)
+	    evsignal_add(w->sig_retire, NULL) == -1)
 		return -1;
-	if (nworkers > 1)
-		signal(SIGINT, SIG_IGN);
-	else if (evsignal_add(w->sig_int, NULL) == -1)
-		return -1;
+	signal(SIGINT, SIG_IGN);
+	signal(SIGHUP, SIG_IGN);
 	for (i = 0; i < cf->nlisteners; i++) {
 		w->listeners[i] = tf_listener_new(w, i, fds[i]);
 		if (w->listeners[i] == NULL)
@@ -223,7 +237,7 @@ worker_setup(struct tf_worker *w, size_t nworkers, const int *fds)
 
 int
 tf_worker_run(struct tf_generation *gen, int index, size_t nworkers,
-    const int *fds)
+    const int *fds, struct tf_worker_stats *stats)
 {
 	struct tf_worker	 w;
 	struct event_config	*evcfg;
@@ -234,6 +248,7 @@ tf_worker_run(struct tf_generation *gen, int index, size_t nworkers,
 	memset(&w, 0, sizeof(w));
 	w.index = index;
 	w.gen = gen;
+	w.stats = stats != NULL ? stats : &w.own_stats;
 	TAILQ_INIT(&w.conns);
 	w.max_conns = ((size_t)cf->max_connections + nworkers - 1) / nworkers;
 	if ((evcfg = event_config_new()) == NULL)
@@ -242,7 +257,7 @@ tf_worker_run(struct tf_generation *gen, int index, size_t nworkers,
 	event_config_set_flag(evcfg, EVENT_BASE_FLAG_EPOLL_USE_CHANGELIST);
 	w.base = event_base_new_with_config(evcfg);
 	event_config_free(evcfg);
-	if (w.base == NULL || worker_setup(&w, nworkers, fds) == -1) {
+	if (w.base == NULL || worker_setup(&w, fds) == -1) {
 		tf_log_warnx("worker %d: cannot start", index);
 		/* Close the sockets worker_setup did not take over. */
 		for (i = 0; i < cf->nlisteners; i++)

@@ -9,6 +9,7 @@
 
 #include <sys/queue.h>
 
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -20,6 +21,16 @@ struct tf_generation;
 struct tf_listener;
 
 TAILQ_HEAD(tf_conn_list, tf_conn);
+
+/*
+ * A worker's counters, in memory shared with the master (for STATUS=).
+ * Only the worker writes them; one cache line each.
+ */
+struct tf_worker_stats {
+	_Atomic uint64_t	accepted;
+	_Atomic uint64_t	active;
+	char			pad[48];
+};
 
 struct tf_worker {
 	int			 index;
@@ -35,19 +46,23 @@ struct tf_worker {
 	bool			 draining;
 	bool			 accept_paused;
 	struct event		*sig_term;
-	struct event		*sig_int;
-	struct event		*sig_hup;
 	struct event		*drain_timer;
 	struct event		*accept_retry;	/* re-enable accept after EMFILE */
+	struct event		*sig_retire;
+	struct tf_worker_stats	*stats;		/* never NULL */
+	struct tf_worker_stats	 own_stats;	/* when the caller has none */
 };
 
 /*
  * Run worker index on the listening sockets fds[i] (one per configured
- * listener; taken over and closed on return) until SIGTERM/SIGINT and the
- * drain are over. Returns 0 on a clean stop, -1 if it could not start.
+ * listener; taken over and closed on return) until stopped:
+ * SIGTERM drains the connections for up to timeouts.drain (a second
+ * SIGTERM closes them at once); SIGUSR2 retires the worker after a reload:
+ * stop accepting and exit once the last connection has ended. stats may
+ * be NULL. Returns 0 on a clean stop, -1 if it could not start.
  */
 int	tf_worker_run(struct tf_generation *gen, int index, size_t nworkers,
-	    const int *fds);
+	    const int *fds, struct tf_worker_stats *stats);
 
 /* A connection starts or ends: bookkeeping, accept pause/resumption. */
 void	tf_worker_conn_opened(struct tf_worker *, struct tf_conn *);
