@@ -1,14 +1,49 @@
 /*
- * tlsfront: the access log line written when a connection ends.
+ * tlsfront: the access log line written when a connection ends, and the
+ * rate limit that turns floods of failing connections into a few lines
+ * plus one summary line per second.
  */
 #ifndef TF_ACCESS_H
 #define TF_ACCESS_H
+
+#include <stdbool.h>
+
+#include <event2/event.h>
 
 #include "config.h"
 
 struct tf_conn;
 
-/* Log c's summary at info level in the given format (off: nothing). */
+/* Lines per second and kind that pass before the rest are summarized. */
+#define TF_ACCESS_RATE_LIMIT	10
+
+/* The kinds of line that a flood of connections can multiply. */
+enum tf_access_kind {
+	TF_ACCESS_KIND_HANDSHAKE_ERROR = 0,	/* end=handshake_error */
+	TF_ACCESS_KIND_HANDSHAKE_TIMEOUT,	/* end=handshake_timeout */
+	TF_ACCESS_KIND_CONNECT_FAILED,		/* end=connect_failed */
+	TF_ACCESS_KIND_BACKEND_WARNING,		/* a server connect failed */
+	TF_ACCESS_NKINDS
+};
+
+/*
+ * Log c's summary at info level in the given format (off: nothing).
+ * Lines of the failure kinds above are rate limited.
+ */
 void	tf_access_log(const struct tf_conn *c, enum tf_access_format);
+
+/*
+ * Whether one more line of kind may be logged now in the worker whose
+ * loop is base. Counts the line; when a window of held-back lines ends,
+ * logs their summary first ("suppressed N KIND lines in the last T s"),
+ * from here or from a timer on base, so no line is lost unreported.
+ */
+bool	tf_access_may_log(struct event_base *base, enum tf_access_kind);
+
+/*
+ * Log the summaries still held back and release what the access log keeps
+ * (a worker calls it once when it stops, before freeing its event_base).
+ */
+void	tf_access_flush(void);
 
 #endif

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "access.h"
 #include "backend.h"
 #include "config.h"
 #include "conn.h"
@@ -29,6 +30,9 @@ backend_log_failure(const struct tf_conn *c, const char *why)
 {
 	const struct tf_backend_conf	*b = backend_of(c);
 
+	/* A client flood against a dead backend must not flood the log. */
+	if (!tf_access_may_log(c->worker->base, TF_ACCESS_KIND_BACKEND_WARNING))
+		return;
 	tf_log_warnx("conn %llu: backend %s: server %s: %s",
 	    (unsigned long long)c->id, b->name, b->server_names[c->server],
 	    why);

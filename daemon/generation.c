@@ -3,10 +3,30 @@
  * built from it.
  */
 #include <stdlib.h>
+#include <string.h>
+
+#include <openssl/crypto.h>
 
 #include "context.h"
 #include "generation.h"
 #include "log.h"
+
+/* Key passwords are not needed once the keys are loaded: a reload reads
+ * the configuration again. */
+static void
+generation_wipe_passwords(struct tf_config *config)
+{
+	size_t	i, j;
+
+	for (i = 0; i < config->ncontexts; i++) {
+		for (j = 0; j < config->contexts[i].ncerts; j++) {
+			char	*pw = config->contexts[i].certs[j].password;
+
+			if (pw != NULL)
+				OPENSSL_cleanse(pw, strlen(pw));
+		}
+	}
+}
 
 struct tf_generation *
 tf_generation_new(struct tf_config *config, struct tf_errs *errs)
@@ -18,6 +38,7 @@ tf_generation_new(struct tf_config *config, struct tf_errs *errs)
 	if ((gen = calloc(1, sizeof(*gen))) == NULL)
 		tf_fatal("calloc");
 	gen->config = config;
+	tf_errs_init(&gen->warnings);
 	gen->contexts = calloc(config->ncontexts + 1, sizeof(SSL_CTX *));
 	if (gen->contexts == NULL)
 		tf_fatal("calloc");
@@ -27,7 +48,11 @@ tf_generation_new(struct tf_config *config, struct tf_errs *errs)
 		    config->file, errs);
 		if (gen->contexts[i] == NULL)
 			failed = 1;
+		else
+			tf_context_warnings(&config->contexts[i],
+			    gen->contexts[i], config->file, &gen->warnings);
 	}
+	generation_wipe_passwords(config);
 	if (failed) {
 		tf_generation_free(gen);
 		return NULL;
@@ -47,6 +72,7 @@ tf_generation_free(struct tf_generation *gen)
 			SSL_CTX_free(gen->contexts[i]);
 		free(gen->contexts);
 	}
+	tf_errs_free(&gen->warnings);
 	tf_config_free(gen->config);
 	free(gen);
 }

@@ -14,11 +14,14 @@
 struct tf_generation {
 	struct tf_config	*config;
 	SSL_CTX			**contexts;	/* one per config->contexts[i] */
+	struct tf_errs		 warnings;	/* "file:line: warning: ..." */
 };
 
 /*
  * Build every context of config. Takes ownership of config. Returns NULL
- * with errs filled (and config freed) if any context fails.
+ * with errs filled (and config freed) if any context fails. Settings that
+ * build but cannot work as written (e.g. TLS 1.0 at security level 2) are
+ * listed in the generation's warnings.
  */
 struct tf_generation	*tf_generation_new(struct tf_config *config,
 			    struct tf_errs *errs);

@@ -23,6 +23,7 @@
 #include "config.h"
 #include "demo.h"
 #include "errs.h"
+#include "explain.h"
 #include "generation.h"
 #include "listener.h"
 #include "log.h"
@@ -36,6 +37,8 @@ struct options {
 	const char	*config_file;
 	bool		 foreground;
 	bool		 test_only;
+	bool		 explain;
+	bool		 json;
 	bool		 demo;
 	int		 demo_port;
 	bool		 debug;
@@ -46,12 +49,16 @@ usage(FILE *out)
 {
 	fprintf(out,
 	    "usage: tlsfrontd [-f] [-t] [-d] [-c file]\n"
-		    "       tlsfrontd --demo [--demo-port port]\n"
+	    "       tlsfrontd --explain [--json] [-c file]\n"
+	    "       tlsfrontd --demo [--demo-port port]\n"
 	    "       tlsfrontd --version | --help\n"
 	    "\n"
 	    "  -c, --config file   configuration file (default %s)\n"
 	    "  -f, --foreground    stay in the foreground, log to stderr\n"
 	    "  -t, --test          check the configuration and exit\n"
+	    "      --explain       print the effective contexts and which\n"
+	    "                      clients can connect, and exit\n"
+	    "      --json          --explain as JSON\n"
 	    "  -d, --debug         log at debug level\n"
 	    "      --demo          run on a throwaway certificate in front of\n"
 	    "                      a demo HTTP backend (port %d)\n"
@@ -67,6 +74,8 @@ parse_options(int argc, char **argv, struct options *o)
 		{ "config", required_argument, NULL, 'c' },
 		{ "foreground", no_argument, NULL, 'f' },
 		{ "test", no_argument, NULL, 't' },
+		{ "explain", no_argument, NULL, 'E' },
+		{ "json", no_argument, NULL, 'J' },
 		{ "debug", no_argument, NULL, 'd' },
 		{ "demo", no_argument, NULL, 'D' },
 		{ "demo-port", required_argument, NULL, 'P' },
@@ -91,6 +100,12 @@ parse_options(int argc, char **argv, struct options *o)
 			break;
 		case 't':
 			o->test_only = true;
+			break;
+		case 'E':
+			o->explain = true;
+			break;
+		case 'J':
+			o->json = true;
 			break;
 		case 'd':
 			o->debug = true;
@@ -124,6 +139,8 @@ parse_options(int argc, char **argv, struct options *o)
 		usage(stderr);
 		exit(2);
 	}
+	if (o->json && !o->explain)
+		tf_fatalx("--json goes with --explain");
 }
 
 static void
@@ -133,6 +150,15 @@ print_errors(const struct tf_errs *errs)
 
 	for (i = 0; i < tf_errs_count(errs); i++)
 		fprintf(stderr, "%s\n", tf_errs_get(errs, i));
+}
+
+static void
+log_warnings(const struct tf_generation *gen)
+{
+	size_t	i;
+
+	for (i = 0; i < tf_errs_count(&gen->warnings); i++)
+		tf_log_warnx("%s", tf_errs_get(&gen->warnings, i));
 }
 
 /* What a reload reads again: the file, or the demo's configuration. */
@@ -323,7 +349,16 @@ main(int argc, char **argv)
 		tf_demo_stop();
 		return 1;
 	}
+	if (o.explain) {
+		rv = tf_explain_write(stdout, gen->config, gen->contexts,
+		    o.json ? TF_EXPLAIN_JSON : TF_EXPLAIN_TEXT);
+		tf_generation_free(gen);
+		free(src.text);
+		tf_demo_stop();
+		return rv == 0 ? 0 : 1;
+	}
 	if (o.test_only) {
+		print_errors(&gen->warnings);
 		printf("configuration OK\n");
 		tf_generation_free(gen);
 		free(src.text);
@@ -331,6 +366,7 @@ main(int argc, char **argv)
 		return 0;
 	}
 	setup_logging(&o, gen->config);
+	log_warnings(gen);
 	rv = serve(&o, &src, gen);
 	free(src.text);
 	tf_demo_stop();

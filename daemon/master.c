@@ -71,8 +71,9 @@ master_child(struct master *m, size_t slot, struct tf_worker_stats *stats)
 
 	tf_sockets_close_others(m->p.sockets, m->p.inherited, slot);
 	tf_sockets_slot(m->p.sockets, slot, fds);
+	/* Signals stay blocked until the worker has its handlers: a retire
+	 * or stop request sent right after the fork must not kill it. */
 	signal(SIGCHLD, SIG_DFL);
-	sigprocmask(SIG_SETMASK, &m->saved, NULL);
 	rv = tf_worker_run(m->p.gen, (int)slot, m->p.nworkers, fds, stats);
 	/* Free what the master held, so leak checkers see a clean exit. */
 	tf_generation_free(m->p.gen);
@@ -240,6 +241,8 @@ master_reload(struct master *m)
 		return;
 	}
 	tf_errs_free(&errs);
+	for (i = 0; i < tf_errs_count(&gen->warnings); i++)
+		tf_log_warnx("%s", tf_errs_get(&gen->warnings, i));
 	tf_sockets_free(m->p.sockets);
 	tf_generation_free(m->p.gen);
 	m->p.sockets = sockets;
@@ -345,6 +348,7 @@ int
 tf_master_run(struct tf_master_params *p)
 {
 	struct master	*m;
+	sigset_t	 blocked;
 	size_t		 i;
 	int		 rv;
 
@@ -362,7 +366,10 @@ tf_master_run(struct tf_master_params *p)
 	sigaddset(&m->waited, SIGINT);
 	sigaddset(&m->waited, SIGHUP);
 	sigaddset(&m->waited, SIGCHLD);
-	sigprocmask(SIG_BLOCK, &m->waited, &m->saved);
+	/* SIGUSR2 is not for the master; blocked so workers inherit it so. */
+	blocked = m->waited;
+	sigaddset(&blocked, SIGUSR2);
+	sigprocmask(SIG_BLOCK, &blocked, &m->saved);
 	for (i = 0; i < m->p.nworkers; i++)
 		if (master_spawn(m, i) == -1)
 			m->failed = true;

@@ -3,6 +3,7 @@
  * the previous generation on reload so that no queued connection is lost.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -49,6 +50,10 @@ tf_sockets_inherit(struct tf_inherited *inh, struct tf_errs *errs)
 		    getsockname(fd, (struct sockaddr *)&a->ss, &a->len) == -1)
 			return tf_errs_addx(errs, "socket activation: fd %d "
 			    "is not a listening stream socket", fd);
+		/* Passed sockets may be blocking; accept loops must not be. */
+		if (fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK) == -1)
+			return tf_errs_addx(errs, "socket activation: fd %d: "
+			    "%s", fd, strerror(errno));
 		inh->fds[i] = fd;
 		inh->count++;
 	}

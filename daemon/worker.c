@@ -9,6 +9,7 @@
 
 #include <event2/event.h>
 
+#include "access.h"
 #include "conn.h"
 #include "generation.h"
 #include "listener.h"
@@ -182,6 +183,7 @@ worker_free(struct tf_worker *w)
 
 	while ((c = TAILQ_FIRST(&w->conns)) != NULL)
 		tf_conn_close(c, TF_END_SHUTDOWN);
+	tf_access_flush();	/* summaries of lines still held back */
 	for (i = 0; i < w->nlisteners; i++)
 		tf_listener_free(w->listeners[i]);
 	free(w->listeners);
@@ -196,6 +198,22 @@ worker_free(struct tf_worker *w)
 		event_free(w->accept_retry);
 	if (w->base != NULL)
 		event_base_free(w->base);
+}
+
+/* The master forks us with stop signals blocked; the handlers are there
+ * now, so a request sent in the meantime is delivered to the loop. */
+static void
+worker_unblock_signals(void)
+{
+	sigset_t	set;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGUSR2);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGHUP);
+	sigaddset(&set, SIGCHLD);
+	sigprocmask(SIG_UNBLOCK, &set, NULL);
 }
 
 /*
@@ -227,6 +245,7 @@ worker_setup(struct tf_worker *w, const int *fds)
 		return -1;
 	signal(SIGINT, SIG_IGN);
 	signal(SIGHUP, SIG_IGN);
+	worker_unblock_signals();
 	for (i = 0; i < cf->nlisteners; i++) {
 		w->listeners[i] = tf_listener_new(w, i, fds[i]);
 		if (w->listeners[i] == NULL)

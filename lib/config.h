@@ -43,6 +43,22 @@ enum tf_proxy_protocol {
 	TF_PROXY_NONE = 0,
 };
 
+/* Python's ssl.VerifyMode (verify_mode) values. */
+enum tf_verify_mode {
+	TF_CERT_NONE = 0,
+	TF_CERT_OPTIONAL = 1,
+	TF_CERT_REQUIRED = 2,
+};
+
+/* Python's ssl.VerifyFlags; the same bits as OpenSSL's X509_V_FLAG_*. */
+#define TF_VERIFY_DEFAULT		0x0UL
+#define TF_VERIFY_CRL_CHECK_LEAF	0x4UL
+#define TF_VERIFY_CRL_CHECK_CHAIN	0xcUL
+#define TF_VERIFY_X509_STRICT		0x20UL
+#define TF_VERIFY_ALLOW_PROXY_CERTS	0x40UL
+#define TF_VERIFY_X509_TRUSTED_FIRST	0x8000UL
+#define TF_VERIFY_X509_PARTIAL_CHAIN	0x80000UL
+
 /* A string value and the line it came from (line 0: not set). */
 struct tf_conf_str {
 	char	*value;
@@ -74,6 +90,33 @@ struct tf_context_conf {
 	struct tf_conf_str	 ecdh_curve;
 	struct tf_cert_conf	*certs;
 	size_t			 ncerts;
+	/* groups: SSL_CTX_set1_groups_list, one entry per name */
+	struct tf_conf_str	*groups;
+	size_t			 ngroups;
+	int			 groups_line;
+	struct tf_conf_str	 dh_params;	/* resolved path */
+	enum tf_verify_mode	 verify_mode;	/* TF_CERT_NONE if absent */
+	int			 verify_mode_line;
+	/* verify_locations { cafile, capath, cadata }; paths resolved */
+	struct tf_conf_str	 cafile;
+	struct tf_conf_str	 capath;
+	struct tf_conf_str	 cadata;	/* PEM text */
+	int			 verify_locations_line;
+	unsigned long		 verify_flags;	/* replaces the default */
+	bool			 verify_flags_set;
+	int			 verify_flags_line;
+	/* alpn_protocols: an empty list is set too (no ALPN selected) */
+	struct tf_conf_str	*alpn_protocols;
+	size_t			 nalpn_protocols;
+	bool			 alpn_protocols_set;
+	int			 alpn_protocols_line;
+	long long		 num_tickets;
+	bool			 num_tickets_set;
+	int			 num_tickets_line;
+	bool			 post_handshake_auth;
+	int			 post_handshake_auth_line;
+	struct tf_conf_str	 keylog_filename;	/* resolved path */
+	/* All-zero members mean "absent": Python's default applies. */
 };
 
 struct tf_listener_conf {
@@ -100,6 +143,7 @@ struct tf_config {
 	char			*user;		/* NULL: stay who we are */
 	char			*group;
 	int			 max_connections;
+	bool			 allow_world_readable_keys;
 	double			 timeout_handshake;
 	double			 timeout_connect;
 	double			 timeout_idle;
@@ -150,5 +194,17 @@ int		 tf_config_version_parse(const char *name, int *version);
 const char	*tf_config_version_name(int version);
 /* An OP_* name to its Python value; -1 if unknown. */
 int		 tf_config_option_parse(const char *name, uint64_t *value);
+/* CERT_NONE, CERT_OPTIONAL, CERT_REQUIRED. */
+int		 tf_config_verify_mode_parse(const char *name,
+		    enum tf_verify_mode *);
+const char	*tf_config_verify_mode_name(enum tf_verify_mode);
+/* A VERIFY_* name to its Python value; -1 if unknown. */
+int		 tf_config_verify_flag_parse(const char *name,
+		    unsigned long *value);
+/*
+ * The i-th VERIFY_* name and value (in Python's order), for listing the
+ * flags of a word; NULL past the end.
+ */
+const char	*tf_config_verify_flag_at(size_t i, unsigned long *value);
 
 #endif

@@ -41,6 +41,31 @@ tf_config_check_basedir(const char *path)
 }
 
 char *
+tf_config_check_expand(const struct tf_config_where *w, const char *path)
+{
+	static const char	 var[] = "${CREDENTIALS_DIRECTORY}";
+	const char		*at = strstr(path, var), *dir;
+	char			*out;
+
+	if (at == NULL) {
+		if ((out = strdup(path)) == NULL)
+			tf_fatal("strdup");
+		return out;
+	}
+	dir = getenv("CREDENTIALS_DIRECTORY");
+	if (dir == NULL || dir[0] == '\0') {
+		tf_errs_add(w->errs, w->file, w->line, "\"%s\": "
+		    "CREDENTIALS_DIRECTORY is not set (it is, under systemd, "
+		    "for a unit with LoadCredential=)", path);
+		return NULL;
+	}
+	if (asprintf(&out, "%.*s%s%s", (int)(at - path), path, dir,
+	    at + sizeof(var) - 1) == -1)
+		tf_fatal("asprintf");
+	return out;
+}
+
+char *
 tf_config_check_resolve(const char *basedir, const char *path)
 {
 	char	*abs;
@@ -310,4 +335,64 @@ tf_config_check_backend(const struct tf_config_where *w,
 	}
 	return tf_errs_add(w->errs, w->file, w->line,
 	    "listener names unknown backend \"%s\"", name);
+}
+
+int
+tf_config_check_verify_mode(const struct tf_config_where *w,
+    const char *text, enum tf_verify_mode *out)
+{
+	if (tf_config_verify_mode_parse(text, out) == 0)
+		return 0;
+	return tf_errs_add(w->errs, w->file, w->line, "unknown verify_mode "
+	    "\"%s\" (expected CERT_NONE, CERT_OPTIONAL or CERT_REQUIRED)",
+	    text);
+}
+
+int
+tf_config_check_verify_flag(const struct tf_config_where *w,
+    const char *text, unsigned long *flags)
+{
+	unsigned long	value;
+
+	if (tf_config_verify_flag_parse(text, &value) == -1)
+		return tf_errs_add(w->errs, w->file, w->line,
+		    "unknown verify flag \"%s\"", text);
+	*flags |= value;
+	return 0;
+}
+
+int
+tf_config_check_alpn(const struct tf_config_where *w, const char *text)
+{
+	const unsigned char	*p;
+	size_t			 len = strlen(text);
+
+	if (len == 0 || len > 255)
+		return tf_errs_add(w->errs, w->file, w->line,
+		    "ALPN protocols must be 1 to 255 in length");
+	for (p = (const unsigned char *)text; *p != '\0'; p++) {
+		if (*p > 0x7f)
+			return tf_errs_add(w->errs, w->file, w->line,
+			    "ALPN protocol \"%s\" is not ASCII", text);
+	}
+	return 0;
+}
+
+int
+tf_config_check_directory(const struct tf_config_where *w, const char *what,
+    const char *path)
+{
+	struct stat	st;
+	int		error = 0;
+
+	if (stat(path, &st) == -1)
+		error = errno;
+	else if (!S_ISDIR(st.st_mode))
+		error = ENOTDIR;
+	else if (access(path, R_OK | X_OK) == -1)
+		error = errno;
+	if (error == 0)
+		return 0;
+	return tf_errs_add(w->errs, w->file, w->line,
+	    "cannot use %s \"%s\": %s", what, path, strerror(error));
 }

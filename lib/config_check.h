@@ -29,6 +29,13 @@ struct tf_config_where {
 char	*tf_config_check_basedir(const char *path);
 /* path made absolute against basedir; an allocated string. */
 char	*tf_config_check_resolve(const char *basedir, const char *path);
+/*
+ * path with "${CREDENTIALS_DIRECTORY}" replaced by that environment
+ * variable (systemd's LoadCredential= directory); an allocated string, or
+ * NULL with an error at w if the variable is unset.
+ */
+char	*tf_config_check_expand(const struct tf_config_where *w,
+	    const char *path);
 /* 0 if path is a readable file; else -1 and "cannot read WHAT "PATH": why". */
 int	 tf_config_check_readable(const struct tf_config_where *,
 	    const char *what, const char *path);
@@ -56,6 +63,18 @@ int	 tf_config_check_version(const struct tf_config_where *,
 /* "OP_X" is or-ed into *set, "!OP_X" into *clear. */
 int	 tf_config_check_option(const struct tf_config_where *,
 	    const char *text, uint64_t *set, uint64_t *clear);
+/* CERT_* name. */
+int	 tf_config_check_verify_mode(const struct tf_config_where *,
+	    const char *text, enum tf_verify_mode *);
+/* VERIFY_* name, or-ed into *flags. */
+int	 tf_config_check_verify_flag(const struct tf_config_where *,
+	    const char *text, unsigned long *flags);
+/* One ALPN protocol name: 1 to 255 ASCII bytes, as Python requires. */
+int	 tf_config_check_alpn(const struct tf_config_where *,
+	    const char *text);
+/* 0 if path is a searchable directory; else -1 and "cannot use WHAT ...". */
+int	 tf_config_check_directory(const struct tf_config_where *,
+	    const char *what, const char *path);
 int	 tf_config_check_log_target(const struct tf_config_where *,
 	    const char *text, enum tf_log_target *);
 int	 tf_config_check_log_level(const struct tf_config_where *,

@@ -138,3 +138,75 @@ tf_config_option_parse(const char *name, uint64_t *out)
 	}
 	return -1;
 }
+
+static const struct {
+	const char		*name;
+	enum tf_verify_mode	 mode;
+} verify_modes[] = {
+	{ "CERT_NONE",		TF_CERT_NONE },
+	{ "CERT_OPTIONAL",	TF_CERT_OPTIONAL },
+	{ "CERT_REQUIRED",	TF_CERT_REQUIRED },
+};
+
+/* Python's ssl.VerifyFlags, in its order. */
+static const struct {
+	const char	*name;
+	unsigned long	 value;
+} verify_flags[] = {
+	{ "VERIFY_DEFAULT",		TF_VERIFY_DEFAULT },
+	{ "VERIFY_CRL_CHECK_LEAF",	TF_VERIFY_CRL_CHECK_LEAF },
+	{ "VERIFY_CRL_CHECK_CHAIN",	TF_VERIFY_CRL_CHECK_CHAIN },
+	{ "VERIFY_X509_STRICT",		TF_VERIFY_X509_STRICT },
+	{ "VERIFY_ALLOW_PROXY_CERTS",	TF_VERIFY_ALLOW_PROXY_CERTS },
+	{ "VERIFY_X509_TRUSTED_FIRST",	TF_VERIFY_X509_TRUSTED_FIRST },
+	{ "VERIFY_X509_PARTIAL_CHAIN",	TF_VERIFY_X509_PARTIAL_CHAIN },
+};
+
+int
+tf_config_verify_mode_parse(const char *name, enum tf_verify_mode *out)
+{
+	size_t	i;
+
+	for (i = 0; i < NITEMS(verify_modes); i++) {
+		if (strcmp(name, verify_modes[i].name) == 0) {
+			*out = verify_modes[i].mode;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+const char *
+tf_config_verify_mode_name(enum tf_verify_mode mode)
+{
+	size_t	i;
+
+	for (i = 0; i < NITEMS(verify_modes); i++) {
+		if (verify_modes[i].mode == mode)
+			return verify_modes[i].name;
+	}
+	return NULL;
+}
+
+int
+tf_config_verify_flag_parse(const char *name, unsigned long *out)
+{
+	size_t	i;
+
+	for (i = 0; i < NITEMS(verify_flags); i++) {
+		if (strcmp(name, verify_flags[i].name) == 0) {
+			*out = verify_flags[i].value;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+const char *
+tf_config_verify_flag_at(size_t i, unsigned long *value)
+{
+	if (i >= NITEMS(verify_flags))
+		return NULL;
+	*value = verify_flags[i].value;
+	return verify_flags[i].name;
+}

@@ -20,10 +20,24 @@
  * Build the server context for cc; file names the configuration in error
  * messages. Returns a new SSL_CTX (caller frees with SSL_CTX_free) or NULL
  * with "file:line: reason" entries in errs (OpenSSL's error queue drained
- * into them).
+ * into them). The context owns everything it needs (ALPN list, key log
+ * descriptor, through ex_data); cc may be freed afterwards. With
+ * post_handshake_auth and verify_mode CERT_OPTIONAL/REQUIRED, its verify
+ * mode carries SSL_VERIFY_POST_HANDSHAKE as Python's server sockets do:
+ * mask it off when reporting verify_mode.
  */
 SSL_CTX	*tf_context_build(const struct tf_context_conf *cc, const char *file,
 	    struct tf_errs *errs);
+
+/*
+ * Problems of a built context that do not stop it from being used but
+ * that a user must hear about, appended to warnings as "file:line:
+ * warning: ...": a context limited to TLS 1.0/1.1 that completes no
+ * handshake at its security level (found by in-memory handshakes; ctx
+ * keeps no trace of them). Returns the number of warnings appended.
+ */
+int	 tf_context_warnings(const struct tf_context_conf *cc, SSL_CTX *ctx,
+	    const char *file, struct tf_errs *warnings);
 
 /*
  * Drain OpenSSL's error queue into buf as "reason; reason" (empty string

@@ -12,6 +12,8 @@
 #   enc.pem enc.key          P-256 leaf, key encrypted with password "secret"
 #   enc.pass                 that password, for password_file
 #   client.pem client.key    P-256 client certificate signed by the CA
+#   dh.pem                   DH parameters: the RFC 7919 ffdhe2048 group
+#   dh1024.pem               1024-bit DH parameters (too small at level 2)
 # Leaves carry subjectAltName DNS:localhost, IP:127.0.0.1.
 
 set -eu
@@ -104,6 +106,11 @@ printf 'secret\n' >enc.pass
 run "$OPENSSL" genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 \
     -out client.key
 leaf client "tlsfront test client" ext-client.cnf
+
+run "$OPENSSL" genpkey -genparam -algorithm DH -pkeyopt group:ffdhe2048 \
+    -out dh.pem
+run "$OPENSSL" genpkey -genparam -algorithm DH \
+    -pkeyopt dh_paramgen_prime_len:1024 -out dh1024.pem
 
 rm -f ca.cnf ext-server.cnf ext-client.cnf ca.srl "$log"
 : >.complete

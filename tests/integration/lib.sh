@@ -333,3 +333,49 @@ $3
 };
 EOF
 }
+
+# --- helpers for the SSLContext attribute tests (t3x) ---
+
+TF_CTXPROBE=$TF_SRCDIR/tests/helpers/ctxprobe.py
+
+# ctxprobe ARGS...: one connection with tests/helpers/ctxprobe.py; prints
+# its key=value lines.
+ctxprobe() {
+	timeout -k 5 $(scale 60) "$PYTHON" "$TF_CTXPROBE" \
+	    --timeout "$(scale 10)" "$@"
+}
+
+# probe_get OUTPUT KEY: the value of KEY in ctxprobe's OUTPUT.
+probe_get() {
+	echo "$1" | sed -n "s/^$2=//p" | head -n 1
+}
+
+# ctx_listener PORT CONTEXT BACKEND: one listener entry for write_conf_ctx.
+ctx_listener() {
+	echo "  { listen = \"127.0.0.1:$1\"; context = \"$2\"; backend = \"$3\"; },"
+}
+
+# write_conf_ctx FILE CONTEXTS LISTENERS BACKENDS: like write_conf, with
+# the body of the "contexts" group given (certs/ relative paths work).
+# LISTENERS may end in a comma.
+write_conf_ctx() {
+	cat >"$1" <<EOC
+daemon = {
+  workers = ${TF_WORKERS:-1};
+  timeouts = { ${TF_TIMEOUTS:-handshake = 10; connect = 5; idle = 300; drain = 30;} };
+  log = { level = "info"; access = "text"; };
+};
+contexts = {
+$2
+};
+listeners = (
+$(printf '%s\n' "$3" | sed '$ s/,$//')
+);
+backends = {
+$4
+};
+EOC
+}
+
+# CERT_RSA: the cert_chain line of a context with certs/rsa.pem.
+CERT_RSA='cert_chain = ( { certfile = "certs/rsa.pem"; keyfile = "certs/rsa.key"; } );'

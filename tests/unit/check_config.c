@@ -52,6 +52,8 @@ write_file(const char *path, const char *text)
 	ck_assert_msg(fp != NULL, "%s: %s", path, strerror(errno));
 	fputs(text, fp);
 	ck_assert_int_eq(fclose(fp), 0);
+	/* As private keys should be: world-readable ones are refused. */
+	ck_assert_int_eq(chmod(path, 0600), 0);
 }
 
 static void
@@ -275,8 +277,8 @@ static const struct {
 	    { "<string>:2: unknown TLS version \"TLSv1_4\"",
 	      "<string>:3: unknown TLS version \"tlsv1_3\"" } },
 	{ "contexts = { default = {\n  ciphers = \"\";\n  ecdh_curve = 25519;\n"
-	  "  verify_mode = \"CERT_NONE\";\n  " CERT "\n}; };\n" REST,
-	    { "<string>:4: unknown key \"verify_mode\" in contexts.default",
+	  "  verify_modes = \"CERT_NONE\";\n  " CERT "\n}; };\n" REST,
+	    { "<string>:4: unknown key \"verify_modes\" in contexts.default",
 	      "<string>:2: contexts.default.ciphers: must not be empty",
 	      "<string>:3: contexts.default.ecdh_curve: expected a string" } },
 	{ "contexts = {\n  default = {\n    protocol = \"PROTOCOL_TLS\";\n"
@@ -284,6 +286,76 @@ static const struct {
 	    { "<string>:2: context \"default\": cert_chain is required" } },
 	{ "contexts = { default = 5; };\n" REST,
 	    { "<string>:1: contexts.default: expected a group" } },
+	/* The SSLContext attributes beyond the version range and ciphers. */
+	{ "contexts = { default = {\n  ecdh_curve = \"X25519\";\n"
+	  "  groups = [ \"X25519\", \"P-256\" ];\n  " CERT "\n}; };\n" REST,
+	    { "<string>:3: contexts.default.groups: groups and ecdh_curve both "
+	      "set the key exchange groups: use one (ecdh_curve is Python's "
+	      "set_ecdh_curve(), a single curve; groups is a list)" } },
+	{ "contexts = { default = {\n  groups = [ ];\n  " CERT "\n}; };\n"
+	  REST,
+	    { "<string>:2: contexts.default.groups: needs at least one "
+	      "group" } },
+	{ "contexts = { default = {\n  groups = \"X25519\";\n  " CERT
+	  "\n}; };\n" REST,
+	    { "<string>:2: contexts.default.groups: expected a list of "
+	      "strings" } },
+	{ "contexts = { default = {\n  dh_params = \"nodh.pem\";\n  " CERT
+	  "\n}; };\n" REST,
+	    { "<string>:2: cannot read dh_params \"@DIR@/nodh.pem\": No such "
+	      "file or directory" } },
+	{ "contexts = { default = {\n  verify_mode = \"CERT_MAYBE\";\n"
+	  "  verify_flags = [\n    \"VERIFY_X509_STRICT\",\n"
+	  "    \"VERIFY_NOPE\" ];\n  " CERT "\n}; };\n" REST,
+	    { "<string>:2: unknown verify_mode \"CERT_MAYBE\" (expected "
+	      "CERT_NONE, CERT_OPTIONAL or CERT_REQUIRED)",
+	      "<string>:5: unknown verify flag \"VERIFY_NOPE\"" } },
+	{ "contexts = { default = {\n  verify_mode = 2;\n  " CERT "\n}; };\n"
+	  REST,
+	    { "<string>:2: contexts.default.verify_mode: expected a "
+	      "string" } },
+	{ "contexts = { default = {\n  verify_locations = {\n"
+	  "    cafile = \"noca.pem\";\n    capath = \"rsa.pem\";\n"
+	  "    crlfile = \"x\";\n  };\n  " CERT "\n}; };\n" REST,
+	    { "<string>:5: unknown key \"crlfile\" in "
+	      "contexts.default.verify_locations",
+	      "<string>:3: cannot read cafile \"@DIR@/noca.pem\": No such "
+	      "file or directory",
+	      "<string>:4: cannot use capath \"@DIR@/rsa.pem\": Not a "
+	      "directory" } },
+	{ "contexts = { default = {\n  verify_locations = { };\n  " CERT
+	  "\n}; };\n" REST,
+	    { "<string>:2: contexts.default.verify_locations: cafile, capath "
+	      "and cadata cannot be all omitted" } },
+	{ "contexts = { default = {\n  verify_locations = {\n"
+	  "    capath = \"nodir\";\n    cadata = \"\";\n  };\n  " CERT
+	  "\n}; };\n" REST,
+	    { "<string>:3: cannot use capath \"@DIR@/nodir\": No such file "
+	      "or directory",
+	      "<string>:4: contexts.default.verify_locations.cadata: must not "
+	      "be empty" } },
+	{ "contexts = { default = {\n  alpn_protocols = [\n    \"h2\",\n"
+	  "    \"\",\n    \"h\u00e9\" ];\n  " CERT "\n}; };\n" REST,
+	    { "<string>:4: ALPN protocols must be 1 to 255 in length",
+	      "<string>:5: ALPN protocol \"h\u00e9\" is not ASCII" } },
+	{ "contexts = { default = {\n  num_tickets = -1;\n"
+	  "  post_handshake_auth = 1;\n  keylog_filename = 3;\n  " CERT
+	  "\n}; };\n" REST,
+	    { "<string>:2: contexts.default.num_tickets: value must be "
+	      "non-negative",
+	      "<string>:3: contexts.default.post_handshake_auth: expected "
+	      "true or false",
+	      "<string>:4: contexts.default.keylog_filename: expected a "
+	      "string" } },
+	{ "contexts = { default = {\n  protocol = \"PROTOCOL_TLS\";\n"
+	  "  num_tickets = 2;\n  " CERT "\n}; };\n" REST,
+	    { "<string>:3: contexts.default.num_tickets: SSLContext is not a "
+	      "server context. (Python sets num_tickets only with "
+	      "PROTOCOL_TLS_SERVER)" } },
+	{ "contexts = { default = {\n  num_tickets = \"2\";\n  " CERT
+	  "\n}; };\n" REST,
+	    { "<string>:2: contexts.default.num_tickets: expected an "
+	      "integer" } },
 	{ "contexts = [ 1 ];\n" REST,
 	    { "<string>:1: contexts: expected a group",
 	      "<string>:3: listener names unknown context \"default\"" } },
@@ -680,6 +752,158 @@ START_TEST(test_config_full_context)
 }
 END_TEST
 
+static const char attributes_example[] =
+	"contexts = {\n"
+	"  default = {\n"
+	"    cert_chain = ( { certfile = \"rsa.pem\"; keyfile = \"rsa.key\"; } );\n"
+	"    groups = [ \"X25519\",\n"
+	"      \"P-256\" ];\n"
+	"    dh_params = \"sub/site.pem\";\n"
+	"    verify_mode = \"CERT_REQUIRED\";\n"
+	"    verify_locations = { cafile = \"rsa.pem\"; capath = \"sub\";\n"
+	"      cadata = \"PEM\"; };\n"
+	"    verify_flags = [ \"VERIFY_CRL_CHECK_LEAF\", \"VERIFY_X509_STRICT\" ];\n"
+	"    alpn_protocols = [ \"h2\", \"http/1.1\" ];\n"
+	"    num_tickets = 5000000000L;\n"
+	"    post_handshake_auth = true;\n"
+	"    keylog_filename = \"keys.log\";\n"
+	"  };\n"
+	"  plain = {\n"
+	"    cert_chain = ( { certfile = \"rsa.pem\"; keyfile = \"rsa.key\"; } );\n"
+	"    verify_flags = [ ];\n"
+	"    alpn_protocols = [ ];\n"
+	"    num_tickets = 0;\n"
+	"  };\n"
+	"};\n" REST;
+
+START_TEST(test_config_context_attributes)
+{
+	struct tf_config	*conf;
+	struct tf_context_conf	*ctx;
+	char			*want;
+
+	conf = load_ok(attributes_example);
+	ctx = &conf->contexts[0];
+	ck_assert_uint_eq(ctx->ngroups, 2);
+	ck_assert_str_eq(ctx->groups[0].value, "X25519");
+	ck_assert_int_eq(ctx->groups[0].line, 4);
+	ck_assert_str_eq(ctx->groups[1].value, "P-256");
+	ck_assert_int_eq(ctx->groups[1].line, 5);
+	ck_assert_int_eq(ctx->groups_line, 4);
+	want = expand("@DIR@/sub/site.pem");
+	ck_assert_str_eq(ctx->dh_params.value, want);
+	free(want);
+	ck_assert_int_eq(ctx->dh_params.line, 6);
+	ck_assert_int_eq(ctx->verify_mode, TF_CERT_REQUIRED);
+	ck_assert_int_eq(ctx->verify_mode_line, 7);
+	want = expand("@DIR@/rsa.pem");
+	ck_assert_str_eq(ctx->cafile.value, want);
+	free(want);
+	want = expand("@DIR@/sub");
+	ck_assert_str_eq(ctx->capath.value, want);
+	free(want);
+	ck_assert_str_eq(ctx->cadata.value, "PEM");
+	ck_assert_int_eq(ctx->cadata.line, 9);
+	ck_assert_int_eq(ctx->verify_locations_line, 8);
+	ck_assert(ctx->verify_flags_set);
+	ck_assert_uint_eq(ctx->verify_flags, 0x4 | 0x20);
+	ck_assert_int_eq(ctx->verify_flags_line, 10);
+	ck_assert(ctx->alpn_protocols_set);
+	ck_assert_uint_eq(ctx->nalpn_protocols, 2);
+	ck_assert_str_eq(ctx->alpn_protocols[0].value, "h2");
+	ck_assert_str_eq(ctx->alpn_protocols[1].value, "http/1.1");
+	ck_assert(ctx->num_tickets_set);
+	ck_assert(ctx->num_tickets == 5000000000LL);
+	ck_assert_int_eq(ctx->num_tickets_line, 12);
+	ck_assert(ctx->post_handshake_auth);
+	ck_assert_int_eq(ctx->post_handshake_auth_line, 13);
+	want = expand("@DIR@/keys.log");
+	ck_assert_str_eq(ctx->keylog_filename.value, want);
+	free(want);
+	ck_assert_int_eq(ctx->keylog_filename.line, 14);
+
+	/* Empty lists are settings too: no flags, no protocol selected. */
+	ctx = &conf->contexts[1];
+	ck_assert(ctx->verify_flags_set);
+	ck_assert_uint_eq(ctx->verify_flags, 0);
+	ck_assert(ctx->alpn_protocols_set);
+	ck_assert_uint_eq(ctx->nalpn_protocols, 0);
+	ck_assert(ctx->num_tickets_set);
+	ck_assert(ctx->num_tickets == 0);
+	ck_assert_uint_eq(ctx->ngroups, 0);
+	ck_assert_int_eq(ctx->verify_mode, TF_CERT_NONE);
+	ck_assert(!ctx->post_handshake_auth);
+	ck_assert_ptr_null(ctx->keylog_filename.value);
+	tf_config_free(conf);
+}
+END_TEST
+
+/* Absent keys: all-zero members, so Python's defaults apply. */
+START_TEST(test_config_context_attributes_absent)
+{
+	struct tf_config	*conf;
+	struct tf_context_conf	*ctx;
+
+	conf = load_ok(ALL);
+	ctx = &conf->contexts[0];
+	ck_assert_uint_eq(ctx->ngroups, 0);
+	ck_assert_ptr_null(ctx->dh_params.value);
+	ck_assert_int_eq(ctx->verify_mode, TF_CERT_NONE);
+	ck_assert_ptr_null(ctx->cafile.value);
+	ck_assert_ptr_null(ctx->capath.value);
+	ck_assert_ptr_null(ctx->cadata.value);
+	ck_assert(!ctx->verify_flags_set);
+	ck_assert(!ctx->alpn_protocols_set);
+	ck_assert(!ctx->num_tickets_set);
+	ck_assert(!ctx->post_handshake_auth);
+	ck_assert_ptr_null(ctx->keylog_filename.value);
+	tf_config_free(conf);
+}
+END_TEST
+
+START_TEST(test_config_verify_names)
+{
+	static const struct {
+		const char	*name;
+		unsigned long	 value;
+	} flags[] = {
+		{ "VERIFY_DEFAULT", 0x0 },
+		{ "VERIFY_CRL_CHECK_LEAF", 0x4 },
+		{ "VERIFY_CRL_CHECK_CHAIN", 0xc },
+		{ "VERIFY_X509_STRICT", 0x20 },
+		{ "VERIFY_ALLOW_PROXY_CERTS", 0x40 },
+		{ "VERIFY_X509_TRUSTED_FIRST", 0x8000 },
+		{ "VERIFY_X509_PARTIAL_CHAIN", 0x80000 },
+	};
+	enum tf_verify_mode	 mode;
+	unsigned long		 v;
+	const char		*name;
+	int			 i;
+
+	for (i = 0; i < NITEMS(flags); i++) {
+		ck_assert_int_eq(tf_config_verify_flag_parse(flags[i].name,
+		    &v), 0);
+		ck_assert_uint_eq(v, flags[i].value);
+		name = tf_config_verify_flag_at((size_t)i, &v);
+		ck_assert_str_eq(name, flags[i].name);
+		ck_assert_uint_eq(v, flags[i].value);
+	}
+	ck_assert_ptr_null(tf_config_verify_flag_at(NITEMS(flags), &v));
+	ck_assert_int_eq(tf_config_verify_flag_parse("VERIFY_X", &v), -1);
+	ck_assert_int_eq(tf_config_verify_mode_parse("CERT_NONE", &mode), 0);
+	ck_assert_int_eq(mode, 0);
+	ck_assert_int_eq(tf_config_verify_mode_parse("CERT_OPTIONAL", &mode),
+	    0);
+	ck_assert_int_eq(mode, 1);
+	ck_assert_int_eq(tf_config_verify_mode_parse("CERT_REQUIRED", &mode),
+	    0);
+	ck_assert_int_eq(mode, 2);
+	ck_assert_int_eq(tf_config_verify_mode_parse("cert_none", &mode), -1);
+	ck_assert_str_eq(tf_config_verify_mode_name(TF_CERT_OPTIONAL),
+	    "CERT_OPTIONAL");
+}
+END_TEST
+
 START_TEST(test_config_full_listeners_and_backends)
 {
 	struct tf_config	*conf;
@@ -754,6 +978,87 @@ START_TEST(test_config_relative_to_config_dir)
 	tf_config_free(conf);
 	free(want);
 	tf_errs_free(&errs);
+}
+END_TEST
+
+/* A key everyone can read is refused, at the line naming it, unless
+ * daemon.allow_world_readable_keys says it is fine. */
+START_TEST(test_config_world_readable_key)
+{
+	struct tf_config	*conf;
+	struct tf_errs		 errs;
+	char			*want;
+
+	write_file("open.key", "not really a key\n");
+	ck_assert_int_eq(chmod("open.key", 0644), 0);
+	tf_errs_init(&errs);
+	conf = tf_config_load_string("contexts = { default = {\n"
+	    "  cert_chain = ( { certfile = \"rsa.pem\";\n"
+	    "    keyfile = \"open.key\"; } ); }; };\n" REST, NULL, &errs);
+	ck_assert_ptr_null(conf);
+	ck_assert_uint_eq(tf_errs_count(&errs), 1);
+	want = expand("<string>:3: private key \"@DIR@/open.key\" is "
+	    "readable by everyone (mode 0644): chmod o-r it, or set "
+	    "daemon.allow_world_readable_keys = true");
+	ck_assert_str_eq(tf_errs_get(&errs, 0), want);
+	free(want);
+	tf_errs_free(&errs);
+
+	/* A key inside a world-readable certfile counts as well. */
+	ck_assert_int_eq(chmod("rsa.pem", 0604), 0);
+	conf = tf_config_load_string("contexts = { default = {\n"
+	    "  cert_chain = ( { certfile = \"rsa.pem\"; } ); }; };\n" REST,
+	    NULL, &errs);
+	ck_assert_ptr_null(conf);
+	ck_assert_uint_eq(tf_errs_count(&errs), 1);
+	ck_assert_ptr_nonnull(strstr(tf_errs_get(&errs, 0),
+	    "<string>:2: private key"));
+	tf_errs_free(&errs);
+
+	conf = tf_config_load_string("daemon = { allow_world_readable_keys = "
+	    "true; };\ncontexts = { default = {\n"
+	    "  cert_chain = ( { certfile = \"rsa.pem\";\n"
+	    "    keyfile = \"open.key\"; } ); }; };\n" REST, NULL, &errs);
+	ck_assert_msg(conf != NULL, "%s", tf_errs_get(&errs, 0));
+	ck_assert(conf->allow_world_readable_keys);
+	tf_config_free(conf);
+	tf_errs_free(&errs);
+}
+END_TEST
+
+/* "${CREDENTIALS_DIRECTORY}" in a path is systemd's credentials dir. */
+START_TEST(test_config_credentials_directory)
+{
+	struct tf_config	*conf;
+	struct tf_errs		 errs;
+	char			*want;
+	const char		*text = "contexts = { default = {\n"
+	    "  cert_chain = ( { certfile = \"rsa.pem\";\n"
+	    "    keyfile = \"${CREDENTIALS_DIRECTORY}/site.key\"; } ); };"
+	    " };\n" REST;
+
+	unsetenv("CREDENTIALS_DIRECTORY");
+	tf_errs_init(&errs);
+	conf = tf_config_load_string(text, NULL, &errs);
+	ck_assert_ptr_null(conf);
+	ck_assert_uint_eq(tf_errs_count(&errs), 1);
+	ck_assert_str_eq(tf_errs_get(&errs, 0), "<string>:3: "
+	    "\"${CREDENTIALS_DIRECTORY}/site.key\": CREDENTIALS_DIRECTORY is "
+	    "not set (it is, under systemd, for a unit with LoadCredential=)");
+	tf_errs_free(&errs);
+
+	want = expand("@DIR@/sub");
+	write_file("sub/site.key", "not really a key\n");
+	ck_assert_int_eq(setenv("CREDENTIALS_DIRECTORY", want, 1), 0);
+	conf = tf_config_load_string(text, NULL, &errs);
+	ck_assert_msg(conf != NULL, "%s", tf_errs_get(&errs, 0));
+	free(want);
+	want = expand("@DIR@/sub/site.key");
+	ck_assert_str_eq(conf->contexts[0].certs[0].keyfile, want);
+	tf_config_free(conf);
+	free(want);
+	tf_errs_free(&errs);
+	unsetenv("CREDENTIALS_DIRECTORY");
 }
 END_TEST
 
@@ -1052,11 +1357,16 @@ config_suite(void)
 	tcase_add_test(tc, test_config_full_listeners_and_backends);
 	tcase_add_test(tc, test_config_sslv23_is_tls);
 	tcase_add_test(tc, test_config_relative_to_config_dir);
+	tcase_add_test(tc, test_config_world_readable_key);
+	tcase_add_test(tc, test_config_credentials_directory);
+	tcase_add_test(tc, test_config_context_attributes);
+	tcase_add_test(tc, test_config_context_attributes_absent);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("names");
 	tcase_add_test(tc, test_config_protocol_names);
 	tcase_add_test(tc, test_config_version_names);
 	tcase_add_test(tc, test_config_option_values);
+	tcase_add_test(tc, test_config_verify_names);
 	suite_add_tcase(s, tc);
 	tc = config_tcase("corpus");
 	tcase_add_loop_test(tc, test_config_corpus_good_loads, 0,

@@ -8,6 +8,7 @@
 
 #include <sys/stat.h>
 
+#include <fcntl.h>
 #include <limits.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -155,7 +156,25 @@ static const char python_script[] =
     "print('maximum_version_of_min', int(c.maximum_version))\n"
     "c = new()\n"
     "c.set_ciphers('" TEST_CIPHERS "')\n"
-    "print('ciphers_custom', names(c))\n";
+    "print('ciphers_custom', names(c))\n"
+    "c = new()\n"
+    "c.verify_flags = ssl.VERIFY_CRL_CHECK_LEAF | ssl.VERIFY_X509_STRICT\n"
+    "print('verify_flags_set', int(c.verify_flags))\n"
+    "c.verify_flags = 0\n"
+    "print('verify_flags_zero', int(c.verify_flags))\n"
+    "for m in ('CERT_NONE', 'CERT_OPTIONAL', 'CERT_REQUIRED'):\n"
+    "    c = new()\n"
+    "    c.verify_mode = getattr(ssl, m)\n"
+    "    print('verify_mode.' + m, int(c.verify_mode))\n"
+    "c = new()\n"
+    "c.num_tickets = 5\n"
+    "print('num_tickets_5', c.num_tickets)\n"
+    "for n in ('TLS', 'TLSv1_2'):\n"
+    "    try:\n"
+    "        new(getattr(ssl, 'PROTOCOL_' + n)).num_tickets = 1\n"
+    "        print('num_tickets_refused.' + n, 'no')\n"
+    "    except ValueError as e:\n"
+    "        print('num_tickets_refused.' + n, e)\n";
 
 #define NREFS	64
 
@@ -987,6 +1006,699 @@ START_TEST(test_context_errors_errstr_drains_queue)
 }
 END_TEST
 
+/* A client for hs_run: NULL/0 members leave OpenSSL's defaults. */
+struct hs_opts {
+	int		 version;
+	const char	*ciphers;	/* TLS 1.2 suites */
+	const char	*groups;
+	const unsigned char *alpn;	/* wire format */
+	unsigned int	 alpn_len;
+	const char	*certfile;	/* client certificate and key */
+	const char	*keyfile;
+};
+
+struct hs_result {
+	char	 alpn[64];		/* "" if none */
+	char	 cipher[64];
+	int	 client_alert;		/* alert the client received, or -1 */
+	int	 read_alert;		/* alert on the first read after, or -1 */
+};
+
+static int	hs_alert;
+
+static void
+hs_info_cb(const SSL *ssl, int where, int ret)
+{
+	(void)ssl;
+	if ((where & SSL_CB_READ_ALERT) != 0 && hs_alert == -1)
+		hs_alert = ret & 0xff;
+}
+
+/*
+ * In-memory handshake of a client set up as o against sctx; after it,
+ * one application-data exchange (client writes, server reads and writes
+ * back, client reads) so that post-handshake messages and alerts arrive.
+ * Returns 1 if the handshake completed as the client sees it (a TLS 1.3
+ * server may refuse after that: see read_alert).
+ */
+static int
+hs_run(SSL_CTX *sctx, const struct hs_opts *o, struct hs_result *r)
+{
+	SSL_CTX		*cctx;
+	SSL		*c, *s;
+	BIO		*cbio, *sbio;
+	const unsigned char *sel;
+	unsigned int	 sellen;
+	char		 list[256], buf[16];
+	int		 i, rc = 0, rs = 0, ok;
+
+	memset(r, 0, sizeof(*r));
+	r->client_alert = r->read_alert = -1;
+	hs_alert = -1;
+	ck_assert_ptr_nonnull(cctx = SSL_CTX_new(TLS_client_method()));
+	if (o->version != 0) {
+		ck_assert_int_eq(SSL_CTX_set_min_proto_version(cctx,
+		    o->version), 1);
+		ck_assert_int_eq(SSL_CTX_set_max_proto_version(cctx,
+		    o->version), 1);
+	}
+	if (o->ciphers != NULL)
+		ck_assert_int_eq(SSL_CTX_set_cipher_list(cctx, o->ciphers), 1);
+	if (o->groups != NULL) {
+		snprintf(list, sizeof(list), "%s", o->groups);
+		ck_assert_int_eq(SSL_CTX_set1_groups_list(cctx, list), 1);
+	}
+	if (o->alpn != NULL)
+		ck_assert_int_eq(SSL_CTX_set_alpn_protos(cctx, o->alpn,
+		    o->alpn_len), 0);
+	if (o->certfile != NULL) {
+		ck_assert_int_eq(SSL_CTX_use_certificate_file(cctx,
+		    cert_path(o->certfile), SSL_FILETYPE_PEM), 1);
+		ck_assert_int_eq(SSL_CTX_use_PrivateKey_file(cctx,
+		    cert_path(o->keyfile), SSL_FILETYPE_PEM), 1);
+	}
+	SSL_CTX_set_info_callback(cctx, hs_info_cb);
+	ck_assert_ptr_nonnull(c = SSL_new(cctx));
+	ck_assert_ptr_nonnull(s = SSL_new(sctx));
+	ck_assert_int_eq(BIO_new_bio_pair(&cbio, 0, &sbio, 0), 1);
+	SSL_set_bio(c, cbio, cbio);
+	SSL_set_bio(s, sbio, sbio);
+	SSL_set_connect_state(c);
+	SSL_set_accept_state(s);
+	for (i = 0; i < 50 && (rc != 1 || rs != 1); i++) {
+		if (rc != 1)
+			rc = SSL_do_handshake(c);
+		if (rs != 1)
+			rs = SSL_do_handshake(s);
+		if ((rc <= 0 && SSL_get_error(c, rc) == SSL_ERROR_SSL) ||
+		    (rs <= 0 && SSL_get_error(s, rs) == SSL_ERROR_SSL))
+			break;
+	}
+	ok = rc == 1;
+	if (!ok)
+		(void)SSL_do_handshake(c);	/* read the server's alert */
+	r->client_alert = hs_alert;
+	if (ok) {
+		SSL_get0_alpn_selected(c, &sel, &sellen);
+		snprintf(r->alpn, sizeof(r->alpn), "%.*s", (int)sellen,
+		    (const char *)sel);
+		snprintf(r->cipher, sizeof(r->cipher), "%s",
+		    SSL_get_cipher_name(c));
+		/* TLS 1.3 servers may still refuse, after the client's end. */
+		hs_alert = -1;
+		if (rs == 1 && SSL_write(c, "ping", 4) == 4) {
+			(void)SSL_read(s, buf, sizeof(buf));
+			(void)SSL_write(s, "pong", 4);
+		}
+		(void)SSL_read(c, buf, sizeof(buf));
+		r->read_alert = hs_alert;
+	}
+	ERR_clear_error();
+	SSL_free(c);
+	SSL_free(s);
+	SSL_CTX_free(cctx);
+	return ok;
+}
+
+/* A context with the RSA pair at line 10 plus whatever cc says. */
+static void
+conf_rsa(struct tf_context_conf *cc, struct tf_cert_conf *cert)
+{
+	conf_init(cc, TF_PROTOCOL_TLS_SERVER);
+	cert_init(cert, "rsa.pem", "rsa.key", 10);
+	cc->certs = cert;
+	cc->ncerts = 1;
+}
+
+START_TEST(test_context_groups_only_those)
+{
+	struct tf_context_conf	 cc;
+	struct tf_cert_conf	 cert;
+	struct tf_conf_str	 groups[2];
+	struct hs_opts		 o;
+	struct hs_result	 r;
+	SSL_CTX			*ctx;
+	char			 x25519[] = "X25519", p384[] = "P-384";
+
+	conf_rsa(&cc, &cert);
+	groups[0].value = p384;
+	groups[0].line = 7;
+	groups[1].value = x25519;
+	groups[1].line = 8;
+	cc.groups = groups;
+	cc.ngroups = 2;
+	cc.groups_line = 7;
+	ctx = build_ok(&cc);
+	memset(&o, 0, sizeof(o));
+	o.version = TLS1_3_VERSION;
+	o.groups = "X25519";
+	ck_assert_int_eq(hs_run(ctx, &o, &r), 1);
+	o.groups = "P-384";
+	ck_assert_int_eq(hs_run(ctx, &o, &r), 1);
+	o.groups = "P-256:X448";
+	ck_assert_int_eq(hs_run(ctx, &o, &r), 0);
+	o.version = TLS1_2_VERSION;
+	ck_assert_int_eq(hs_run(ctx, &o, &r), 0);
+	o.groups = "P-256:X25519";
+	ck_assert_int_eq(hs_run(ctx, &o, &r), 1);
+	SSL_CTX_free(ctx);
+	cert_free(&cert);
+}
+END_TEST
+
+START_TEST(test_context_groups_unknown_refused)
+{
+	struct tf_context_conf	 cc;
+	struct tf_conf_str	 groups[3];
+	char			 x25519[] = "X25519", nope[] = "nope";
+	char			 two[] = "P-256:P-384";
+
+	conf_init(&cc, TF_PROTOCOL_TLS_SERVER);
+	groups[0].value = x25519;
+	groups[0].line = 7;
+	groups[1].value = nope;
+	groups[1].line = 8;
+	groups[2].value = two;
+	groups[2].line = 9;
+	cc.groups = groups;
+	cc.ngroups = 3;
+	cc.groups_line = 7;
+	build_fails(&cc, CONF ":8: unknown group name \"nope\"");
+	cc.ngroups = 1;
+	groups[0].value = x25519;
+	groups[1].value = x25519;
+	groups[1].line = 8;
+	cc.ngroups = 2;
+	build_fails_prefix(&cc, CONF ":7: cannot set groups \"X25519:X25519\"");
+	groups[1].value = two;
+	build_fails(&cc, CONF ":8: unknown group name \"P-256:P-384\"");
+}
+END_TEST
+
+START_TEST(test_context_dh_params_enable_dhe)
+{
+	struct tf_context_conf	 cc;
+	struct tf_cert_conf	 cert;
+	struct hs_opts		 o;
+	struct hs_result	 r;
+	SSL_CTX			*ctx;
+	char			*dh;
+
+	conf_rsa(&cc, &cert);
+	memset(&o, 0, sizeof(o));
+	o.version = TLS1_2_VERSION;
+	o.ciphers = "DHE-RSA-AES128-GCM-SHA256";
+	ctx = build_ok(&cc);
+	ck_assert_int_eq(hs_run(ctx, &o, &r), 0);	/* no dh_auto */
+	SSL_CTX_free(ctx);
+
+	dh = strdup(cert_path("dh.pem"));
+	cc.dh_params.value = dh;
+	cc.dh_params.line = 6;
+	ctx = build_ok(&cc);
+	ck_assert_int_eq(hs_run(ctx, &o, &r), 1);
+	ck_assert_str_eq(r.cipher, "DHE-RSA-AES128-GCM-SHA256");
+	SSL_CTX_free(ctx);
+	free(dh);
+	cert_free(&cert);
+}
+END_TEST
+
+START_TEST(test_context_dh_params_refused)
+{
+	struct tf_context_conf	 cc;
+	char			 want[CERTDIR_MAX + 256];
+	char			*path;
+
+	conf_init(&cc, TF_PROTOCOL_TLS_SERVER);
+	cc.dh_params.line = 6;
+	/* Python: SSLError DH_KEY_TOO_SMALL at security level 2. */
+	path = strdup(cert_path("dh1024.pem"));
+	cc.dh_params.value = path;
+	snprintf(want, sizeof(want), CONF ":6: cannot use DH parameters from "
+	    "\"%s\": dh key too small", path);
+	build_fails(&cc, want);
+	free(path);
+	path = strdup(cert_path("rsa.pem"));
+	cc.dh_params.value = path;
+	snprintf(want, sizeof(want), CONF ":6: cannot load DH parameters "
+	    "from \"%s\": no start line (expected PEM \"DH PARAMETERS\")",
+	    path);
+	build_fails(&cc, want);
+	free(path);
+}
+END_TEST
+
+START_TEST(test_context_verify_mode_matches_python)
+{
+	static const struct {
+		enum tf_verify_mode	 mode;
+		const char		*python;
+		int			 ssl, ssl_pha;
+	} modes[] = {
+		{ TF_CERT_NONE, "verify_mode.CERT_NONE", SSL_VERIFY_NONE,
+		    SSL_VERIFY_NONE },
+		{ TF_CERT_OPTIONAL, "verify_mode.CERT_OPTIONAL",
+		    SSL_VERIFY_PEER,
+		    SSL_VERIFY_PEER | SSL_VERIFY_POST_HANDSHAKE },
+		{ TF_CERT_REQUIRED, "verify_mode.CERT_REQUIRED",
+		    SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT,
+		    SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT |
+		    SSL_VERIFY_POST_HANDSHAKE },
+	};
+	struct tf_context_conf	 cc;
+	SSL_CTX			*ctx;
+	size_t			 i;
+
+	for (i = 0; i < sizeof(modes) / sizeof(modes[0]); i++) {
+		conf_init(&cc, TF_PROTOCOL_TLS_SERVER);
+		cc.verify_mode = modes[i].mode;
+		ck_assert_int_eq(python_num(modes[i].python), modes[i].mode);
+		ctx = build_ok(&cc);
+		ck_assert_int_eq(SSL_CTX_get_verify_mode(ctx), modes[i].ssl);
+		SSL_CTX_free(ctx);
+		cc.post_handshake_auth = true;
+		ctx = build_ok(&cc);
+		ck_assert_int_eq(SSL_CTX_get_verify_mode(ctx),
+		    modes[i].ssl_pha);
+		SSL_CTX_free(ctx);
+	}
+}
+END_TEST
+
+START_TEST(test_context_verify_flags_match_python)
+{
+	struct tf_context_conf	 cc;
+	SSL_CTX			*ctx;
+
+	conf_init(&cc, TF_PROTOCOL_TLS_SERVER);
+	cc.verify_flags_set = true;
+	cc.verify_flags = TF_VERIFY_CRL_CHECK_LEAF | TF_VERIFY_X509_STRICT;
+	ctx = build_ok(&cc);
+	ck_assert_uint_eq(X509_VERIFY_PARAM_get_flags(SSL_CTX_get0_param(ctx)),
+	    (unsigned long)python_num("verify_flags_set"));
+	SSL_CTX_free(ctx);
+	cc.verify_flags = 0;
+	ctx = build_ok(&cc);
+	ck_assert_uint_eq(X509_VERIFY_PARAM_get_flags(SSL_CTX_get0_param(ctx)),
+	    (unsigned long)python_num("verify_flags_zero"));
+	SSL_CTX_free(ctx);
+}
+END_TEST
+
+/* CERT_REQUIRED: TLS 1.2 fails the handshake, TLS 1.3 the first read. */
+START_TEST(test_context_verify_required_client_cert)
+{
+	struct tf_context_conf	 cc;
+	struct tf_cert_conf	 cert;
+	struct hs_opts		 o;
+	struct hs_result	 r;
+	SSL_CTX			*ctx;
+	char			*ca;
+
+	conf_rsa(&cc, &cert);
+	ca = strdup(cert_path("ca.pem"));
+	cc.cafile.value = ca;
+	cc.verify_mode = TF_CERT_REQUIRED;
+	ctx = build_ok(&cc);
+	memset(&o, 0, sizeof(o));
+	o.version = TLS1_2_VERSION;
+	ck_assert_int_eq(hs_run(ctx, &o, &r), 0);
+	ck_assert_int_eq(r.client_alert, SSL_AD_HANDSHAKE_FAILURE);
+	o.version = TLS1_3_VERSION;
+	ck_assert_int_eq(hs_run(ctx, &o, &r), 1);
+	ck_assert_int_eq(r.read_alert, TLS13_AD_CERTIFICATE_REQUIRED);
+	o.certfile = "client.pem";
+	o.keyfile = "client.key";
+	ck_assert_int_eq(hs_run(ctx, &o, &r), 1);
+	ck_assert_int_eq(r.read_alert, -1);
+	o.version = TLS1_2_VERSION;
+	ck_assert_int_eq(hs_run(ctx, &o, &r), 1);
+	/* Signed by no CA the context trusts. */
+	o.certfile = "ecdsa.pem";
+	o.keyfile = "ecdsa.key";
+	ck_assert_int_eq(hs_run(ctx, &o, &r), 0);
+	SSL_CTX_free(ctx);
+	free(ca);
+	cert_free(&cert);
+}
+END_TEST
+
+/* cadata: the same trust from PEM text. */
+START_TEST(test_context_verify_cadata)
+{
+	struct tf_context_conf	 cc;
+	struct tf_cert_conf	 cert;
+	struct hs_opts		 o;
+	struct hs_result	 r;
+	SSL_CTX			*ctx;
+	char			*pem, *two, garbage[] = "garbage";
+	FILE			*fp;
+	long			 len;
+
+	ck_assert_ptr_nonnull(fp = fopen(cert_path("ca.pem"), "r"));
+	fseek(fp, 0, SEEK_END);
+	len = ftell(fp);
+	rewind(fp);
+	pem = calloc(1, (size_t)len + 1);
+	ck_assert_int_eq(fread(pem, 1, (size_t)len, fp), len);
+	fclose(fp);
+
+	conf_rsa(&cc, &cert);
+	cc.verify_mode = TF_CERT_OPTIONAL;
+	cc.cadata.value = pem;
+	cc.cadata.line = 9;
+	ctx = build_ok(&cc);
+	memset(&o, 0, sizeof(o));
+	o.version = TLS1_2_VERSION;
+	ck_assert_int_eq(hs_run(ctx, &o, &r), 1);	/* optional */
+	o.certfile = "client.pem";
+	o.keyfile = "client.key";
+	ck_assert_int_eq(hs_run(ctx, &o, &r), 1);
+	SSL_CTX_free(ctx);
+
+	/* The same certificate twice is fine, as in Python. */
+	ck_assert_int_ne(asprintf(&two, "%s%s", pem, pem), -1);
+	cc.cadata.value = two;
+	ctx = build_ok(&cc);
+	SSL_CTX_free(ctx);
+	free(two);
+
+	cc.cadata.value = garbage;
+	build_fails(&cc, CONF ":9: no start line: cadata does not contain a "
+	    "certificate");
+	/* A certificate, then a broken one. */
+	ck_assert_int_ne(asprintf(&two, "%s-----BEGIN CERTIFICATE-----\n"
+	    "AAAA\n-----END CERTIFICATE-----\n", pem), -1);
+	cc.cadata.value = two;
+	build_fails_prefix(&cc, CONF ":9: cannot load cadata: ");
+	free(two);
+	free(pem);
+	cert_free(&cert);
+}
+END_TEST
+
+START_TEST(test_context_verify_cafile_refused)
+{
+	struct tf_context_conf	 cc;
+	char			 want[CERTDIR_MAX + 256];
+	char			*path;
+
+	conf_init(&cc, TF_PROTOCOL_TLS_SERVER);
+	path = strdup(cert_path("rsa.key"));
+	cc.cafile.value = path;
+	cc.cafile.line = 8;
+	snprintf(want, sizeof(want), CONF ":8: cannot load cafile \"%s\": ",
+	    path);
+	build_fails_prefix(&cc, want);
+	free(path);
+	path = strdup(cert_path("nonexistent.pem"));
+	cc.cafile.value = path;
+	snprintf(want, sizeof(want), CONF ":8: cannot load cafile \"%s\": "
+	    "No such file or directory", path);
+	build_fails(&cc, want);
+	free(path);
+}
+END_TEST
+
+/* The wire format of ALPN protocols, for the client. */
+#define ALPN_H11_H2	"\x08http/1.1\x02h2"
+
+START_TEST(test_context_alpn_server_order)
+{
+	struct tf_context_conf	 cc;
+	struct tf_cert_conf	 cert;
+	struct tf_conf_str	*alpn;
+	struct hs_opts		 o;
+	struct hs_result	 r;
+	SSL_CTX			*ctx;
+
+	conf_rsa(&cc, &cert);
+	alpn = calloc(2, sizeof(*alpn));
+	alpn[0].value = strdup("h2");
+	alpn[1].value = strdup("http/1.1");
+	cc.alpn_protocols = alpn;
+	cc.nalpn_protocols = 2;
+	cc.alpn_protocols_set = true;
+	ctx = build_ok(&cc);
+	/* The context keeps its own copy. */
+	free(alpn[0].value);
+	free(alpn[1].value);
+	free(alpn);
+	cc.alpn_protocols = NULL;
+
+	memset(&o, 0, sizeof(o));
+	o.alpn = (const unsigned char *)ALPN_H11_H2;
+	o.alpn_len = sizeof(ALPN_H11_H2) - 1;
+	ck_assert_int_eq(hs_run(ctx, &o, &r), 1);
+	ck_assert_str_eq(r.alpn, "h2");
+	o.version = TLS1_2_VERSION;
+	ck_assert_int_eq(hs_run(ctx, &o, &r), 1);
+	ck_assert_str_eq(r.alpn, "h2");
+	o.alpn = (const unsigned char *)"\x06spdy/1";
+	o.alpn_len = 7;
+	ck_assert_int_eq(hs_run(ctx, &o, &r), 1);	/* NOACK, goes on */
+	ck_assert_str_eq(r.alpn, "");
+	o.alpn = (const unsigned char *)"\x03" "foo" "\x08" "http/1.1";
+	o.alpn_len = 13;
+	o.version = TLS1_3_VERSION;
+	ck_assert_int_eq(hs_run(ctx, &o, &r), 1);
+	ck_assert_str_eq(r.alpn, "http/1.1");
+	o.alpn = NULL;
+	ck_assert_int_eq(hs_run(ctx, &o, &r), 1);
+	ck_assert_str_eq(r.alpn, "");
+	SSL_CTX_free(ctx);
+
+	/* An empty list: nothing is ever selected. */
+	cc.nalpn_protocols = 0;
+	ctx = build_ok(&cc);
+	o.alpn = (const unsigned char *)ALPN_H11_H2;
+	o.alpn_len = sizeof(ALPN_H11_H2) - 1;
+	ck_assert_int_eq(hs_run(ctx, &o, &r), 1);
+	ck_assert_str_eq(r.alpn, "");
+	SSL_CTX_free(ctx);
+	cert_free(&cert);
+}
+END_TEST
+
+START_TEST(test_context_num_tickets_match_python)
+{
+	struct tf_context_conf	 cc;
+	SSL_CTX			*ctx;
+
+	conf_init(&cc, TF_PROTOCOL_TLS_SERVER);
+	cc.num_tickets_set = true;
+	cc.num_tickets = 5;
+	cc.num_tickets_line = 12;
+	ctx = build_ok(&cc);
+	ck_assert_uint_eq(SSL_CTX_get_num_tickets(ctx),
+	    (size_t)python_num("num_tickets_5"));
+	SSL_CTX_free(ctx);
+	cc.num_tickets = 0;
+	ctx = build_ok(&cc);
+	ck_assert_uint_eq(SSL_CTX_get_num_tickets(ctx), 0);
+	SSL_CTX_free(ctx);
+	/* Python refuses it on every protocol but PROTOCOL_TLS_SERVER. */
+	ck_assert_str_eq(python_str("num_tickets_refused.TLS"),
+	    "SSLContext is not a server context.");
+	ck_assert_str_eq(python_str("num_tickets_refused.TLSv1_2"),
+	    "SSLContext is not a server context.");
+	cc.protocol = TF_PROTOCOL_TLS;
+	build_fails(&cc, CONF ":12: SSLContext is not a server context.");
+}
+END_TEST
+
+/* Count the descriptors open in this process. */
+static int
+fd_count(void)
+{
+	int	 fd, n = 0;
+
+	for (fd = 0; fd < 1024; fd++)
+		if (fcntl(fd, F_GETFD) != -1)
+			n++;
+	return n;
+}
+
+/* The whole of path, or NULL. */
+static char *
+slurp(const char *path)
+{
+	FILE	*fp;
+	char	*buf;
+	long	 len;
+
+	if ((fp = fopen(path, "r")) == NULL)
+		return NULL;
+	fseek(fp, 0, SEEK_END);
+	len = ftell(fp);
+	rewind(fp);
+	buf = calloc(1, (size_t)len + 1);
+	if (fread(buf, 1, (size_t)len, fp) != (size_t)len) {
+		free(buf);
+		buf = NULL;
+	}
+	fclose(fp);
+	return buf;
+}
+
+START_TEST(test_context_keylog_lines)
+{
+	static const char *const labels[] = {
+		"CLIENT_HANDSHAKE_TRAFFIC_SECRET ",
+		"SERVER_HANDSHAKE_TRAFFIC_SECRET ",
+		"CLIENT_TRAFFIC_SECRET_0 ", "SERVER_TRAFFIC_SECRET_0 ",
+		"EXPORTER_SECRET ",
+	};
+	struct tf_context_conf	 cc;
+	struct tf_cert_conf	 cert;
+	struct hs_opts		 o;
+	struct hs_result	 r;
+	struct stat		 st;
+	SSL_CTX			*ctx;
+	char			*path, *text;
+	size_t			 i;
+	int			 nfd;
+
+	conf_rsa(&cc, &cert);
+	path = strdup(cert_path("keys.log"));
+	unlink(path);
+	cc.keylog_filename.value = path;
+	cc.keylog_filename.line = 14;
+	nfd = fd_count();
+	ctx = build_ok(&cc);
+	ck_assert_int_eq(fd_count(), nfd + 1);
+	ck_assert_int_eq(stat(path, &st), 0);
+	ck_assert_int_eq(st.st_mode & 0777, 0600);
+	memset(&o, 0, sizeof(o));
+	o.version = TLS1_3_VERSION;
+	ck_assert_int_eq(hs_run(ctx, &o, &r), 1);
+	o.version = TLS1_2_VERSION;
+	ck_assert_int_eq(hs_run(ctx, &o, &r), 1);
+	SSL_CTX_free(ctx);
+	ck_assert_int_eq(fd_count(), nfd);	/* closed with the context */
+
+	ck_assert_ptr_nonnull(text = slurp(path));
+	ck_assert_msg(strncmp(text, "# TLS secrets log file", 22) == 0,
+	    "no header: %s", text);
+	for (i = 0; i < sizeof(labels) / sizeof(labels[0]); i++)
+		ck_assert_msg(strstr(text, labels[i]) != NULL, "no %s in %s",
+		    labels[i], text);
+	ck_assert_ptr_nonnull(strstr(text, "\nCLIENT_RANDOM "));
+	free(text);
+
+	/* Appends; the header only once. */
+	ctx = build_ok(&cc);
+	SSL_CTX_free(ctx);
+	ck_assert_ptr_nonnull(text = slurp(path));
+	ck_assert_ptr_null(strstr(text + 1, "# TLS secrets"));
+	free(text);
+	unlink(path);
+
+	free(path);
+	path = strdup(cert_path("no-such-dir/keys.log"));
+	cc.keylog_filename.value = path;
+	build_fails_prefix(&cc, CONF ":14: cannot open keylog_filename ");
+	free(path);
+	cert_free(&cert);
+}
+END_TEST
+
+/* Warnings for cc built as is; their count, the first in first. */
+static int
+warnings_of(const struct tf_context_conf *cc, char *first, size_t len)
+{
+	struct tf_errs	 w;
+	SSL_CTX		*ctx;
+	int		 n;
+
+	ctx = build_ok(cc);
+	tf_errs_init(&w);
+	n = tf_context_warnings(cc, ctx, CONF, &w);
+	ck_assert_int_eq((int)tf_errs_count(&w), n);
+	snprintf(first, len, "%s", n > 0 ? tf_errs_get(&w, 0) : "");
+	/* The probes leave no session behind. */
+	ck_assert_int_eq(SSL_CTX_sess_number(ctx), 0);
+	ck_assert_uint_eq(ERR_peek_error(), 0);
+	tf_errs_free(&w);
+	SSL_CTX_free(ctx);
+	return n;
+}
+
+START_TEST(test_context_warnings_dead_legacy)
+{
+	struct tf_context_conf	 cc;
+	struct tf_cert_conf	 cert;
+	char			 msg[512];
+	char			 legacy[] = "DEFAULT:@SECLEVEL=0";
+
+	conf_rsa(&cc, &cert);
+	ck_assert_int_eq(warnings_of(&cc, msg, sizeof(msg)), 0);
+
+	cc.protocol = TF_PROTOCOL_TLSv1;
+	ck_assert_int_eq(warnings_of(&cc, msg, sizeof(msg)), 1);
+	ck_assert_str_eq(msg, CONF ":2: warning: context \"test\": "
+	    "PROTOCOL_TLSv1 completes no handshake with this OpenSSL at "
+	    "security level 2; set ciphers = \"DEFAULT:@SECLEVEL=0\" to "
+	    "enable TLS 1.0/1.1");
+	cc.protocol = TF_PROTOCOL_TLSv1_1;
+	ck_assert_int_eq(warnings_of(&cc, msg, sizeof(msg)), 1);
+	ck_assert_ptr_nonnull(strstr(msg, ": PROTOCOL_TLSv1_1 completes no "));
+	cc.protocol = TF_PROTOCOL_TLSv1_2;
+	ck_assert_int_eq(warnings_of(&cc, msg, sizeof(msg)), 0);
+
+	/* The fix it names is the fix. */
+	cc.protocol = TF_PROTOCOL_TLSv1;
+	cc.ciphers.value = legacy;
+	cc.ciphers.line = 5;
+	ck_assert_int_eq(warnings_of(&cc, msg, sizeof(msg)), 0);
+	cc.ciphers.value = NULL;
+
+	cc.protocol = TF_PROTOCOL_TLS_SERVER;
+	cc.minimum_version = TF_VERSION_TLSv1;
+	cc.maximum_version = TF_VERSION_TLSv1_1;
+	cc.maximum_version_line = 4;
+	ck_assert_int_eq(warnings_of(&cc, msg, sizeof(msg)), 1);
+	ck_assert_str_eq(msg, CONF ":4: warning: context \"test\": "
+	    "PROTOCOL_TLS_SERVER limited to TLSv1_1 completes no handshake "
+	    "with this OpenSSL at security level 2; set ciphers = "
+	    "\"DEFAULT:@SECLEVEL=0\" to enable TLS 1.0/1.1");
+	cc.maximum_version = TF_VERSION_UNSET;
+	cc.maximum_version_line = 0;
+	cc.options_set = SSL_OP_NO_TLSv1_3 | SSL_OP_NO_TLSv1_2;
+	cc.options_line = 3;
+	ck_assert_int_eq(warnings_of(&cc, msg, sizeof(msg)), 1);
+	ck_assert_ptr_nonnull(strstr(msg, CONF ":3: warning: "));
+	cc.options_set = 0;
+	ck_assert_int_eq(warnings_of(&cc, msg, sizeof(msg)), 0);
+	cert_free(&cert);
+}
+END_TEST
+
+/* The probes neither log keys nor touch the context's session cache. */
+START_TEST(test_context_warnings_leave_no_trace)
+{
+	struct tf_context_conf	 cc;
+	struct tf_cert_conf	 cert;
+	char			 msg[512], *path, *text;
+	char			 legacy[] = "DEFAULT:@SECLEVEL=0";
+
+	conf_rsa(&cc, &cert);
+	cc.protocol = TF_PROTOCOL_TLSv1;
+	cc.ciphers.value = legacy;
+	path = strdup(cert_path("probe-keys.log"));
+	unlink(path);
+	cc.keylog_filename.value = path;
+	ck_assert_int_eq(warnings_of(&cc, msg, sizeof(msg)), 0);
+	ck_assert_ptr_nonnull(text = slurp(path));
+	ck_assert_ptr_null(strstr(text, "CLIENT_RANDOM"));
+	free(text);
+	unlink(path);
+	free(path);
+	cert_free(&cert);
+}
+END_TEST
+
 static Suite *
 context_suite(void)
 {
@@ -1039,6 +1751,31 @@ context_suite(void)
 	tcase_add_test(tc, test_context_certs_key_in_certfile);
 	tcase_add_test(tc, test_context_certs_encrypted_key_with_password);
 	tcase_add_test(tc, test_context_certs_selfsigned_loads);
+	tcase_set_timeout(tc, 30);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("attributes");
+	tcase_add_unchecked_fixture(tc, python_setup, python_teardown);
+	tcase_add_unchecked_fixture(tc, certs_setup, certs_teardown);
+	tcase_add_test(tc, test_context_groups_only_those);
+	tcase_add_test(tc, test_context_groups_unknown_refused);
+	tcase_add_test(tc, test_context_dh_params_enable_dhe);
+	tcase_add_test(tc, test_context_dh_params_refused);
+	tcase_add_test(tc, test_context_verify_mode_matches_python);
+	tcase_add_test(tc, test_context_verify_flags_match_python);
+	tcase_add_test(tc, test_context_verify_required_client_cert);
+	tcase_add_test(tc, test_context_verify_cadata);
+	tcase_add_test(tc, test_context_verify_cafile_refused);
+	tcase_add_test(tc, test_context_alpn_server_order);
+	tcase_add_test(tc, test_context_num_tickets_match_python);
+	tcase_add_test(tc, test_context_keylog_lines);
+	tcase_set_timeout(tc, 30);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("warnings");
+	tcase_add_unchecked_fixture(tc, certs_setup, certs_teardown);
+	tcase_add_test(tc, test_context_warnings_dead_legacy);
+	tcase_add_test(tc, test_context_warnings_leave_no_trace);
 	tcase_set_timeout(tc, 30);
 	suite_add_tcase(s, tc);
 

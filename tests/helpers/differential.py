@@ -1,0 +1,317 @@
+#!/usr/bin/env python3
+"""Differential test: tlsfront's contexts against Python's ssl.SSLContext.
+
+For every case of the corpus (tests/differential/corpus.json: a list of
+{"name", "settings", optional "note"}), this writes a tlsfront.conf whose one
+context has the case's settings (plus a certificate from tests/mkcerts.sh),
+runs `tlsfrontd --explain --json -c` on it, and builds ssl.SSLContext(protocol)
+in this Python applying the same settings in the order tlsfront applies them.
+Then it compares what both report: options word, minimum/maximum version,
+security level, get_ciphers() names in order, verify mode and flags,
+num_tickets and post_handshake_auth. A case Python refuses must be refused by
+`tlsfrontd -t` too, and the other way round.
+
+Settings Python 3.11 has no setter for (ciphersuites, groups) cannot be judged
+by Python: for them tlsfront's report is compared with the setting itself
+(TLS 1.3 suites in the given order; the group list), and a case may say
+"refused": true/false to state the expected outcome.
+
+Path values (certfile, keyfile, dh_params, cafile, capath, cadata,
+keylog_filename) starting with "@" name files in the certificate directory
+("@ca.pem"); "@dh" is a DH parameter file made here, "@capath" a directory;
+cadata = "@ca.pem" stands for that file's PEM text.
+
+Prints TAP: one "ok"/"not ok" line per case, then
+"# N cases, N equal, N differ". Exit status 1 if any case differs.
+"""
+
+import argparse
+import concurrent.futures
+import json
+import os
+import subprocess
+import sys
+import warnings
+
+import ssl
+
+warnings.simplefilter("ignore", DeprecationWarning)
+
+# OP_* names Python 3.11 lacks; their OpenSSL values.
+EXTRA_OPTIONS = {"OP_ENABLE_KTLS": 0x8, "OP_LEGACY_SERVER_CONNECT": 0x4}
+
+COMPARED = ("options", "minimum_version", "maximum_version", "security_level",
+            "ciphers", "verify_mode", "verify_flags", "num_tickets",
+            "post_handshake_auth")
+
+TLS13_PREFIX = "TLS_"
+
+PATH_KEYS = ("certfile", "keyfile", "dh_params", "cafile", "capath", "cadata",
+             "keylog_filename")
+
+
+class Refused(Exception):
+    """The settings were refused (by Python or by tlsfront)."""
+
+
+def resolve(value, certs):
+    """Map "@name" (of a path key) to a path in the certificate directory."""
+    if isinstance(value, str) and value.startswith("@"):
+        return os.path.join(certs, value[1:])
+    return value
+
+
+def option_value(name):
+    if hasattr(ssl, name) and name.startswith("OP_"):
+        return int(getattr(ssl, name))
+    if name in EXTRA_OPTIONS:
+        return EXTRA_OPTIONS[name]
+    raise Refused("unknown option %s" % name)
+
+
+def python_context(settings, certs):
+    """ssl.SSLContext built from settings in tlsfront's order."""
+    s = dict(settings)
+    try:
+        proto_name = s.get("protocol", "PROTOCOL_TLS_SERVER")
+        if not proto_name.startswith("PROTOCOL_") or \
+                not hasattr(ssl, proto_name):
+            raise Refused("ssl has no %s" % proto_name)
+        ctx = ssl.SSLContext(getattr(ssl, proto_name))
+        opts = s.get("options", [])
+        for name in opts:
+            if not name.startswith("!"):
+                ctx.options |= option_value(name)
+        for name in opts:
+            if name.startswith("!"):
+                ctx.options &= ~option_value(name[1:])
+        for key in ("minimum_version", "maximum_version"):
+            if key in s:
+                if s[key] not in ssl.TLSVersion.__members__:
+                    raise Refused("no TLSVersion %s" % s[key])
+                setattr(ctx, key, ssl.TLSVersion[s[key]])
+        if "ciphers" in s:
+            ctx.set_ciphers(s["ciphers"])
+        if "ecdh_curve" in s:
+            ctx.set_ecdh_curve(s["ecdh_curve"])
+        if "dh_params" in s:
+            ctx.load_dh_params(resolve(s["dh_params"], certs))
+        if "verify_mode" in s:
+            if s["verify_mode"] not in ssl.VerifyMode.__members__:
+                raise Refused("no VerifyMode %s" % s["verify_mode"])
+            ctx.verify_mode = ssl.VerifyMode[s["verify_mode"]]
+        if "verify_locations" in s:
+            loc = {k: resolve(v, certs) for k, v in
+                   s["verify_locations"].items()}
+            if "cadata" in loc:
+                with open(loc["cadata"]) as f:
+                    loc["cadata"] = f.read()
+            ctx.load_verify_locations(**loc)
+        if "verify_flags" in s:
+            flags = 0
+            for name in s["verify_flags"]:
+                if name not in ssl.VerifyFlags.__members__:
+                    raise Refused("no VerifyFlags %s" % name)
+                flags |= ssl.VerifyFlags[name]
+            ctx.verify_flags = flags
+        if "alpn_protocols" in s:
+            ctx.set_alpn_protocols(s["alpn_protocols"])
+        if "num_tickets" in s:
+            ctx.num_tickets = s["num_tickets"]
+        if "post_handshake_auth" in s:
+            ctx.post_handshake_auth = s["post_handshake_auth"]
+        if "keylog_filename" in s:
+            ctx.keylog_filename = resolve(s["keylog_filename"], certs)
+        for cert in s.get("cert_chain", [{"certfile": "@rsa.pem",
+                                          "keyfile": "@rsa.key"}]):
+            ctx.load_cert_chain(resolve(cert["certfile"], certs),
+                                resolve(cert.get("keyfile"), certs),
+                                cert.get("password"))
+    except (ValueError, OSError, TypeError, AttributeError, KeyError) as e:
+        raise Refused("%s: %s" % (type(e).__name__, e)) from e
+    return {
+        "options": int(ctx.options),
+        "minimum_version": int(ctx.minimum_version),
+        "maximum_version": int(ctx.maximum_version),
+        "security_level": ctx.security_level,
+        "ciphers": [c["name"] for c in ctx.get_ciphers()],
+        "verify_mode": int(ctx.verify_mode),
+        "verify_flags": int(ctx.verify_flags),
+        "num_tickets": ctx.num_tickets,
+        "post_handshake_auth": bool(ctx.post_handshake_auth),
+    }
+
+
+def conf_value(value, certs, key=None):
+    """A settings value (of key) in libconfig syntax."""
+    if key == "cadata":
+        with open(resolve(value, certs)) as f:
+            return json.dumps(f.read())
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, str):
+        return json.dumps(resolve(value, certs) if key in PATH_KEYS
+                          else value)
+    if isinstance(value, list):
+        if value and isinstance(value[0], dict):
+            return "( " + ", ".join(conf_value(v, certs) for v in value) + \
+                " )"
+        return "[ " + ", ".join(conf_value(v, certs) for v in value) + " ]"
+    if isinstance(value, dict):
+        return "{ " + " ".join("%s = %s;" % (k, conf_value(v, certs, k))
+                               for k, v in value.items()) + " }"
+    raise TypeError("cannot write %r" % (value,))
+
+
+def write_conf(path, settings, certs):
+    s = dict(settings)
+    s.setdefault("cert_chain", [{"certfile": "@rsa.pem",
+                                 "keyfile": "@rsa.key"}])
+    lines = ["contexts = {", "  c = {"]
+    for key, value in s.items():
+        lines.append("    %s = %s;" % (key, conf_value(value, certs, key)))
+    lines += ["  };", "};",
+              'listeners = ( { listen = "127.0.0.1:9"; context = "c"; '
+              'backend = "b"; } );',
+              'backends = { b = { servers = [ "127.0.0.1:9" ]; }; };', ""]
+    with open(path, "w") as f:
+        f.write("\n".join(lines))
+
+
+def tlsfront_context(daemon, conf, timeout):
+    """The explained context "c", or Refused with tlsfrontd -t's words."""
+    r = subprocess.run([daemon, "--explain", "--json", "-c", conf],
+                       capture_output=True, text=True, timeout=timeout)
+    if r.returncode == 0:
+        return json.loads(r.stdout)["contexts"]["c"], r.stderr
+    t = subprocess.run([daemon, "-t", "-c", conf], capture_output=True,
+                       text=True, timeout=timeout)
+    if t.returncode == 0:
+        raise RuntimeError("--explain failed (%d: %s) but -t passed"
+                           % (r.returncode, r.stderr.strip()))
+    raise Refused(t.stderr.strip().replace("\n", " | "))
+
+
+def split13(ciphers):
+    return ([c for c in ciphers if c.startswith(TLS13_PREFIX)],
+            [c for c in ciphers if not c.startswith(TLS13_PREFIX)])
+
+
+def compare(settings, py, tf):
+    """Differences between Python's and tlsfront's view, as strings."""
+    diffs = []
+    for key in COMPARED:
+        a, b = py[key], tf.get(key)
+        if key == "ciphers" and "ciphersuites" in settings:
+            want13 = settings["ciphersuites"].split(":")
+            got13, b = split13(b)
+            a = split13(a)[1]
+            if got13 != want13:
+                diffs.append("TLS 1.3 suites %s, configured %s"
+                             % (got13, want13))
+        if a != b:
+            diffs.append("%s: python %r, tlsfront %r" % (key, a, b))
+    if "groups" in settings and tf["groups"] != settings["groups"]:
+        diffs.append("groups %r, configured %r" % (tf["groups"],
+                                                   settings["groups"]))
+    if tf["alpn_protocols"] != settings.get("alpn_protocols", []):
+        diffs.append("alpn_protocols %r" % (tf["alpn_protocols"],))
+    return diffs
+
+
+def run_case(case, args, n):
+    name, settings = case["name"], case["settings"]
+    conf = os.path.join(args.work, "case%02d.conf" % n)
+    write_conf(conf, settings, args.certs)
+    py_err = tf_err = None
+    try:
+        py = python_context(settings, args.certs)
+    except Refused as e:
+        py, py_err = None, str(e)
+    if "refused" in case:
+        # No Python setter: the case states the outcome itself.
+        expected_refused = case["refused"]
+        if py_err is not None and not expected_refused:
+            return ["python refused: %s" % py_err], ""
+    else:
+        expected_refused = py_err is not None
+    try:
+        tf, _ = tlsfront_context(args.daemon, conf, args.timeout)
+    except Refused as e:
+        tf, tf_err = None, str(e)
+    if expected_refused or tf_err is not None:
+        if expected_refused and tf_err is not None:
+            return [], "both refuse (python: %s; tlsfront: %s)" % (
+                py_err or "no setter", tf_err)
+        if tf_err is None:
+            return ["python refuses (%s), tlsfront accepts" % py_err], ""
+        return ["tlsfront refuses (%s), python accepts" % tf_err], ""
+    return compare(settings, py, tf), "equal"
+
+
+def make_dh(certs):
+    path = os.path.join(certs, "dh")
+    if not os.path.exists(path):
+        subprocess.run(["openssl", "genpkey", "-genparam", "-algorithm", "DH",
+                        "-pkeyopt", "dh_param:ffdhe2048", "-out", path],
+                       check=True, capture_output=True)
+    capath = os.path.join(certs, "capath")
+    os.makedirs(capath, exist_ok=True)
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--daemon", required=True)
+    ap.add_argument("--corpus", required=True)
+    ap.add_argument("--certs", required=True, help="tests/mkcerts.sh dir")
+    ap.add_argument("--work", required=True, help="directory for configs")
+    ap.add_argument("--timeout", type=float, default=60.0)
+    ap.add_argument("--only", help="run only the case with this name")
+    ap.add_argument("--jobs", type=int, default=4)
+    args = ap.parse_args()
+
+    with open(args.corpus) as f:
+        corpus = json.load(f)
+    names = [c["name"] for c in corpus]
+    if len(set(names)) != len(names):
+        print("Bail out! duplicate case names in corpus")
+        return 2
+    if args.only:
+        corpus = [c for c in corpus if c["name"] == args.only]
+    make_dh(args.certs)
+    print("1..%d" % len(corpus))
+    ndiff = 0
+    with concurrent.futures.ThreadPoolExecutor(args.jobs) as pool:
+        results = pool.map(lambda nc: checked_case(nc[1], args, nc[0]),
+                           enumerate(corpus, 1))
+        for n, (case, (diffs, what)) in enumerate(zip(corpus, results), 1):
+            ndiff += report(n, case, diffs, what)
+    print("# %d cases, %d equal, %d differ" % (len(corpus),
+                                               len(corpus) - ndiff, ndiff))
+    return 1 if ndiff else 0
+
+
+def checked_case(case, args, n):
+    try:
+        return run_case(case, args, n)
+    except (RuntimeError, subprocess.TimeoutExpired, KeyError,
+            json.JSONDecodeError) as e:
+        return ["error: %s: %s" % (type(e).__name__, e)], ""
+
+
+def report(n, case, diffs, what):
+    """Print the case's TAP line; 1 if it differs."""
+    if diffs:
+        print("not ok %d - %s: differ: %s" % (n, case["name"],
+                                              "; ".join(diffs)))
+        sys.stdout.flush()
+        return 1
+    print("ok %d - %s: %s" % (n, case["name"], what))
+    sys.stdout.flush()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

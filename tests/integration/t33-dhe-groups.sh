@@ -1,0 +1,59 @@
+#!/bin/sh
+# dh_params: DHE suites only with it (no dh_auto). ecdh_curve / groups:
+# only those groups work, for TLS 1.3 key shares and TLS 1.2 ECDHE alike.
+. "$TF_SRCDIR/tests/integration/lib.sh"
+
+require_tool openssl
+make_certs
+start_backend echo
+PN=$(free_port)
+PD=$(free_port)
+PC=$(free_port)
+PG=$(free_port)
+write_conf_ctx tlsfront.conf "  nodh = { $CERT_RSA };
+  dh = { $CERT_RSA dh_params = \"certs/dh.pem\"; };
+  curve = { $CERT_RSA ecdh_curve = \"prime256v1\"; };
+  groups = { $CERT_RSA groups = [ \"X448\", \"X25519\" ]; };" \
+    "$(ctx_listener "$PN" nodh app)
+$(ctx_listener "$PD" dh app)
+$(ctx_listener "$PC" curve app)
+$(ctx_listener "$PG" groups app)" \
+    "  app = { servers = [ \"127.0.0.1:$BACKEND_PORT\" ]; };"
+start_tlsfront tlsfront.conf
+
+DHE=DHE-RSA-AES128-GCM-SHA256
+out=$(ctxprobe --port "$PN" --tls-version 1.2 --ciphers "$DHE")
+[ "$(probe_get "$out" handshake)" != ok ] ||
+    fail "DHE without dh_params completed: $out"
+out=$(ctxprobe --port "$PD" --tls-version 1.2 --ciphers "$DHE")
+[ "$(probe_get "$out" cipher)" = "$DHE" ] && [ "$(probe_get "$out" read)" = echo ] ||
+    fail "DHE with dh_params: $out"
+echo | timeout -k 5 $(scale 20) openssl s_client -connect "127.0.0.1:$PD" \
+    -tls1_2 -cipher "$DHE" 2>&1 | grep -q "Cipher is $DHE" ||
+    fail "s_client: DHE with dh_params refused"
+echo | timeout -k 5 $(scale 20) openssl s_client -connect "127.0.0.1:$PN" \
+    -tls1_2 -cipher "$DHE" 2>&1 | grep -q "Cipher is $DHE" &&
+    fail "s_client: DHE without dh_params accepted"
+
+# ecdh_curve prime256v1: P-256 only.
+for v in 1.2 1.3; do
+	out=$(ctxprobe --port "$PC" --tls-version $v --curve prime256v1)
+	[ "$(probe_get "$out" read)" = echo ] || fail "curve P-256 TLS $v: $out"
+	out=$(ctxprobe --port "$PC" --tls-version $v --curve X25519)
+	[ "$(probe_get "$out" handshake)" != ok ] ||
+	    fail "curve: X25519 accepted (TLS $v): $out"
+done
+# groups [X448, X25519]: those two, not P-256.
+for g in X448 X25519; do
+	out=$(ctxprobe --port "$PG" --tls-version 1.3 --curve $g)
+	[ "$(probe_get "$out" read)" = echo ] || fail "groups: $g refused: $out"
+done
+out=$(ctxprobe --port "$PG" --tls-version 1.3 --curve prime256v1)
+[ "$(probe_get "$out" handshake)" != ok ] || fail "groups: P-256 accepted: $out"
+echo | timeout -k 5 $(scale 20) openssl s_client -connect "127.0.0.1:$PG" \
+    -groups P-256:P-384 2>&1 | grep -q '^New, TLSv1.3' &&
+    fail "s_client: groups P-256:P-384 accepted"
+echo | timeout -k 5 $(scale 20) openssl s_client -connect "127.0.0.1:$PG" \
+    -groups P-256:X448 2>&1 | grep -q '^New, TLSv1.3' ||
+    fail "s_client: groups P-256:X448 refused"
+stop_tlsfront
