@@ -118,13 +118,12 @@ master_spawn(struct master *m, size_t slot)
 }
 
 static void
-master_signal_workers(const struct master *m, int sig, bool retiring_only)
+master_signal_workers(const struct master *m, int sig)
 {
 	size_t	i;
 
 	for (i = 0; i < TF_MAX_PROCS; i++)
-		if (m->procs[i].pid != 0 &&
-		    (!retiring_only || m->procs[i].retiring))
+		if (m->procs[i].pid != 0)
 			kill(m->procs[i].pid, sig);
 }
 
@@ -216,6 +215,7 @@ master_reload(struct master *m)
 	struct tf_errs		 errs;
 	struct tf_generation	*gen;
 	struct tf_sockets	*sockets = NULL;
+	bool			 retire[TF_MAX_PROCS];
 	size_t			 i, nworkers = 0;
 
 	tf_notify_reloading();
@@ -248,13 +248,19 @@ master_reload(struct master *m)
 	m->p.sockets = sockets;
 	m->p.gen = gen;
 	m->p.nworkers = nworkers;
-	for (i = 0; i < TF_MAX_PROCS; i++)
-		if (m->procs[i].pid != 0)
+	/* Retire the workers of the previous generation (each once; those
+	 * retired by earlier reloads are already on their way out). */
+	for (i = 0; i < TF_MAX_PROCS; i++) {
+		retire[i] = m->procs[i].pid != 0 && !m->procs[i].retiring;
+		if (retire[i])
 			m->procs[i].retiring = true;
+	}
 	memset(m->slot_started, 0, sizeof(m->slot_started));
 	for (i = 0; i < nworkers; i++)
 		master_spawn(m, i);
-	master_signal_workers(m, SIGUSR2, true);
+	for (i = 0; i < TF_MAX_PROCS; i++)
+		if (retire[i])
+			kill(m->procs[i].pid, SIGUSR2);
 	m->reloads++;
 	snprintf(m->last_reload, sizeof(m->last_reload), "reload %u ok",
 	    m->reloads);
@@ -274,7 +280,7 @@ master_stop(struct master *m, int sig)
 		tf_sockets_free(m->p.sockets);
 		m->p.sockets = NULL;
 	}
-	master_signal_workers(m, SIGTERM, false);
+	master_signal_workers(m, SIGTERM);
 }
 
 static void

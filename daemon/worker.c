@@ -289,6 +289,10 @@ tf_worker_run(struct tf_generation *gen, int index, size_t nworkers,
 	    "connections", index, w.nlisteners, w.max_conns);
 	if (event_base_dispatch(w.base) == -1)
 		rv = -1;
+	/* Freeing the signal events restores the default actions; a late
+	 * retire or stop request must not turn a clean exit into a kill. */
+	signal(SIGTERM, SIG_IGN);
+	signal(SIGUSR2, SIG_IGN);
 	tf_log_info("worker %d: stopped", index);
 	worker_free(&w);
 	return rv;

@@ -1,10 +1,10 @@
 /*
  * tlsfront: the configuration file read with libconfig into struct
- * tf_config, with every problem reported as "file:line: message".
- * The only file that includes <libconfig.h>.
+ * tf_config, with every problem reported as "file:line: message": the
+ * daemon, listeners and backends sections, loading and freeing.
+ * With config_context.c (the contexts section), the only files that
+ * include <libconfig.h>; config_int.h holds what they share.
  */
-#include <sys/stat.h>
-
 #include <errno.h>
 #include <limits.h>
 #include <math.h>
@@ -17,18 +17,10 @@
 
 #include "config.h"
 #include "config_check.h"
+#include "config_int.h"
 
 #define CONFIG_MAX_WORKERS	256
 #define CONFIG_MAX_TIMEOUT	31536000.0	/* a year, in seconds */
-
-/* The state of one load: where errors go and how to name the file. */
-struct config_load {
-	struct tf_config	*conf;
-	struct tf_errs		*errs;
-	const char		*file;		/* for messages */
-	const char		*basedir;	/* for relative paths */
-	const char		*text;		/* the source */
-};
 
 static const char *const root_keys[] = {
 	"daemon", "contexts", "listeners", "backends", NULL
@@ -43,19 +35,6 @@ static const char *const timeout_keys[] = {
 static const char *const log_keys[] = {
 	"target", "level", "access", NULL
 };
-static const char *const context_keys[] = {
-	"protocol", "options", "minimum_version", "maximum_version",
-	"ciphers", "ciphersuites", "ecdh_curve", "cert_chain", "groups",
-	"dh_params", "verify_mode", "verify_locations", "verify_flags",
-	"alpn_protocols", "num_tickets", "post_handshake_auth",
-	"keylog_filename", NULL
-};
-static const char *const verify_locations_keys[] = {
-	"cafile", "capath", "cadata", NULL
-};
-static const char *const cert_keys[] = {
-	"certfile", "keyfile", "password", "password_file", NULL
-};
 static const char *const listener_keys[] = {
 	"listen", "context", "backend", NULL
 };
@@ -63,11 +42,8 @@ static const char *const backend_keys[] = {
 	"servers", "proxy_protocol", NULL
 };
 
-static void	config_err(struct config_load *, const config_setting_t *,
-		    const char *, ...) __attribute__((format(printf, 3, 4)));
-
-static void *
-config_calloc(size_t n, size_t size)
+void *
+tf_config_calloc(size_t n, size_t size)
 {
 	void	*p;
 
@@ -76,8 +52,8 @@ config_calloc(size_t n, size_t size)
 	return p;
 }
 
-static char *
-config_strdup(const char *s)
+char *
+tf_config_strdup(const char *s)
 {
 	char	*p;
 
@@ -117,8 +93,8 @@ config_path(const config_setting_t *s, char *buf, size_t len)
  * The line of s. For the strings of a list that libconfig may place on the
  * line of the token after them, look for the string itself in the source.
  */
-static int
-config_line(struct config_load *ld, const config_setting_t *s)
+int
+tf_config_line(struct config_load *ld, const config_setting_t *s)
 {
 	const config_setting_t	*parent = config_setting_parent(s);
 	int			 line = (int)config_setting_source_line(s);
@@ -133,21 +109,21 @@ config_line(struct config_load *ld, const config_setting_t *s)
 }
 
 /* Where s came from, for the config_check.c helpers. */
-static struct tf_config_where
-config_where(struct config_load *ld, const config_setting_t *s)
+struct tf_config_where
+tf_config_where_of(struct config_load *ld, const config_setting_t *s)
 {
 	struct tf_config_where	w;
 
 	w.errs = ld->errs;
 	w.file = config_setting_source_file(s) != NULL ?
 	    config_setting_source_file(s) : ld->file;
-	w.line = config_line(ld, s);
+	w.line = tf_config_line(ld, s);
 	return w;
 }
 
 /* Report a problem at the line of setting s. */
-static void
-config_err(struct config_load *ld, const config_setting_t *s,
+void
+tf_config_err(struct config_load *ld, const config_setting_t *s,
     const char *fmt, ...)
 {
 	struct tf_config_where	 w;
@@ -158,20 +134,20 @@ config_err(struct config_load *ld, const config_setting_t *s,
 	if (vasprintf(&msg, fmt, ap) == -1)
 		tf_fatal("vasprintf");
 	va_end(ap);
-	w = config_where(ld, s);
+	w = tf_config_where_of(ld, s);
 	tf_errs_add(w.errs, w.file, w.line, "%s", msg);
 	free(msg);
 }
 
 /* Report "path: text" at the line of s. */
-static void
-config_err_type(struct config_load *ld, const config_setting_t *s,
+void
+tf_config_err_type(struct config_load *ld, const config_setting_t *s,
     const char *text)
 {
 	char	path[256];
 
 	config_path(s, path, sizeof(path));
-	config_err(ld, s, "%s: %s", path, text);
+	tf_config_err(ld, s, "%s: %s", path, text);
 }
 
 static bool
@@ -185,8 +161,8 @@ config_key_known(const char *name, const char *const *keys)
 }
 
 /* Report every member of group whose name is not in keys. */
-static void
-config_check_keys(struct config_load *ld, const config_setting_t *group,
+void
+tf_config_keys(struct config_load *ld, const config_setting_t *group,
     const char *const *keys)
 {
 	const config_setting_t	*m;
@@ -198,17 +174,17 @@ config_check_keys(struct config_load *ld, const config_setting_t *group,
 		if (config_key_known(config_setting_name(m), keys))
 			continue;
 		if (path[0] == '\0')
-			config_err(ld, m, "unknown key \"%s\" at top level",
+			tf_config_err(ld, m, "unknown key \"%s\" at top level",
 			    config_setting_name(m));
 		else
-			config_err(ld, m, "unknown key \"%s\" in %s",
+			tf_config_err(ld, m, "unknown key \"%s\" in %s",
 			    config_setting_name(m), path);
 	}
 }
 
 /* A member that must be a group; NULL if absent or not a group. */
-static const config_setting_t *
-config_group(struct config_load *ld, const config_setting_t *parent,
+const config_setting_t *
+tf_config_group(struct config_load *ld, const config_setting_t *parent,
     const char *name, const char *const *keys)
 {
 	const config_setting_t	*s;
@@ -216,10 +192,10 @@ config_group(struct config_load *ld, const config_setting_t *parent,
 	if ((s = config_setting_get_member(parent, name)) == NULL)
 		return NULL;
 	if (!config_setting_is_group(s)) {
-		config_err_type(ld, s, "expected a group");
+		tf_config_err_type(ld, s, "expected a group");
 		return NULL;
 	}
-	config_check_keys(ld, s, keys);
+	tf_config_keys(ld, s, keys);
 	return s;
 }
 
@@ -233,20 +209,20 @@ config_string(struct config_load *ld, const config_setting_t *parent,
 	if ((s = config_setting_get_member(parent, name)) == NULL)
 		return NULL;
 	if (config_setting_type(s) != CONFIG_TYPE_STRING) {
-		config_err_type(ld, s, "expected a string");
+		tf_config_err_type(ld, s, "expected a string");
 		return NULL;
 	}
 	*value = config_setting_get_string(s);
 	if (**value == '\0') {
-		config_err_type(ld, s, "must not be empty");
+		tf_config_err_type(ld, s, "must not be empty");
 		return NULL;
 	}
 	return s;
 }
 
 /* Copy an optional string member into *out; returns its line (or 0). */
-static int
-config_dup_string(struct config_load *ld, const config_setting_t *parent,
+int
+tf_config_dup_string(struct config_load *ld, const config_setting_t *parent,
     const char *name, char **out)
 {
 	const config_setting_t	*s;
@@ -254,13 +230,13 @@ config_dup_string(struct config_load *ld, const config_setting_t *parent,
 
 	if ((s = config_string(ld, parent, name, &v)) == NULL)
 		return 0;
-	*out = config_strdup(v);
+	*out = tf_config_strdup(v);
 	return (int)config_setting_source_line(s);
 }
 
 /* A string member and where it is; NULL if absent or wrong (reported). */
-static const char *
-config_value(struct config_load *ld, const config_setting_t *group,
+const char *
+tf_config_value(struct config_load *ld, const config_setting_t *group,
     const char *name, struct tf_config_where *w)
 {
 	const config_setting_t	*s;
@@ -268,23 +244,23 @@ config_value(struct config_load *ld, const config_setting_t *group,
 
 	if ((s = config_string(ld, group, name, &v)) == NULL)
 		return NULL;
-	*w = config_where(ld, s);
+	*w = tf_config_where_of(ld, s);
 	return v;
 }
 
 /* A string member that must be there; NULL if absent or wrong. */
-static const char *
-config_required(struct config_load *ld, const config_setting_t *group,
+const char *
+tf_config_required(struct config_load *ld, const config_setting_t *group,
     const char *name, struct tf_config_where *w)
 {
 	char	path[256];
 
 	if (config_setting_get_member(group, name) == NULL) {
 		config_path(group, path, sizeof(path));
-		config_err(ld, group, "%s: %s is required", path, name);
+		tf_config_err(ld, group, "%s: %s is required", path, name);
 		return NULL;
 	}
-	return config_value(ld, group, name, w);
+	return tf_config_value(ld, group, name, w);
 }
 
 static void
@@ -299,7 +275,7 @@ config_int(struct config_load *ld, const config_setting_t *parent,
 		return;
 	if (config_setting_type(s) != CONFIG_TYPE_INT &&
 	    config_setting_type(s) != CONFIG_TYPE_INT64) {
-		config_err_type(ld, s, "expected an integer");
+		tf_config_err_type(ld, s, "expected an integer");
 		return;
 	}
 	v = config_setting_get_int64(s);
@@ -312,7 +288,7 @@ config_int(struct config_load *ld, const config_setting_t *parent,
 			    min);
 		else
 			snprintf(msg, sizeof(msg), "must be at most %lld", max);
-		config_err_type(ld, s, msg);
+		tf_config_err_type(ld, s, msg);
 		return;
 	}
 	*out = (int)v;
@@ -337,11 +313,11 @@ config_seconds(struct config_load *ld, const config_setting_t *parent,
 		v = config_setting_get_float(s);
 		break;
 	default:
-		config_err_type(ld, s, "expected a number of seconds");
+		tf_config_err_type(ld, s, "expected a number of seconds");
 		return;
 	}
 	if (!isfinite(v) || v <= 0 || v > CONFIG_MAX_TIMEOUT) {
-		config_err_type(ld, s, "must be greater than 0 and at most "
+		tf_config_err_type(ld, s, "must be greater than 0 and at most "
 		    "31536000");
 		return;
 	}
@@ -349,8 +325,8 @@ config_seconds(struct config_load *ld, const config_setting_t *parent,
 }
 
 /* A member that must be an array or list; NULL if absent or wrong. */
-static const config_setting_t *
-config_list(struct config_load *ld, const config_setting_t *parent,
+const config_setting_t *
+tf_config_list(struct config_load *ld, const config_setting_t *parent,
     const char *name, bool groups)
 {
 	const config_setting_t	*s;
@@ -359,7 +335,7 @@ config_list(struct config_load *ld, const config_setting_t *parent,
 		return NULL;
 	if (groups ? !config_setting_is_list(s) :
 	    !config_setting_is_array(s) && !config_setting_is_list(s)) {
-		config_err_type(ld, s, groups ? "expected a list of groups" :
+		tf_config_err_type(ld, s, groups ? "expected a list of groups" :
 		    "expected a list of strings");
 		return NULL;
 	}
@@ -367,11 +343,11 @@ config_list(struct config_load *ld, const config_setting_t *parent,
 }
 
 /* The string value of a list element; NULL if it is not a string. */
-static const char *
-config_elem_string(struct config_load *ld, const config_setting_t *e)
+const char *
+tf_config_elem_string(struct config_load *ld, const config_setting_t *e)
 {
 	if (config_setting_type(e) != CONFIG_TYPE_STRING) {
-		config_err_type(ld, e, "expected a string");
+		tf_config_err_type(ld, e, "expected a string");
 		return NULL;
 	}
 	return config_setting_get_string(e);
@@ -384,18 +360,15 @@ config_log(struct config_load *ld, const config_setting_t *log)
 	struct tf_config_where	 w;
 	const char		*v;
 
-	if ((v = config_value(ld, log, "target", &w)) != NULL) {
+	if ((v = tf_config_value(ld, log, "target", &w)) != NULL) {
 		tf_config_check_log_target(&w, v, &conf->log_target);
 		conf->log_target_set = true;
 	}
-	if ((v = config_value(ld, log, "level", &w)) != NULL)
+	if ((v = tf_config_value(ld, log, "level", &w)) != NULL)
 		tf_config_check_log_level(&w, v, &conf->log_level);
-	if ((v = config_value(ld, log, "access", &w)) != NULL)
+	if ((v = tf_config_value(ld, log, "access", &w)) != NULL)
 		tf_config_check_log_access(&w, v, &conf->log_access);
 }
-
-static void	config_bool(struct config_load *, const config_setting_t *,
-		    const char *, bool *, int *);
 
 static void
 config_daemon(struct config_load *ld, const config_setting_t *root)
@@ -404,270 +377,29 @@ config_daemon(struct config_load *ld, const config_setting_t *root)
 	const config_setting_t	*daemon, *s;
 	int			 line;
 
-	if ((daemon = config_group(ld, root, "daemon", daemon_keys)) == NULL)
+	if ((daemon = tf_config_group(ld, root, "daemon", daemon_keys)) == NULL)
 		return;
 	config_int(ld, daemon, "workers", 0, CONFIG_MAX_WORKERS,
 	    &conf->workers);
-	config_dup_string(ld, daemon, "user", &conf->user);
-	config_dup_string(ld, daemon, "group", &conf->group);
+	tf_config_dup_string(ld, daemon, "user", &conf->user);
+	tf_config_dup_string(ld, daemon, "group", &conf->group);
 	config_int(ld, daemon, "max_connections", 1, INT_MAX,
 	    &conf->max_connections);
-	config_bool(ld, daemon, "allow_world_readable_keys",
+	tf_config_bool(ld, daemon, "allow_world_readable_keys",
 	    &conf->allow_world_readable_keys, &line);
-	if ((s = config_group(ld, daemon, "timeouts", timeout_keys)) != NULL) {
+	if ((s = tf_config_group(ld, daemon, "timeouts", timeout_keys)) !=
+	    NULL) {
 		config_seconds(ld, s, "handshake", &conf->timeout_handshake);
 		config_seconds(ld, s, "connect", &conf->timeout_connect);
 		config_seconds(ld, s, "idle", &conf->timeout_idle);
 		config_seconds(ld, s, "drain", &conf->timeout_drain);
 	}
-	if ((s = config_group(ld, daemon, "log", log_keys)) != NULL)
+	if ((s = tf_config_group(ld, daemon, "log", log_keys)) != NULL)
 		config_log(ld, s);
 }
 
-/* Returns false if the protocol was given but is not usable. */
-static bool
-config_protocol(struct config_load *ld, const config_setting_t *group,
-    struct tf_context_conf *ctx)
-{
-	struct tf_config_where	 w;
-	const char		*v;
-
-	if ((v = config_value(ld, group, "protocol", &w)) == NULL)
-		return config_setting_get_member(group, "protocol") == NULL;
-	ctx->protocol_line = w.line;
-	return tf_config_check_protocol(&w, v, &ctx->protocol) == 0;
-}
-
-/* "OP_X" sets, "!OP_X" clears. */
-static void
-config_options(struct config_load *ld, const config_setting_t *group,
-    struct tf_context_conf *ctx)
-{
-	const config_setting_t	*list, *e;
-	struct tf_config_where	 w;
-	const char		*v;
-	int			 i;
-
-	if ((list = config_list(ld, group, "options", false)) == NULL)
-		return;
-	ctx->options_line = (int)config_setting_source_line(list);
-	for (i = 0; (e = config_setting_get_elem(list, i)) != NULL; i++) {
-		if ((v = config_elem_string(ld, e)) == NULL)
-			continue;
-		w = config_where(ld, e);
-		tf_config_check_option(&w, v, &ctx->options_set,
-		    &ctx->options_clear);
-	}
-}
-
-static void
-config_version(struct config_load *ld, const config_setting_t *group,
-    const char *name, bool fixed, int *version, int *line)
-{
-	struct tf_config_where	 w;
-	const char		*v;
-
-	if ((v = config_value(ld, group, name, &w)) == NULL)
-		return;
-	*line = w.line;
-	tf_config_check_version(&w, v, fixed, version);
-}
-
-/* A path member, resolved and checked; NULL if absent or wrong. */
-static char *
-config_file(struct config_load *ld, const config_setting_t *group,
-    const char *name, bool required)
-{
-	struct tf_config_where	 w;
-	const char		*v;
-	char			*path, *expanded;
-
-	v = required ? config_required(ld, group, name, &w) :
-	    config_value(ld, group, name, &w);
-	if (v == NULL || (expanded = tf_config_check_expand(&w, v)) == NULL)
-		return NULL;
-	path = tf_config_check_resolve(ld->basedir, expanded);
-	free(expanded);
-	tf_config_check_readable(&w, name, path);
-	return path;
-}
-
-/*
- * A path member into out (resolved, with its line); a file that must be
- * readable if readable is set. Returns false if absent or wrong.
- */
-static bool
-config_path_str(struct config_load *ld, const config_setting_t *group,
-    const char *name, bool readable, struct tf_conf_str *out)
-{
-	struct tf_config_where	 w;
-	const char		*v;
-	char			*expanded;
-
-	if ((v = config_value(ld, group, name, &w)) == NULL ||
-	    (expanded = tf_config_check_expand(&w, v)) == NULL)
-		return false;
-	out->value = tf_config_check_resolve(ld->basedir, expanded);
-	free(expanded);
-	out->line = w.line;
-	if (readable)
-		return tf_config_check_readable(&w, name, out->value) == 0;
-	return true;
-}
-
-/*
- * A list of strings into a new array of (value, line); *line: the list's.
- * Returns false if absent or not a list; elements that are not strings are
- * reported and left NULL.
- */
-static bool
-config_strings(struct config_load *ld, const config_setting_t *group,
-    const char *name, struct tf_conf_str **out, size_t *n, int *line)
-{
-	const config_setting_t	*list, *e;
-	const char		*v;
-	size_t			 i;
-
-	if ((list = config_list(ld, group, name, false)) == NULL)
-		return false;
-	*line = (int)config_setting_source_line(list);
-	*n = (size_t)config_setting_length(list);
-	*out = config_calloc(*n, sizeof(**out));
-	for (i = 0; i < *n; i++) {
-		e = config_setting_get_elem(list, (unsigned)i);
-		if ((v = config_elem_string(ld, e)) == NULL)
-			continue;
-		(*out)[i].value = config_strdup(v);
-		(*out)[i].line = config_line(ld, e);
-	}
-	return true;
-}
-
-/* A where for the i-th string of a list read by config_strings. */
-static struct tf_config_where
-config_where_at(struct config_load *ld, const struct tf_conf_str *str)
-{
-	struct tf_config_where	w;
-
-	w.errs = ld->errs;
-	w.file = ld->file;
-	w.line = str->line;
-	return w;
-}
-
-static void
-config_groups(struct config_load *ld, const config_setting_t *group,
-    struct tf_context_conf *ctx)
-{
-	const config_setting_t	*s;
-
-	if (!config_strings(ld, group, "groups", &ctx->groups, &ctx->ngroups,
-	    &ctx->groups_line))
-		return;
-	s = config_setting_get_member(group, "groups");
-	if (ctx->ngroups == 0)
-		config_err_type(ld, s, "needs at least one group");
-	if (config_setting_get_member(group, "ecdh_curve") != NULL)
-		config_err_type(ld, s, "groups and ecdh_curve both set the "
-		    "key exchange groups: use one (ecdh_curve is Python's "
-		    "set_ecdh_curve(), a single curve; groups is a list)");
-}
-
-static void
-config_verify(struct config_load *ld, const config_setting_t *group,
-    struct tf_context_conf *ctx)
-{
-	const config_setting_t	*loc;
-	struct tf_config_where	 w;
-	const char		*v;
-	size_t			 i, n;
-	struct tf_conf_str	*flags;
-
-	if ((v = config_value(ld, group, "verify_mode", &w)) != NULL) {
-		ctx->verify_mode_line = w.line;
-		tf_config_check_verify_mode(&w, v, &ctx->verify_mode);
-	}
-	if ((loc = config_group(ld, group, "verify_locations",
-	    verify_locations_keys)) != NULL) {
-		ctx->verify_locations_line =
-		    (int)config_setting_source_line(loc);
-		config_path_str(ld, loc, "cafile", true, &ctx->cafile);
-		if (config_path_str(ld, loc, "capath", false, &ctx->capath)) {
-			w = config_where(ld,
-			    config_setting_get_member(loc, "capath"));
-			tf_config_check_directory(&w, "capath",
-			    ctx->capath.value);
-		}
-		ctx->cadata.line = config_dup_string(ld, loc, "cadata",
-		    &ctx->cadata.value);
-		if (config_setting_length(loc) == 0)
-			config_err_type(ld, loc, "cafile, capath and cadata "
-			    "cannot be all omitted");
-	}
-	if (config_strings(ld, group, "verify_flags", &flags, &n,
-	    &ctx->verify_flags_line)) {
-		ctx->verify_flags_set = true;
-		for (i = 0; i < n; i++) {
-			if (flags[i].value == NULL)
-				continue;
-			w = config_where_at(ld, &flags[i]);
-			tf_config_check_verify_flag(&w, flags[i].value,
-			    &ctx->verify_flags);
-			free(flags[i].value);
-		}
-		free(flags);
-	}
-}
-
-static void
-config_alpn(struct config_load *ld, const config_setting_t *group,
-    struct tf_context_conf *ctx)
-{
-	struct tf_config_where	w;
-	size_t			i;
-
-	if (!config_strings(ld, group, "alpn_protocols", &ctx->alpn_protocols,
-	    &ctx->nalpn_protocols, &ctx->alpn_protocols_line))
-		return;
-	ctx->alpn_protocols_set = true;
-	for (i = 0; i < ctx->nalpn_protocols; i++) {
-		if (ctx->alpn_protocols[i].value == NULL)
-			continue;
-		w = config_where_at(ld, &ctx->alpn_protocols[i]);
-		tf_config_check_alpn(&w, ctx->alpn_protocols[i].value);
-	}
-}
-
-/* num_tickets: Python's setter refuses all but PROTOCOL_TLS_SERVER. */
-static void
-config_num_tickets(struct config_load *ld, const config_setting_t *group,
-    struct tf_context_conf *ctx, bool protocol_ok)
-{
-	const config_setting_t	*s;
-
-	if ((s = config_setting_get_member(group, "num_tickets")) == NULL)
-		return;
-	ctx->num_tickets_line = (int)config_setting_source_line(s);
-	if (config_setting_type(s) != CONFIG_TYPE_INT &&
-	    config_setting_type(s) != CONFIG_TYPE_INT64) {
-		config_err_type(ld, s, "expected an integer");
-		return;
-	}
-	ctx->num_tickets = config_setting_get_int64(s);
-	if (ctx->num_tickets < 0) {
-		config_err_type(ld, s, "value must be non-negative");
-		return;
-	}
-	if (protocol_ok && ctx->protocol != TF_PROTOCOL_TLS_SERVER) {
-		config_err_type(ld, s, "SSLContext is not a server context. "
-		    "(Python sets num_tickets only with PROTOCOL_TLS_SERVER)");
-		return;
-	}
-	ctx->num_tickets_set = true;
-}
-
-static void
-config_bool(struct config_load *ld, const config_setting_t *group,
+void
+tf_config_bool(struct config_load *ld, const config_setting_t *group,
     const char *name, bool *out, int *line)
 {
 	const config_setting_t	*s;
@@ -676,131 +408,15 @@ config_bool(struct config_load *ld, const config_setting_t *group,
 		return;
 	*line = (int)config_setting_source_line(s);
 	if (config_setting_type(s) != CONFIG_TYPE_BOOL) {
-		config_err_type(ld, s, "expected true or false");
+		tf_config_err_type(ld, s, "expected true or false");
 		return;
 	}
 	*out = config_setting_get_bool(s) != 0;
 }
 
-/*
- * A private key everyone on the machine can read is refused unless the
- * configuration says it is fine (daemon.allow_world_readable_keys).
- */
-static void
-config_key_private(struct config_load *ld, const config_setting_t *group,
-    const struct tf_cert_conf *cert)
-{
-	const config_setting_t	*s;
-	const char		*key = cert->keyfile;
-	struct stat		 st;
-
-	s = config_setting_get_member(group, "keyfile");
-	if (key == NULL && s != NULL)
-		return;		/* keyfile given but unusable: reported */
-	if (key == NULL) {
-		key = cert->certfile;
-		s = config_setting_get_member(group, "certfile");
-	}
-	if (key == NULL || ld->conf->allow_world_readable_keys ||
-	    stat(key, &st) == -1 || (st.st_mode & S_IROTH) == 0)
-		return;
-	config_err(ld, s, "private key \"%s\" is readable by everyone "
-	    "(mode %04o): chmod o-r it, or set "
-	    "daemon.allow_world_readable_keys = true", key,
-	    (unsigned)(st.st_mode & 07777));
-}
-
-static void
-config_cert(struct config_load *ld, const config_setting_t *group,
-    struct tf_cert_conf *cert)
-{
-	const config_setting_t	*pwfile;
-
-	cert->line = (int)config_setting_source_line(group);
-	if (!config_setting_is_group(group)) {
-		config_err_type(ld, group, "expected a group");
-		return;
-	}
-	config_check_keys(ld, group, cert_keys);
-	cert->certfile = config_file(ld, group, "certfile", true);
-	cert->keyfile = config_file(ld, group, "keyfile", false);
-	config_key_private(ld, group, cert);
-	config_dup_string(ld, group, "password", &cert->password);
-	pwfile = config_setting_get_member(group, "password_file");
-	if (pwfile != NULL &&
-	    config_setting_get_member(group, "password") != NULL)
-		config_err_type(ld, pwfile,
-		    "password and password_file are mutually exclusive");
-	else
-		cert->password_file = config_file(ld, group, "password_file",
-		    false);
-}
-
-static void
-config_certs(struct config_load *ld, const config_setting_t *group,
-    struct tf_context_conf *ctx)
-{
-	const config_setting_t	*list;
-	size_t			 i;
-
-	if (config_setting_get_member(group, "cert_chain") == NULL) {
-		config_err(ld, group, "context \"%s\": cert_chain is required",
-		    ctx->name);
-		return;
-	}
-	if ((list = config_list(ld, group, "cert_chain", true)) == NULL)
-		return;
-	ctx->ncerts = (size_t)config_setting_length(list);
-	if (ctx->ncerts == 0)
-		config_err_type(ld, list, "needs at least one entry");
-	ctx->certs = config_calloc(ctx->ncerts, sizeof(*ctx->certs));
-	for (i = 0; i < ctx->ncerts; i++)
-		config_cert(ld, config_setting_get_elem(list, (unsigned)i),
-		    &ctx->certs[i]);
-}
-
-static void
-config_context(struct config_load *ld, const config_setting_t *group,
-    struct tf_context_conf *ctx)
-{
-	bool	fixed, protocol_ok;
-
-	ctx->name = config_strdup(config_setting_name(group));
-	ctx->line = (int)config_setting_source_line(group);
-	ctx->protocol = TF_PROTOCOL_TLS_SERVER;
-	if (!config_setting_is_group(group)) {
-		config_err_type(ld, group, "expected a group");
-		return;
-	}
-	config_check_keys(ld, group, context_keys);
-	protocol_ok = config_protocol(ld, group, ctx);
-	fixed = protocol_ok && tf_config_protocol_is_fixed(ctx->protocol);
-	config_options(ld, group, ctx);
-	config_version(ld, group, "minimum_version", fixed,
-	    &ctx->minimum_version, &ctx->minimum_version_line);
-	config_version(ld, group, "maximum_version", fixed,
-	    &ctx->maximum_version, &ctx->maximum_version_line);
-	ctx->ciphers.line = config_dup_string(ld, group, "ciphers",
-	    &ctx->ciphers.value);
-	ctx->ciphersuites.line = config_dup_string(ld, group, "ciphersuites",
-	    &ctx->ciphersuites.value);
-	ctx->ecdh_curve.line = config_dup_string(ld, group, "ecdh_curve",
-	    &ctx->ecdh_curve.value);
-	config_certs(ld, group, ctx);
-	config_groups(ld, group, ctx);
-	config_path_str(ld, group, "dh_params", true, &ctx->dh_params);
-	config_verify(ld, group, ctx);
-	config_alpn(ld, group, ctx);
-	config_num_tickets(ld, group, ctx, protocol_ok);
-	config_bool(ld, group, "post_handshake_auth",
-	    &ctx->post_handshake_auth, &ctx->post_handshake_auth_line);
-	config_path_str(ld, group, "keylog_filename", false,
-	    &ctx->keylog_filename);
-}
-
 /* A group of named groups ("contexts", "backends"); *n: their number. */
-static const config_setting_t *
-config_section(struct config_load *ld, const config_setting_t *root,
+const config_setting_t *
+tf_config_section(struct config_load *ld, const config_setting_t *root,
     const char *name, size_t *n)
 {
 	const config_setting_t	*s;
@@ -808,28 +424,11 @@ config_section(struct config_load *ld, const config_setting_t *root,
 	if ((s = config_setting_get_member(root, name)) == NULL)
 		return NULL;
 	if (!config_setting_is_group(s)) {
-		config_err_type(ld, s, "expected a group");
+		tf_config_err_type(ld, s, "expected a group");
 		return NULL;
 	}
 	*n = (size_t)config_setting_length(s);
 	return s;
-}
-
-static void
-config_contexts(struct config_load *ld, const config_setting_t *root)
-{
-	struct tf_config	*conf = ld->conf;
-	const config_setting_t	*s;
-	size_t			 i;
-
-	if ((s = config_section(ld, root, "contexts", &conf->ncontexts)) ==
-	    NULL)
-		return;
-	conf->contexts = config_calloc(conf->ncontexts,
-	    sizeof(*conf->contexts));
-	for (i = 0; i < conf->ncontexts; i++)
-		config_context(ld, config_setting_get_elem(s, (unsigned)i),
-		    &conf->contexts[i]);
 }
 
 static void
@@ -842,24 +441,24 @@ config_servers(struct config_load *ld, const config_setting_t *group,
 	size_t			 i;
 
 	if (config_setting_get_member(group, "servers") == NULL) {
-		config_err(ld, group, "backend \"%s\": servers is required",
+		tf_config_err(ld, group, "backend \"%s\": servers is required",
 		    be->name);
 		return;
 	}
-	if ((list = config_list(ld, group, "servers", false)) == NULL)
+	if ((list = tf_config_list(ld, group, "servers", false)) == NULL)
 		return;
 	be->nservers = (size_t)config_setting_length(list);
 	if (be->nservers == 0)
-		config_err_type(ld, list, "needs at least one server");
-	be->servers = config_calloc(be->nservers, sizeof(*be->servers));
-	be->server_names = config_calloc(be->nservers,
+		tf_config_err_type(ld, list, "needs at least one server");
+	be->servers = tf_config_calloc(be->nservers, sizeof(*be->servers));
+	be->server_names = tf_config_calloc(be->nservers,
 	    sizeof(*be->server_names));
 	for (i = 0; i < be->nservers; i++) {
 		e = config_setting_get_elem(list, (unsigned)i);
-		if ((v = config_elem_string(ld, e)) == NULL)
+		if ((v = tf_config_elem_string(ld, e)) == NULL)
 			continue;
-		be->server_names[i] = config_strdup(v);
-		w = config_where(ld, e);
+		be->server_names[i] = tf_config_strdup(v);
+		w = tf_config_where_of(ld, e);
 		tf_config_check_server(&w, v, &be->servers[i]);
 	}
 }
@@ -874,23 +473,23 @@ config_backends(struct config_load *ld, const config_setting_t *root)
 	const char		*v;
 	size_t			 i;
 
-	if ((s = config_section(ld, root, "backends", &conf->nbackends)) ==
+	if ((s = tf_config_section(ld, root, "backends", &conf->nbackends)) ==
 	    NULL)
 		return;
-	conf->backends = config_calloc(conf->nbackends,
+	conf->backends = tf_config_calloc(conf->nbackends,
 	    sizeof(*conf->backends));
 	for (i = 0; i < conf->nbackends; i++) {
 		be = &conf->backends[i];
 		g = config_setting_get_elem(s, (unsigned)i);
-		be->name = config_strdup(config_setting_name(g));
+		be->name = tf_config_strdup(config_setting_name(g));
 		be->line = (int)config_setting_source_line(g);
 		if (!config_setting_is_group(g)) {
-			config_err_type(ld, g, "expected a group");
+			tf_config_err_type(ld, g, "expected a group");
 			continue;
 		}
-		config_check_keys(ld, g, backend_keys);
+		tf_config_keys(ld, g, backend_keys);
 		config_servers(ld, g, be);
-		if ((v = config_value(ld, g, "proxy_protocol", &w)) != NULL)
+		if ((v = tf_config_value(ld, g, "proxy_protocol", &w)) != NULL)
 			tf_config_check_proxy_protocol(&w, v,
 			    &be->proxy_protocol);
 	}
@@ -907,17 +506,17 @@ config_listener(struct config_load *ld, const config_setting_t *group,
 
 	l->line = (int)config_setting_source_line(group);
 	if (!config_setting_is_group(group)) {
-		config_err_type(ld, group, "expected a group");
+		tf_config_err_type(ld, group, "expected a group");
 		return;
 	}
-	config_check_keys(ld, group, listener_keys);
-	if ((v = config_required(ld, group, "listen", &w)) != NULL) {
-		l->listen = config_strdup(v);
+	tf_config_keys(ld, group, listener_keys);
+	if ((v = tf_config_required(ld, group, "listen", &w)) != NULL) {
+		l->listen = tf_config_strdup(v);
 		tf_config_check_listen(&w, conf, idx, v);
 	}
-	if ((v = config_required(ld, group, "context", &w)) != NULL)
+	if ((v = tf_config_required(ld, group, "context", &w)) != NULL)
 		tf_config_check_context(&w, conf, v, &l->context);
-	if ((v = config_required(ld, group, "backend", &w)) != NULL)
+	if ((v = tf_config_required(ld, group, "backend", &w)) != NULL)
 		tf_config_check_backend(&w, conf, v, &l->backend);
 }
 
@@ -933,12 +532,12 @@ config_listeners(struct config_load *ld, const config_setting_t *root)
 		tf_errs_add(ld->errs, ld->file, 0, "no listeners configured");
 		return;
 	}
-	if ((s = config_list(ld, root, "listeners", true)) == NULL)
+	if ((s = tf_config_list(ld, root, "listeners", true)) == NULL)
 		return;
 	conf->nlisteners = (size_t)config_setting_length(s);
 	if (conf->nlisteners == 0)
-		config_err(ld, s, "no listeners configured");
-	conf->listeners = config_calloc(conf->nlisteners,
+		tf_config_err(ld, s, "no listeners configured");
+	conf->listeners = tf_config_calloc(conf->nlisteners,
 	    sizeof(*conf->listeners));
 	for (i = 0; i < conf->nlisteners; i++)
 		config_listener(ld, config_setting_get_elem(s, (unsigned)i),
@@ -950,8 +549,8 @@ config_new(const char *file)
 {
 	struct tf_config	*conf;
 
-	conf = config_calloc(1, sizeof(*conf));
-	conf->file = config_strdup(file);
+	conf = tf_config_calloc(1, sizeof(*conf));
+	conf->file = tf_config_strdup(file);
 	conf->workers = 0;
 	conf->max_connections = TF_DEFAULT_MAX_CONNECTIONS;
 	conf->timeout_handshake = TF_DEFAULT_TIMEOUT_HANDSHAKE;
@@ -969,9 +568,9 @@ config_new(const char *file)
 static void
 config_walk(struct config_load *ld, const config_setting_t *root)
 {
-	config_check_keys(ld, root, root_keys);
+	tf_config_keys(ld, root, root_keys);
 	config_daemon(ld, root);
-	config_contexts(ld, root);
+	tf_config_contexts(ld, root);
 	config_backends(ld, root);
 	config_listeners(ld, root);
 }
@@ -1043,35 +642,6 @@ tf_config_load_string(const char *text, const char *name,
 	return conf;
 }
 
-static void
-config_free_context(struct tf_context_conf *ctx)
-{
-	size_t	i;
-
-	for (i = 0; i < ctx->ncerts; i++) {
-		free(ctx->certs[i].certfile);
-		free(ctx->certs[i].keyfile);
-		free(ctx->certs[i].password);
-		free(ctx->certs[i].password_file);
-	}
-	free(ctx->certs);
-	free(ctx->name);
-	free(ctx->ciphers.value);
-	free(ctx->ciphersuites.value);
-	free(ctx->ecdh_curve.value);
-	for (i = 0; i < ctx->ngroups; i++)
-		free(ctx->groups[i].value);
-	free(ctx->groups);
-	for (i = 0; i < ctx->nalpn_protocols; i++)
-		free(ctx->alpn_protocols[i].value);
-	free(ctx->alpn_protocols);
-	free(ctx->dh_params.value);
-	free(ctx->cafile.value);
-	free(ctx->capath.value);
-	free(ctx->cadata.value);
-	free(ctx->keylog_filename.value);
-}
-
 void
 tf_config_free(struct tf_config *conf)
 {
@@ -1080,7 +650,7 @@ tf_config_free(struct tf_config *conf)
 	if (conf == NULL)
 		return;
 	for (i = 0; i < conf->ncontexts; i++)
-		config_free_context(&conf->contexts[i]);
+		tf_config_context_free(&conf->contexts[i]);
 	free(conf->contexts);
 	for (i = 0; i < conf->nlisteners; i++)
 		free(conf->listeners[i].listen);

@@ -1,0 +1,94 @@
+/*
+ * tlsfront: what the libconfig users of the config module (config.c and
+ * config_context.c) share: the state of one load and the typed getters,
+ * which report every problem at the line of its setting. Private to those
+ * two files, the only ones that include <libconfig.h>.
+ */
+#ifndef TF_CONFIG_INT_H
+#define TF_CONFIG_INT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include <libconfig.h>
+
+#include "config.h"
+#include "config_check.h"
+#include "errs.h"
+
+/* The state of one load: where errors go and how to name the file. */
+struct config_load {
+	struct tf_config	*conf;
+	struct tf_errs		*errs;
+	const char		*file;		/* for messages */
+	const char		*basedir;	/* for relative paths */
+	const char		*text;		/* the source */
+};
+
+/* calloc and strdup that treat running out of memory as fatal. */
+void		*tf_config_calloc(size_t n, size_t size);
+char		*tf_config_strdup(const char *s);
+
+/*
+ * The line of s. For the strings of a list that libconfig may place on the
+ * line of the token after them, look for the string itself in the source.
+ */
+int		 tf_config_line(struct config_load *,
+		    const config_setting_t *s);
+/* Where s came from, for the config_check.c helpers. */
+struct tf_config_where tf_config_where_of(struct config_load *,
+		    const config_setting_t *s);
+/* Report a problem at the line of setting s. */
+void		 tf_config_err(struct config_load *, const config_setting_t *s,
+		    const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* Report "path: text" at the line of s. */
+void		 tf_config_err_type(struct config_load *,
+		    const config_setting_t *s, const char *text);
+/* Report every member of group whose name is not in keys. */
+void		 tf_config_keys(struct config_load *,
+		    const config_setting_t *group, const char *const *keys);
+
+/*
+ * The typed getters of a member called name. Each reports a member of the
+ * wrong type (or an empty string) and then acts as if it were absent.
+ */
+/* A group, its keys checked; NULL if absent or not a group. */
+const config_setting_t *tf_config_group(struct config_load *,
+		    const config_setting_t *parent, const char *name,
+		    const char *const *keys);
+/* Copy an optional string into *out; returns its line (or 0). */
+int		 tf_config_dup_string(struct config_load *,
+		    const config_setting_t *parent, const char *name,
+		    char **out);
+/* A string and where it is; NULL if absent or wrong. */
+const char	*tf_config_value(struct config_load *,
+		    const config_setting_t *group, const char *name,
+		    struct tf_config_where *w);
+/* A string that must be there; NULL if absent or wrong. */
+const char	*tf_config_required(struct config_load *,
+		    const config_setting_t *group, const char *name,
+		    struct tf_config_where *w);
+/* An array or list (a list of groups if groups); NULL if absent or wrong. */
+const config_setting_t *tf_config_list(struct config_load *,
+		    const config_setting_t *parent, const char *name,
+		    bool groups);
+/* The string value of a list element; NULL if it is not a string. */
+const char	*tf_config_elem_string(struct config_load *,
+		    const config_setting_t *e);
+/* true or false into *out, the member's line into *line. */
+void		 tf_config_bool(struct config_load *,
+		    const config_setting_t *group, const char *name, bool *out,
+		    int *line);
+/* A group of named groups ("contexts", "backends"); *n: their number. */
+const config_setting_t *tf_config_section(struct config_load *,
+		    const config_setting_t *root, const char *name, size_t *n);
+
+/*
+ * The contexts section into ld->conf->contexts, and the freeing of one
+ * context (config_context.c).
+ */
+void		 tf_config_contexts(struct config_load *,
+		    const config_setting_t *root);
+void		 tf_config_context_free(struct tf_context_conf *);
+
+#endif

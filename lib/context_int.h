@@ -1,0 +1,55 @@
+/*
+ * tlsfront: what the files of the context module (context.c,
+ * context_certs.c, context_attr.c) share. Private to them: nothing
+ * outside lib/context*.c includes this.
+ */
+#ifndef TF_CONTEXT_INT_H
+#define TF_CONTEXT_INT_H
+
+#include <stddef.h>
+
+#include <openssl/ssl.h>
+
+#include "config.h"
+#include "errs.h"
+
+/*
+ * Python's emulation of MINIMUM_SUPPORTED as a maximum and of
+ * MAXIMUM_SUPPORTED as a minimum (PY_PROTO_MINIMUM/MAXIMUM_AVAILABLE).
+ */
+#if defined(SSL3_VERSION) && !defined(OPENSSL_NO_SSL3)
+#define TF_VERSION_MINIMUM_AVAILABLE	SSL3_VERSION
+#else
+#define TF_VERSION_MINIMUM_AVAILABLE	TLS1_VERSION
+#endif
+#define TF_VERSION_MAXIMUM_AVAILABLE	TLS1_3_VERSION
+
+/*
+ * Why the last file operation failed: the errno if it is set (as Python
+ * raises OSError then), else OpenSSL's reasons. Drains the error queue.
+ * Returns buf. (context.c)
+ */
+const char	*tf_context_reason(char *buf, size_t len, int saved_errno);
+
+/*
+ * load_cert_chain() for one cert_chain entry, its password included.
+ * Returns 0, or -1 with an error appended. (context_certs.c)
+ */
+int		 tf_context_load_cert(SSL_CTX *, const struct tf_cert_conf *,
+		    const char *file, struct tf_errs *);
+/*
+ * Build once the chain of every certificate loaded without one; call
+ * after the verify store is complete. (context_certs.c)
+ */
+void		 tf_context_build_chains(SSL_CTX *);
+
+/*
+ * The attributes beyond protocol, options, versions, ciphers and curve,
+ * each as its Python setter does it. Errors are appended; returns -1 if
+ * there was one. (context_attr.c)
+ */
+int		 tf_context_attributes(SSL_CTX *,
+		    const struct tf_context_conf *, const char *file,
+		    struct tf_errs *);
+
+#endif
