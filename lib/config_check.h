@@ -1,8 +1,9 @@
 /*
  * tlsfront: checks of configuration values that need no libconfig: names
  * of constants, files, addresses, references between sections. config.c
- * walks the tree and checks types; these check what a string says. Each
- * check reports at w and returns 0 or -1. Private to config.c.
+ * and config_context.c walk the tree and check types; these check what a
+ * string says. Each check reports at w and returns 0 or -1. Private to the
+ * config module.
  */
 #ifndef TF_CONFIG_CHECK_H
 #define TF_CONFIG_CHECK_H
