@@ -344,6 +344,15 @@ access_now_ms(void)
 	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
 }
 
+static unsigned	access_rate_limit = TF_ACCESS_RATE_LIMIT;
+
+void
+tf_access_set_rate_limit(unsigned lines_per_second)
+{
+	access_rate_limit = lines_per_second;
+	access_state.ready = false;
+}
+
 static void
 access_init(void)
 {
@@ -352,7 +361,7 @@ access_init(void)
 	if (access_state.ready)
 		return;
 	for (i = 0; i < TF_ACCESS_NKINDS; i++)
-		tf_ratelimit_init(&access_state.limits[i], TF_ACCESS_RATE_LIMIT,
+		tf_ratelimit_init(&access_state.limits[i], access_rate_limit,
 		    ACCESS_WINDOW_MS);
 	access_state.ready = true;
 }

@@ -40,6 +40,10 @@ void	tf_access_log(const struct tf_conn *c, enum tf_access_format);
  */
 bool	tf_access_may_log(struct event_base *base, enum tf_access_kind);
 
+/* Lines per second and kind before summaries take over (daemon.log.
+ * rate_limit); 0 logs every line. Set once as a worker starts. */
+void	tf_access_set_rate_limit(unsigned lines_per_second);
+
 /*
  * Log the summaries still held back and release what the access log keeps
  * (a worker calls it once when it stops, before freeing its event_base).

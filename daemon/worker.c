@@ -268,6 +268,7 @@ tf_worker_run(struct tf_generation *gen, int index, size_t nworkers,
 	w.index = index;
 	w.gen = gen;
 	w.stats = stats != NULL ? stats : &w.own_stats;
+	tf_access_set_rate_limit((unsigned)cf->log_rate_limit);
 	TAILQ_INIT(&w.conns);
 	w.max_conns = ((size_t)cf->max_connections + nworkers - 1) / nworkers;
 	if ((evcfg = event_config_new()) == NULL)

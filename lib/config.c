@@ -33,7 +33,7 @@ static const char *const timeout_keys[] = {
 	"handshake", "connect", "idle", "drain", NULL
 };
 static const char *const log_keys[] = {
-	"target", "level", "access", NULL
+	"target", "level", "access", "rate_limit", NULL
 };
 static const char *const listener_keys[] = {
 	"listen", "context", "backend", NULL
@@ -368,6 +368,7 @@ config_log(struct config_load *ld, const config_setting_t *log)
 		tf_config_check_log_level(&w, v, &conf->log_level);
 	if ((v = tf_config_value(ld, log, "access", &w)) != NULL)
 		tf_config_check_log_access(&w, v, &conf->log_access);
+	config_int(ld, log, "rate_limit", 0, 1000000, &conf->log_rate_limit);
 }
 
 static void
@@ -561,6 +562,7 @@ config_new(const char *file)
 	conf->log_target_set = false;
 	conf->log_level = TF_LOG_INFO;
 	conf->log_access = TF_ACCESS_TEXT;
+	conf->log_rate_limit = TF_DEFAULT_LOG_RATE_LIMIT;
 	return conf;
 }
 

@@ -152,6 +152,7 @@ struct tf_config {
 	bool			 log_target_set; /* false: stderr in -f, else syslog */
 	enum tf_log_level	 log_level;
 	enum tf_access_format	 log_access;
+	int			 log_rate_limit;	/* lines/s per kind; 0: off */
 	/* sections */
 	struct tf_context_conf	*contexts;
 	size_t			 ncontexts;
@@ -167,6 +168,7 @@ struct tf_config {
 #define TF_DEFAULT_TIMEOUT_CONNECT	5.0
 #define TF_DEFAULT_TIMEOUT_IDLE		300.0
 #define TF_DEFAULT_TIMEOUT_DRAIN	30.0
+#define TF_DEFAULT_LOG_RATE_LIMIT	10
 
 /*
  * Read and check a configuration. Every problem found is appended to errs

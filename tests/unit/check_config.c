@@ -1026,6 +1026,33 @@ START_TEST(test_config_world_readable_key)
 }
 END_TEST
 
+/* daemon.log.rate_limit: lines per second and kind, 0 = every line. */
+START_TEST(test_config_log_rate_limit)
+{
+	struct tf_config	*conf;
+	struct tf_errs		 errs;
+
+	tf_errs_init(&errs);
+	conf = tf_config_load_string(ALL, NULL, &errs);
+	ck_assert_msg(conf != NULL, "%s", tf_errs_get(&errs, 0));
+	ck_assert_int_eq(conf->log_rate_limit, TF_DEFAULT_LOG_RATE_LIMIT);
+	ck_assert_int_eq(conf->log_rate_limit, 10);
+	tf_config_free(conf);
+	conf = tf_config_load_string("daemon = { log = { rate_limit = 0; }; };\n"
+	    ALL, NULL, &errs);
+	ck_assert_msg(conf != NULL, "%s", tf_errs_get(&errs, 0));
+	ck_assert_int_eq(conf->log_rate_limit, 0);
+	tf_config_free(conf);
+	conf = tf_config_load_string("daemon = { log = {\n rate_limit = -1; };"
+	    " };\n" ALL, NULL, &errs);
+	ck_assert_ptr_null(conf);
+	ck_assert_uint_eq(tf_errs_count(&errs), 1);
+	ck_assert_ptr_nonnull(strstr(tf_errs_get(&errs, 0),
+	    "<string>:2: daemon.log.rate_limit: must be between 0 and 1000000"));
+	tf_errs_free(&errs);
+}
+END_TEST
+
 /* "${CREDENTIALS_DIRECTORY}" in a path is systemd's credentials dir. */
 START_TEST(test_config_credentials_directory)
 {
@@ -1359,6 +1386,7 @@ config_suite(void)
 	tcase_add_test(tc, test_config_relative_to_config_dir);
 	tcase_add_test(tc, test_config_world_readable_key);
 	tcase_add_test(tc, test_config_credentials_directory);
+	tcase_add_test(tc, test_config_log_rate_limit);
 	tcase_add_test(tc, test_config_context_attributes);
 	tcase_add_test(tc, test_config_context_attributes_absent);
 	suite_add_tcase(s, tc);
