@@ -200,6 +200,17 @@ worker_free(struct tf_worker *w)
 		event_base_free(w->base);
 }
 
+static void
+worker_block_stop_signals(void)
+{
+	sigset_t	set;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGUSR2);
+	sigprocmask(SIG_BLOCK, &set, NULL);
+}
+
 /* The master forks us with stop signals blocked; the handlers are there
  * now, so a request sent in the meantime is delivered to the loop. */
 static void
@@ -291,9 +302,9 @@ tf_worker_run(struct tf_generation *gen, int index, size_t nworkers,
 	if (event_base_dispatch(w.base) == -1)
 		rv = -1;
 	/* Freeing the signal events restores the default actions; a late
-	 * retire or stop request must not turn a clean exit into a kill. */
-	signal(SIGTERM, SIG_IGN);
-	signal(SIGUSR2, SIG_IGN);
+	 * retire or stop request must not turn a clean exit into a kill, so
+	 * from here on they stay pending until the process is gone. */
+	worker_block_stop_signals();
 	tf_log_info("worker %d: stopped", index);
 	worker_free(&w);
 	return rv;
