@@ -82,7 +82,6 @@ backend_try_next(struct tf_conn *c)
 		if (r == 1)
 			return tf_conn_backend_ready(c);
 		if (r == 0) {
-			tf_conn_backend_events(c, EV_WRITE);
 			evtimer_del(&c->timer);
 			tf_conn_arm_timer(c);
 			return 0;
@@ -113,10 +112,8 @@ tf_backend_connect_event(struct tf_conn *c)
 
 	if (getsockopt(c->bfd, SOL_SOCKET, SO_ERROR, &err, &len) == -1)
 		err = errno;
-	if (err == 0) {
-		tf_conn_backend_events(c, 0);
+	if (err == 0)
 		return tf_conn_backend_ready(c);
-	}
 	backend_log_failure(c, strerror(err));
 	tf_conn_backend_detach(c);
 	return backend_try_next(c);

@@ -8,6 +8,9 @@
 
 #include <assert.h>
 #include <errno.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -71,38 +74,6 @@ tf_conn_set_state(struct tf_conn *c, enum tf_conn_state state)
 	tf_log_debug("conn %llu: %s -> %s", (unsigned long long)c->id,
 	    state_names[c->state], state_names[state]);
 	c->state = state;
-}
-
-static void
-conn_set_events(struct event *rd, struct event *wr, short *armed, short what)
-{
-	if ((what & EV_READ) != (*armed & EV_READ)) {
-		if (what & EV_READ)
-			event_add(rd, NULL);
-		else
-			event_del(rd);
-	}
-	if ((what & EV_WRITE) != (*armed & EV_WRITE)) {
-		if (what & EV_WRITE)
-			event_add(wr, NULL);
-		else
-			event_del(wr);
-	}
-	*armed = what & (EV_READ | EV_WRITE);
-}
-
-void
-tf_conn_client_events(struct tf_conn *c, short what)
-{
-	conn_set_events(&c->cev_read, &c->cev_write, &c->cev_armed, what);
-}
-
-void
-tf_conn_backend_events(struct tf_conn *c, short what)
-{
-	if (c->bfd == -1)
-		return;
-	conn_set_events(&c->bev_read, &c->bev_write, &c->bev_armed, what);
 }
 
 void
@@ -187,6 +158,52 @@ conn_timer_cb(evutil_socket_t fd, short what, void *arg)
 	}
 }
 
+/*
+ * A burst of handshakes leaves glibc's heap full of freed pages between
+ * the objects of the connections that stay (handshake temporaries,
+ * buffers). Once the burst is over (no handshake and no close for a
+ * quiet period), give those pages back with malloc_trim(). One timer per
+ * worker process; under steady load it only re-arms itself.
+ */
+#define TF_CONN_TRIM_QUIET_USEC	500000
+
+static struct event		 conn_trim_timer;
+static struct event_base	*conn_trim_base;
+static bool			 conn_trim_busy;
+
+static void
+conn_trim_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct timeval	tv = { 0, TF_CONN_TRIM_QUIET_USEC };
+
+	(void)fd;
+	(void)what;
+	(void)arg;
+	if (conn_trim_busy) {
+		conn_trim_busy = false;
+		evtimer_add(&conn_trim_timer, &tv);
+		return;
+	}
+#ifdef __GLIBC__
+	malloc_trim(0);
+#endif
+}
+
+static void
+conn_trim_note(struct tf_worker *w)
+{
+	struct timeval	tv = { 0, TF_CONN_TRIM_QUIET_USEC };
+
+	if (conn_trim_base != w->base) {
+		evtimer_assign(&conn_trim_timer, w->base, conn_trim_cb, NULL);
+		conn_trim_base = w->base;
+	}
+	if (evtimer_pending(&conn_trim_timer, NULL))
+		conn_trim_busy = true;
+	else
+		evtimer_add(&conn_trim_timer, &tv);
+}
+
 /* Reason string of the first queued OpenSSL error (static), then clear. */
 static const char *
 conn_ssl_reason(void)
@@ -202,30 +219,35 @@ conn_handshake(struct tf_conn *c)
 {
 	int	r, err;
 
-	ERR_clear_error();
-	r = SSL_do_handshake(c->ssl);
-	if (r == 1) {
-		event_base_gettimeofday_cached(c->worker->base,
-		    &c->handshaken);
-		c->last_activity = c->handshaken;
-		tf_conn_client_events(c, 0);
-		tf_conn_set_state(c, TF_CONN_CONNECTING);
-		tf_backend_connect(c);
+	for (;;) {
+		ERR_clear_error();
+		r = SSL_do_handshake(c->ssl);
+		if (r == 1) {
+			/* The tickets wait in c->out for the first response. */
+			event_base_gettimeofday_cached(c->worker->base,
+			    &c->handshaken);
+			c->last_activity = c->handshaken;
+			c->ssl_read_block = 0;
+			conn_trim_note(c->worker);
+			tf_conn_set_state(c, TF_CONN_CONNECTING);
+			tf_backend_connect(c);
+			return;
+		}
+		err = SSL_get_error(c->ssl, r);
+		if (err != SSL_ERROR_WANT_READ && err != SSL_ERROR_WANT_WRITE)
+			break;
+		/* Send the flight, then wait for the client's answer. */
+		r = tf_relay_out_flush(c);
+		if (r == -1)
+			break;
+		if (err == SSL_ERROR_WANT_WRITE && r == 1)
+			continue;
+		c->ssl_read_block = err == SSL_ERROR_WANT_READ ? EV_READ : 0;
 		return;
 	}
-	switch ((err = SSL_get_error(c->ssl, r))) {
-	case SSL_ERROR_WANT_READ:
-		tf_conn_client_events(c, EV_READ);
-		return;
-	case SSL_ERROR_WANT_WRITE:
-		tf_conn_client_events(c, EV_WRITE);
-		return;
-	default:
-		c->ssl_failed = true;
-		c->detail = conn_ssl_reason();
-		tf_conn_close(c, TF_END_HANDSHAKE_ERROR);
-		return;
-	}
+	c->ssl_failed = true;
+	c->detail = conn_ssl_reason();
+	tf_conn_close(c, TF_END_HANDSHAKE_ERROR);
 }
 
 static void
@@ -234,8 +256,20 @@ conn_client_cb(evutil_socket_t fd, short what, void *arg)
 	struct tf_conn	*c = arg;
 
 	(void)fd;
+	/* Whatever the state, a new edge means the socket has news. */
+	if (what & EV_CLOSED) {
+		c->client_fin = true;
+		what |= EV_READ;
+	}
+	if (what & EV_READ)
+		c->in_drained = false;
 	switch (c->state) {
 	case TF_CONN_HANDSHAKE:
+		/* Only what the handshake waits for (edge-triggered). */
+		if ((what & EV_WRITE) && c->out_block)
+			c->out_block = false;
+		else if ((what & c->ssl_read_block) == 0)
+			break;
 		conn_handshake(c);
 		break;
 	case TF_CONN_RELAYING:
@@ -252,6 +286,8 @@ conn_backend_cb(evutil_socket_t fd, short what, void *arg)
 	struct tf_conn	*c = arg;
 
 	(void)fd;
+	if (what & EV_CLOSED)
+		what |= EV_READ;
 	switch (c->state) {
 	case TF_CONN_CONNECTING:
 		tf_backend_connect_event(c);
@@ -267,14 +303,11 @@ conn_backend_cb(evutil_socket_t fd, short what, void *arg)
 void
 tf_conn_backend_attach(struct tf_conn *c, int fd)
 {
-	struct event_base	*base = c->worker->base;
-
 	c->bfd = fd;
-	c->bev_armed = 0;
-	event_assign(&c->bev_read, base, fd, EV_READ | EV_PERSIST,
+	event_assign(&c->bev, c->worker->base, fd,
+	    EV_READ | EV_WRITE | EV_CLOSED | EV_ET | EV_PERSIST,
 	    conn_backend_cb, c);
-	event_assign(&c->bev_write, base, fd, EV_WRITE | EV_PERSIST,
-	    conn_backend_cb, c);
+	event_add(&c->bev, NULL);
 }
 
 void
@@ -282,7 +315,7 @@ tf_conn_backend_detach(struct tf_conn *c)
 {
 	if (c->bfd == -1)
 		return;
-	tf_conn_backend_events(c, 0);
+	event_del(&c->bev);
 	close(c->bfd);
 	c->bfd = -1;
 }
@@ -296,6 +329,19 @@ tf_conn_backend_ready(struct tf_conn *c)
 	return tf_relay_start(c);
 }
 
+static void
+conn_new_failed(const struct tf_listener *l, struct tf_conn *c, int fd)
+{
+	tf_log_warnx("listener %s: out of memory for a new connection",
+	    l->name);
+	if (c != NULL) {
+		SSL_free(c->ssl);
+		free(c);
+	}
+	ERR_clear_error();
+	close(fd);
+}
+
 void
 tf_conn_new(struct tf_worker *w, struct tf_listener *l, int fd,
     const struct sockaddr *sa, socklen_t salen)
@@ -303,33 +349,35 @@ tf_conn_new(struct tf_worker *w, struct tf_listener *l, int fd,
 	struct tf_conn	*c;
 	int		 on = 1;
 
-	if ((c = calloc(1, sizeof(*c))) == NULL ||
-	    (c->ssl = SSL_new(l->ctx)) == NULL) {
-		tf_log_warnx("listener %s: out of memory for a new "
-		    "connection", l->name);
-		free(c);
-		ERR_clear_error();
-		close(fd);
+	if ((c = calloc(1, sizeof(*c))) == NULL) {
+		conn_new_failed(l, NULL, fd);
+		return;
+	}
+	c->cfd = fd;
+	if ((c->ssl = SSL_new(l->ctx)) == NULL ||
+	    tf_relay_attach_bio(c) == -1) {
+		conn_new_failed(l, c, fd);
 		return;
 	}
 	c->id = ((uint64_t)w->index << 48) | ++w->next_conn_id;
 	c->worker = w;
 	c->listener = l;
-	c->cfd = fd;
 	c->bfd = -1;
+	/* A unix peer path too long for c->peer shows as "unix:", never cut. */
 	if (salen > sizeof(c->peer))
-		salen = sizeof(c->peer);
+		salen = sizeof(sa->sa_family);
 	memcpy(&c->peer, sa, salen);
 	c->peer_len = salen;
 	event_base_gettimeofday_cached(w->base, &c->accepted);
 	if (sa->sa_family != AF_UNIX)
 		setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &on, sizeof(on));
-	SSL_set_fd(c->ssl, fd);
 	SSL_set_accept_state(c->ssl);
-	event_assign(&c->cev_read, w->base, fd, EV_READ | EV_PERSIST,
+	/* One read() per flight or burst, not a header and a body each. */
+	SSL_set_read_ahead(c->ssl, 1);
+	event_assign(&c->cev, w->base, fd,
+	    EV_READ | EV_WRITE | EV_CLOSED | EV_ET | EV_PERSIST,
 	    conn_client_cb, c);
-	event_assign(&c->cev_write, w->base, fd, EV_WRITE | EV_PERSIST,
-	    conn_client_cb, c);
+	event_add(&c->cev, NULL);
 	evtimer_assign(&c->timer, w->base, conn_timer_cb, c);
 	tf_worker_conn_opened(w, c);
 	tf_conn_arm_timer(c);
@@ -355,13 +403,15 @@ tf_conn_close(struct tf_conn *c, enum tf_conn_end end)
 	tf_conn_set_state(c, TF_CONN_CLOSED);
 	c->end = end;
 	evtimer_del(&c->timer);
-	tf_conn_client_events(c, 0);
+	event_del(&c->cev);
 	tf_conn_backend_detach(c);
 	conn_send_close_notify(c);
+	(void)tf_relay_out_flush(c);	/* what is still there: alert, tickets */
 	close(c->cfd);
 	tf_access_log(c, c->worker->gen->config->log_access);
 	tf_worker_conn_closed(c->worker, c);
 	tf_relay_release(c);
 	SSL_free(c->ssl);
+	conn_trim_note(c->worker);
 	free(c);
 }

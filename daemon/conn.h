@@ -8,6 +8,7 @@
 
 #include <sys/queue.h>
 #include <sys/socket.h>
+#include <netinet/in.h>
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -43,8 +44,17 @@ enum tf_conn_end {
 /* Bytes read from one side and not yet written to the other. */
 struct tf_buf {
 	unsigned char	*data;		/* NULL while nothing is in flight */
-	size_t		 off;
-	size_t		 len;
+	uint32_t	 off;
+	uint32_t	 len;
+	uint32_t	 cap;		/* size of data */
+};
+
+/* The peer's address, compactly: a unix peer's path is kept only if it
+ * fits here (26 bytes); longer ones are logged as "unix:". */
+union tf_conn_peer {
+	struct sockaddr		sa;
+	struct sockaddr_in	sin;
+	struct sockaddr_in6	sin6;
 };
 
 struct tf_conn {
@@ -57,9 +67,7 @@ struct tf_conn {
 	/* client side: TLS */
 	int			 cfd;
 	SSL			*ssl;
-	struct event		 cev_read;
-	struct event		 cev_write;
-	short			 cev_armed;	/* EV_READ|EV_WRITE now added */
+	struct event		 cev;		/* edge-triggered, read+write */
 	short			 ssl_read_block;	/* what SSL_read waits for */
 	short			 ssl_write_block;	/* SSL_write/SSL_shutdown */
 	bool			 client_eof;	/* close_notify or FIN seen */
@@ -67,12 +75,17 @@ struct tf_conn {
 	bool			 client_shut_sent;	/* our close_notify is out */
 	bool			 client_shut_wanted;
 	bool			 ssl_failed;	/* no more TLS I/O possible */
+	bool			 out_block;	/* TLS bytes wait for EV_WRITE */
+	bool			 in_drained;	/* a short read emptied the socket */
+	bool			 in_eof;	/* read() returned 0 */
+	bool			 client_fin;	/* EV_CLOSED seen: read to the end */
+	bool			 out_failed;	/* sending to the client failed */
+	bool			 bulk_in;	/* client sent a full chunk */
+	bool			 bulk_out;	/* backend sent a full chunk */
 
 	/* backend side: plaintext */
 	int			 bfd;
-	struct event		 bev_read;
-	struct event		 bev_write;
-	short			 bev_armed;
+	struct event		 bev;		/* edge-triggered, read+write */
 	bool			 backend_read_block;
 	bool			 backend_write_block;
 	bool			 backend_eof;
@@ -82,6 +95,7 @@ struct tf_conn {
 
 	struct tf_buf		 to_backend;
 	struct tf_buf		 to_client;
+	struct tf_buf		 out;		/* TLS records not yet sent */
 
 	struct event		 timer;
 	struct timeval		 accepted;
@@ -89,7 +103,7 @@ struct tf_conn {
 	struct timeval		 last_activity;
 	uint64_t		 bytes_in;	/* client -> backend */
 	uint64_t		 bytes_out;	/* backend -> client */
-	struct sockaddr_storage	 peer;
+	union tf_conn_peer	 peer;
 	socklen_t		 peer_len;
 	enum tf_conn_end	 end;
 	const char		*detail;	/* static string: why it ended */
@@ -118,11 +132,16 @@ const char	*tf_conn_end_name(enum tf_conn_end);
 /* (Re)arm c's timer for the current state. */
 void		 tf_conn_arm_timer(struct tf_conn *);
 
-/* Set which of EV_READ/EV_WRITE c waits for on each socket. */
-void		 tf_conn_client_events(struct tf_conn *, short what);
-void		 tf_conn_backend_events(struct tf_conn *, short what);
-
-/* Give c its backend socket (taken over) / close it. */
+/*
+ * Give c its backend socket (taken over) / close it. Each socket has one
+ * edge-triggered event for both directions (and EV_CLOSED), added once:
+ * every reader and writer goes on until EAGAIN (or, for TLS reads, until
+ * a short read shows that the client socket is empty) and records what it
+ * blocks on (the *_block fields); an event only matters for what
+ * something blocks on. A short read is taken as "empty" only while no FIN
+ * has been reported (EV_CLOSED): bytes or a FIN arriving after the read
+ * raise a new edge.
+ */
 void		 tf_conn_backend_attach(struct tf_conn *, int fd);
 void		 tf_conn_backend_detach(struct tf_conn *);
 

@@ -2,34 +2,120 @@
  * tlsfront: the relay. Bytes read from one side wait in that direction's
  * buffer until the other side has taken them all; while they wait, that
  * side is not read (backpressure), so a connection holds at most one chunk
- * per direction. An end of stream on one side is passed on (close_notify
- * <-> shutdown(SHUT_WR)) once everything before it has been written.
+ * per direction plus one chunk's worth of TLS records not yet sent. An end
+ * of stream on one side is passed on (close_notify <-> shutdown(SHUT_WR))
+ * once everything before it has been written.
+ *
+ * TLS records go through a write BIO of our own: they are gathered in the
+ * connection's out buffer and sent with one send() per handshake flight or
+ * relayed burst (up to four full records), instead of one write() each.
  */
+#include <sys/mman.h>
 #include <sys/socket.h>
 
 #include <errno.h>
+#include <stdbool.h>
 #include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
 
+#include <openssl/bio.h>
 #include <openssl/err.h>
 #include <openssl/ssl.h>
 
 #include "conn.h"
 #include "relay.h"
 
-/* Buffers exist only while bytes are in flight. */
-static int
-relay_buf_reserve(struct tf_buf *b)
+/* Free large buffers kept for reuse; the rest are unmapped. Workers are
+ * single-threaded processes, so the pool is per worker. */
+#define TF_RELAY_POOL_MAX	8
+
+static void	*relay_pool[TF_RELAY_POOL_MAX];
+static size_t	 relay_pool_len;
+
+static BIO_METHOD	*relay_bio_method;
+
+static void *
+relay_large_get(void)
 {
-	if (b->data == NULL && (b->data = malloc(TF_RELAY_CHUNK)) == NULL)
-		return -1;
-	return 0;
+	void	*p;
+
+	if (relay_pool_len > 0)
+		return relay_pool[--relay_pool_len];
+	p = mmap(NULL, TF_RELAY_BUFSZ, PROT_READ | PROT_WRITE,
+	    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	return p == MAP_FAILED ? NULL : p;
+}
+
+/* Give b a buffer of size bytes if it has none (TF_RELAY_BUFSZ: large,
+ * pooled; anything else: malloc). */
+static int
+relay_buf_reserve_size(struct tf_buf *b, uint32_t size)
+{
+	if (b->data != NULL)
+		return 0;
+	b->cap = size;
+	b->data = size == TF_RELAY_BUFSZ ? relay_large_get() : malloc(size);
+	b->off = b->len = 0;
+	return b->data == NULL ? -1 : 0;
+}
+
+/* Give b a buffer if it has none: large for a bulk direction. */
+static int
+relay_buf_reserve(struct tf_buf *b, bool large)
+{
+	return relay_buf_reserve_size(b, large ? TF_RELAY_BUFSZ :
+	    TF_RELAY_SMALL_BUFSZ);
+}
+
+/* c->out: small for the handshake, a record or four when relaying. */
+static int
+relay_out_reserve(struct tf_conn *c)
+{
+	if (c->state != TF_CONN_RELAYING)
+		return relay_buf_reserve_size(&c->out, TF_RELAY_FLIGHT_BUFSZ);
+	return relay_buf_reserve(&c->out, c->bulk_out);
+}
+
+/* How much plaintext to read into b at once. */
+static uint32_t
+relay_buf_chunk(const struct tf_buf *b)
+{
+	return b->cap == TF_RELAY_BUFSZ ? TF_RELAY_CHUNK :
+	    TF_RELAY_SMALL_CHUNK;
+}
+
+static void
+relay_buf_free(struct tf_buf *b)
+{
+	if (b->data == NULL)
+		return;
+	if (b->cap != TF_RELAY_BUFSZ)
+		free(b->data);
+	else if (relay_pool_len < TF_RELAY_POOL_MAX)
+		relay_pool[relay_pool_len++] = b->data;
+	else
+		munmap(b->data, TF_RELAY_BUFSZ);
+	b->data = NULL;
+	b->off = b->len = 0;
+}
+
+/* Reserve an empty b for reading, moving it up to a large buffer once
+ * its direction is bulk. */
+static int
+relay_buf_reserve_for(struct tf_buf *b, bool large)
+{
+	if (b->data != NULL && b->len == 0 && large &&
+	    b->cap != TF_RELAY_BUFSZ)
+		relay_buf_free(b);
+	return relay_buf_reserve(b, large);
 }
 
 static void
 relay_buf_consumed(struct tf_buf *b, size_t n)
 {
-	b->off += n;
-	b->len -= n;
+	b->off += (uint32_t)n;
+	b->len -= (uint32_t)n;
 	if (b->len == 0)
 		b->off = 0;
 }
@@ -37,19 +123,202 @@ relay_buf_consumed(struct tf_buf *b, size_t n)
 static void
 relay_buf_release_if_empty(struct tf_buf *b)
 {
-	if (b->len == 0) {
-		free(b->data);
-		b->data = NULL;
-	}
+	if (b->len == 0)
+		relay_buf_free(b);
 }
 
 void
 tf_relay_release(struct tf_conn *c)
 {
-	free(c->to_backend.data);
-	free(c->to_client.data);
-	c->to_backend.data = c->to_client.data = NULL;
-	c->to_backend.len = c->to_client.len = 0;
+	relay_buf_free(&c->to_backend);
+	relay_buf_free(&c->to_client);
+	relay_buf_free(&c->out);
+}
+
+int
+tf_relay_out_flush(struct tf_conn *c)
+{
+	struct tf_buf	*o = &c->out;
+	ssize_t		 n;
+
+	if (c->out_failed)
+		return -1;
+	while (o->len > 0) {
+		n = send(c->cfd, o->data + o->off, o->len, MSG_NOSIGNAL);
+		if (n > 0) {
+			relay_buf_consumed(o, (size_t)n);
+		} else if (errno == EAGAIN || errno == EWOULDBLOCK) {
+			c->out_block = true;
+			return 0;
+		} else if (errno != EINTR) {
+			c->out_failed = true;
+			return -1;
+		}
+	}
+	c->out_block = false;
+	relay_buf_free(o);
+	return 1;
+}
+
+/* BIO write: append to c->out; when it is full, send what it holds. */
+static int
+relay_bio_write(BIO *bio, const char *data, int len)
+{
+	struct tf_conn	*c = BIO_get_data(bio);
+	struct tf_buf	*o = &c->out;
+	size_t		 room;
+
+	BIO_clear_retry_flags(bio);
+	if (len <= 0)
+		return 0;
+	if (c->out_failed || relay_out_reserve(c) == -1)
+		return -1;
+	if (o->off + o->len == o->cap) {
+		if (tf_relay_out_flush(c) == -1)
+			return -1;
+		if (relay_out_reserve(c) == -1)
+			return -1;
+	}
+	if (o->off > 0 && o->off + o->len + (size_t)len > o->cap) {
+		memmove(o->data, o->data + o->off, o->len);
+		o->off = 0;
+	}
+	room = o->cap - o->off - o->len;
+	if (room == 0) {
+		BIO_set_retry_write(bio);
+		return -1;
+	}
+	if (room > (size_t)len)
+		room = (size_t)len;
+	memcpy(o->data + o->off + o->len, data, room);
+	o->len += (uint32_t)room;
+	return (int)room;
+}
+
+/*
+ * BIO read: the client socket, without the EAGAIN probe after a short
+ * read (edge-triggered: more bytes raise a new event that clears
+ * in_drained). EOF is remembered for BIO_eof(), which libssl asks to tell
+ * a FIN without close_notify from a reset.
+ */
+static int
+relay_bio_read(BIO *bio, char *buf, int len)
+{
+	struct tf_conn	*c = BIO_get_data(bio);
+	ssize_t		 n;
+
+	BIO_clear_retry_flags(bio);
+	if (len <= 0)
+		return 0;
+	if (c->in_drained) {
+		BIO_set_retry_read(bio);
+		return -1;
+	}
+	while ((n = read(c->cfd, buf, (size_t)len)) == -1 && errno == EINTR)
+		continue;
+	if (n > 0) {
+		if (n < len && !c->client_fin)
+			c->in_drained = true;
+		return (int)n;
+	}
+	if (n == 0) {
+		c->in_eof = true;
+		return 0;
+	}
+	if (errno == EAGAIN || errno == EWOULDBLOCK) {
+		c->in_drained = true;
+		BIO_set_retry_read(bio);
+	}
+	return -1;
+}
+
+/*
+ * Flushing is deferred: the connection sends c->out itself before it
+ * waits for the client (end of a handshake step, end of a relay pump, at
+ * close), so a whole flight and the tickets after it leave together.
+ */
+static long
+relay_bio_ctrl(BIO *bio, int cmd, long num, void *ptr)
+{
+	struct tf_conn	*c = BIO_get_data(bio);
+
+	(void)num;
+	(void)ptr;
+	switch (cmd) {
+	case BIO_CTRL_FLUSH:
+		return c->out_failed ? -1 : 1;
+	case BIO_CTRL_WPENDING:
+		return (long)c->out.len;
+	case BIO_CTRL_EOF:
+		return c->in_eof;
+	default:
+		return 0;
+	}
+}
+
+static int
+relay_bio_create(BIO *bio)
+{
+	BIO_set_init(bio, 1);
+	return 1;
+}
+
+int
+tf_relay_attach_bio(struct tf_conn *c)
+{
+	BIO	*bio;
+
+	if (relay_bio_method == NULL) {
+		relay_bio_method = BIO_meth_new(BIO_get_new_index() |
+		    BIO_TYPE_SOURCE_SINK, "tlsfront out");
+		if (relay_bio_method == NULL ||
+		    !BIO_meth_set_write(relay_bio_method, relay_bio_write) ||
+		    !BIO_meth_set_read(relay_bio_method, relay_bio_read) ||
+		    !BIO_meth_set_ctrl(relay_bio_method, relay_bio_ctrl) ||
+		    !BIO_meth_set_create(relay_bio_method, relay_bio_create)) {
+			BIO_meth_free(relay_bio_method);
+			relay_bio_method = NULL;
+			return -1;
+		}
+	}
+	if ((bio = BIO_new(relay_bio_method)) == NULL)
+		return -1;
+	BIO_set_data(bio, c);
+	SSL_set_bio(c->ssl, bio, bio);
+	return 0;
+}
+
+/*
+ * How much plaintext (up to chunk) c->out can still take as TLS records,
+ * allowing TF_RELAY_RECORD_OVERHEAD per record; 0 if less than a useful
+ * amount. An absent buffer counts as the one the BIO would take.
+ */
+#define TF_RELAY_RECORD_OVERHEAD	256
+#define TF_RELAY_MIN_READ		4096
+
+static uint32_t
+relay_out_room(const struct tf_conn *c, uint32_t chunk)
+{
+	uint32_t	room, slack;
+
+	if (c->out.data == NULL)
+		room = c->bulk_out ? TF_RELAY_BUFSZ : TF_RELAY_SMALL_BUFSZ;
+	else
+		room = c->out.cap - c->out.len;
+	slack = (chunk / TF_RELAY_SMALL_CHUNK + 1) * TF_RELAY_RECORD_OVERHEAD;
+	if (room < slack + TF_RELAY_MIN_READ)
+		return 0;
+	return room - slack < chunk ? room - slack : chunk;
+}
+
+/* Sending TLS records to the client failed: close. Returns -1. */
+static int
+relay_client_send_failed(struct tf_conn *c)
+{
+	c->ssl_failed = true;
+	c->detail = "client connection reset";
+	tf_conn_close(c, TF_END_CLIENT_ERROR);
+	return -1;
 }
 
 /* Write what is buffered for the backend. 1: all written, 0: blocked. */
@@ -117,43 +386,67 @@ relay_client_read_failed(struct tf_conn *c, int err)
 	}
 }
 
+/* SSL_read into b until it is full or SSL_read stops: bytes read, or -1
+ * with *err set to SSL_get_error() of the call that stopped. */
+static int
+relay_read_client(struct tf_conn *c, struct tf_buf *b, int *err)
+{
+	uint32_t	chunk = relay_buf_chunk(b);
+	int		n, got = 0;
+
+	*err = SSL_ERROR_NONE;
+	while (b->len < chunk) {
+		ERR_clear_error();
+		n = SSL_read(c->ssl, b->data + b->len, (int)(chunk - b->len));
+		if (n <= 0) {
+			*err = SSL_get_error(c->ssl, n);
+			break;
+		}
+		b->len += (uint32_t)n;
+		got += n;
+	}
+	if (b->len == chunk)
+		c->bulk_in = true;
+	return got;
+}
+
 /* Client -> backend until blocked or finished. Returns -1 if c closed. */
 static int
 relay_to_backend(struct tf_conn *c)
 {
 	struct tf_buf	*b = &c->to_backend;
-	int		 n, r;
+	int		 n, r, err;
 
 	for (;;) {
 		if ((r = relay_flush_to_backend(c)) <= 0)
 			return r;
-		if (c->client_eof) {
+		if (c->client_eof || c->ssl_read_block != 0)
 			relay_buf_release_if_empty(b);
-			if (!c->backend_shut_sent) {
+		if (c->client_eof) {
+			/* Once the backend's EOF is read, close() is about
+			 * to send the same FIN. */
+			if (!c->backend_shut_sent && !c->backend_eof)
 				shutdown(c->bfd, SHUT_WR);
-				c->backend_shut_sent = true;
-			}
+			c->backend_shut_sent = true;
 			return 0;
 		}
 		if (c->ssl_read_block != 0)
 			return 0;
-		if (relay_buf_reserve(b) == -1) {
+		if (relay_buf_reserve_for(b, c->bulk_in) == -1) {
 			tf_conn_close(c, TF_END_NO_MEMORY);
 			return -1;
 		}
-		ERR_clear_error();
-		n = SSL_read(c->ssl, b->data, TF_RELAY_CHUNK);
+		n = relay_read_client(c, b, &err);
 		if (n > 0) {
-			b->off = 0;
-			b->len = (size_t)n;
 			c->bytes_in += (uint64_t)n;
 			tf_conn_touch(c);
-			continue;
 		}
+		if (err == SSL_ERROR_NONE)
+			continue;
 		relay_buf_release_if_empty(b);
-		if (relay_client_read_failed(c, SSL_get_error(c->ssl, n)) == -1)
+		if (relay_client_read_failed(c, err) == -1)
 			return -1;
-		if (!c->client_eof)
+		if (!c->client_eof && b->len == 0)
 			return 0;
 	}
 }
@@ -224,6 +517,7 @@ relay_to_client(struct tf_conn *c)
 {
 	struct tf_buf	*b = &c->to_client;
 	ssize_t		 n;
+	uint32_t	 want;
 	int		 r;
 
 	for (;;) {
@@ -235,14 +529,25 @@ relay_to_client(struct tf_conn *c)
 		}
 		if (c->backend_read_block)
 			return 0;
-		if (relay_buf_reserve(b) == -1) {
+		if (relay_buf_reserve_for(b, c->bulk_out) == -1) {
 			tf_conn_close(c, TF_END_NO_MEMORY);
 			return -1;
 		}
-		n = recv(c->bfd, b->data, TF_RELAY_CHUNK, 0);
+		/* Read no more than c->out can take as records: a client
+		 * that does not read holds one buffer, not two. */
+		if ((want = relay_out_room(c, relay_buf_chunk(b))) == 0) {
+			if ((r = tf_relay_out_flush(c)) != 1) {
+				relay_buf_release_if_empty(b);
+				return r == 0 ? 0 : relay_client_send_failed(c);
+			}
+			want = relay_out_room(c, relay_buf_chunk(b));
+		}
+		n = recv(c->bfd, b->data, want, 0);
 		if (n > 0) {
+			if ((uint32_t)n == relay_buf_chunk(b))
+				c->bulk_out = true;
 			b->off = 0;
-			b->len = (size_t)n;
+			b->len = (uint32_t)n;
 			continue;
 		}
 		relay_buf_release_if_empty(b);
@@ -264,17 +569,26 @@ relay_finished(const struct tf_conn *c)
 {
 	return c->client_eof && c->backend_shut_sent &&
 	    c->backend_eof && c->to_client.len == 0 &&
-	    (c->client_shut_sent || c->ssl_failed);
+	    (c->client_shut_sent || c->ssl_failed) &&
+	    (c->out.len == 0 || c->out_failed);
 }
 
 /* Move what can move, then wait for exactly what each side blocks on. */
 static int
 relay_pump(struct tf_conn *c)
 {
-	short	client_wait = 0, backend_wait = 0;
+	int	r;
 
-	if (relay_to_backend(c) == -1 || relay_to_client(c) == -1)
-		return -1;
+	for (;;) {
+		if (relay_to_backend(c) == -1 || relay_to_client(c) == -1)
+			return -1;
+		if ((r = tf_relay_out_flush(c)) == -1 && !c->ssl_failed)
+			return relay_client_send_failed(c);
+		/* SSL_write found c->out full, and it is empty now. */
+		if (r != 1 || c->ssl_write_block != EV_WRITE)
+			break;
+		c->ssl_write_block = 0;
+	}
 	if (c->client_truncated &&
 	    !(c->backend_eof && c->to_client.len == 0)) {
 		/* The client went away mid-stream; what the backend still
@@ -287,14 +601,6 @@ relay_pump(struct tf_conn *c)
 		tf_conn_close(c, TF_END_CLOSED);
 		return -1;
 	}
-	if (!c->ssl_failed)
-		client_wait = c->ssl_read_block | c->ssl_write_block;
-	if (c->backend_read_block)
-		backend_wait |= EV_READ;
-	if (c->backend_write_block)
-		backend_wait |= EV_WRITE;
-	tf_conn_client_events(c, client_wait);
-	tf_conn_backend_events(c, backend_wait);
 	return 0;
 }
 
@@ -308,22 +614,39 @@ tf_relay_start(struct tf_conn *c)
 	return relay_pump(c);
 }
 
+/* Edge-triggered events: only what something blocks on moves the relay. */
 int
 tf_relay_client_event(struct tf_conn *c, short what)
 {
-	if (c->ssl_read_block & what)
+	bool	moved = false;
+
+	if (c->ssl_read_block & what) {
 		c->ssl_read_block = 0;
-	if (c->ssl_write_block & what)
+		moved = true;
+	}
+	if (c->ssl_write_block & what) {
 		c->ssl_write_block = 0;
-	return relay_pump(c);
+		moved = true;
+	}
+	if ((what & EV_WRITE) && c->out_block) {
+		c->out_block = false;
+		moved = true;
+	}
+	return moved ? relay_pump(c) : 0;
 }
 
 int
 tf_relay_backend_event(struct tf_conn *c, short what)
 {
-	if (what & EV_READ)
+	bool	moved = false;
+
+	if ((what & EV_READ) && c->backend_read_block) {
 		c->backend_read_block = false;
-	if (what & EV_WRITE)
+		moved = true;
+	}
+	if ((what & EV_WRITE) && c->backend_write_block) {
 		c->backend_write_block = false;
-	return relay_pump(c);
+		moved = true;
+	}
+	return moved ? relay_pump(c) : 0;
 }
