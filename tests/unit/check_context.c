@@ -26,6 +26,8 @@
 #include "errs.h"
 #include "selfsigned.h"
 
+#include "testcerts.h"
+
 #ifndef TF_SRCDIR
 #error "TF_SRCDIR must name the source directory"
 #endif
@@ -34,58 +36,18 @@
 /* A set_ciphers() string whose order Python and we must agree on. */
 #define TEST_CIPHERS	"ECDHE+AESGCM:ECDHE+CHACHA20:DHE+AES256:!SHA1"
 
-#define CERTDIR_MAX	1024
 
-static char	certdir[CERTDIR_MAX];
 
-/*
- * The certificates are made once, in the parent before the tests fork, and
- * shared by the TCases that use them; main() removes them at the end.
- */
-static void
-certs_setup(void)
-{
-	const char	*tmp;
-	char		 cmd[CERTDIR_MAX + PATH_MAX + 64];
-
-	if (certdir[0] != '\0')
-		return;
-	if ((tmp = getenv("TMPDIR")) == NULL || *tmp == '\0')
-		tmp = "/tmp";
-	snprintf(certdir, sizeof(certdir), "%s/check_context.XXXXXX", tmp);
-	ck_assert_ptr_nonnull(mkdtemp(certdir));
-	snprintf(cmd, sizeof(cmd), "sh '%s/tests/mkcerts.sh' '%s'", TF_SRCDIR,
-	    certdir);
-	ck_assert_int_eq(system(cmd), 0);
-}
-
-static void
-certs_teardown(void)
-{
-}
-
-static void
-certs_remove(void)
-{
-	char	 cmd[CERTDIR_MAX + 16];
-
-	if (certdir[0] == '\0')
-		return;
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", certdir);
-	(void)system(cmd);
-	certdir[0] = '\0';
-}
-
-/* "certdir/name" in a static buffer (one of a few, rotating). */
+/* "tf_test_certdir/name" in a static buffer (one of a few, rotating). */
 static char *
 cert_path(const char *name)
 {
-	static char	 bufs[4][CERTDIR_MAX + 64];
+	static char	 bufs[4][TF_TEST_CERTDIR_MAX + 64];
 	static int	 next;
 	char		*buf;
 
 	buf = bufs[next++ % 4];
-	snprintf(buf, sizeof(bufs[0]), "%s/%s", certdir, name);
+	snprintf(buf, sizeof(bufs[0]), "%s/%s", tf_test_certdir, name);
 	return buf;
 }
 
@@ -188,7 +150,7 @@ static void
 python_setup(void)
 {
 	const char	*tmp;
-	char		 path[CERTDIR_MAX], cmd[CERTDIR_MAX + 64], line[4096];
+	char		 path[TF_TEST_CERTDIR_MAX], cmd[TF_TEST_CERTDIR_MAX + 64], line[4096];
 	char		*sp;
 	FILE		*fp;
 	int		 fd;
@@ -780,10 +742,10 @@ START_TEST(test_context_certs_key_in_certfile)
 	struct tf_context_conf	 cc;
 	struct tf_cert_conf	 cert;
 	SSL_CTX			*ctx;
-	char			 cmd[CERTDIR_MAX * 3 + 64];
+	char			 cmd[TF_TEST_CERTDIR_MAX * 3 + 64];
 
 	snprintf(cmd, sizeof(cmd), "cat '%s/ecdsa.pem' '%s/ecdsa.key' > "
-	    "'%s/both.pem'", certdir, certdir, certdir);
+	    "'%s/both.pem'", tf_test_certdir, tf_test_certdir, tf_test_certdir);
 	ck_assert_int_eq(system(cmd), 0);
 	conf_init(&cc, TF_PROTOCOL_TLS_SERVER);
 	cert_init(&cert, "both.pem", NULL, 10);
@@ -1227,7 +1189,7 @@ END_TEST
 START_TEST(test_context_dh_params_refused)
 {
 	struct tf_context_conf	 cc;
-	char			 want[CERTDIR_MAX + 256];
+	char			 want[TF_TEST_CERTDIR_MAX + 256];
 	char			*path;
 
 	conf_init(&cc, TF_PROTOCOL_TLS_SERVER);
@@ -1401,7 +1363,7 @@ END_TEST
 START_TEST(test_context_verify_cafile_refused)
 {
 	struct tf_context_conf	 cc;
-	char			 want[CERTDIR_MAX + 256];
+	char			 want[TF_TEST_CERTDIR_MAX + 256];
 	char			*path;
 
 	conf_init(&cc, TF_PROTOCOL_TLS_SERVER);
@@ -1736,7 +1698,7 @@ context_suite(void)
 
 	tc = tcase_create("ciphers");
 	tcase_add_unchecked_fixture(tc, python_setup, python_teardown);
-	tcase_add_unchecked_fixture(tc, certs_setup, certs_teardown);
+	tcase_add_unchecked_fixture(tc, tf_test_certs_setup, tf_test_certs_teardown);
 	tcase_add_test(tc, test_context_ciphers_order_matches_python);
 	tcase_add_test(tc, test_context_ciphers_selecting_nothing_refused);
 	tcase_add_test(tc, test_context_ciphersuites_set);
@@ -1746,7 +1708,7 @@ context_suite(void)
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("certs");
-	tcase_add_unchecked_fixture(tc, certs_setup, certs_teardown);
+	tcase_add_unchecked_fixture(tc, tf_test_certs_setup, tf_test_certs_teardown);
 	tcase_add_test(tc, test_context_certs_rsa_and_ecdsa_coexist);
 	tcase_add_test(tc, test_context_certs_key_in_certfile);
 	tcase_add_test(tc, test_context_certs_encrypted_key_with_password);
@@ -1756,7 +1718,7 @@ context_suite(void)
 
 	tc = tcase_create("attributes");
 	tcase_add_unchecked_fixture(tc, python_setup, python_teardown);
-	tcase_add_unchecked_fixture(tc, certs_setup, certs_teardown);
+	tcase_add_unchecked_fixture(tc, tf_test_certs_setup, tf_test_certs_teardown);
 	tcase_add_test(tc, test_context_groups_only_those);
 	tcase_add_test(tc, test_context_groups_unknown_refused);
 	tcase_add_test(tc, test_context_dh_params_enable_dhe);
@@ -1773,14 +1735,14 @@ context_suite(void)
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("warnings");
-	tcase_add_unchecked_fixture(tc, certs_setup, certs_teardown);
+	tcase_add_unchecked_fixture(tc, tf_test_certs_setup, tf_test_certs_teardown);
 	tcase_add_test(tc, test_context_warnings_dead_legacy);
 	tcase_add_test(tc, test_context_warnings_leave_no_trace);
 	tcase_set_timeout(tc, 30);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("errors");
-	tcase_add_unchecked_fixture(tc, certs_setup, certs_teardown);
+	tcase_add_unchecked_fixture(tc, tf_test_certs_setup, tf_test_certs_teardown);
 	tcase_add_test(tc, test_context_errors_mismatched_key_refused);
 	tcase_add_test(tc, test_context_errors_wrong_password_refused);
 	tcase_add_test(tc, test_context_errors_missing_file_refused);
@@ -1803,6 +1765,6 @@ main(void)
 	srunner_run_all(sr, CK_NORMAL);
 	failed = srunner_ntests_failed(sr);
 	srunner_free(sr);
-	certs_remove();
+	tf_test_certs_remove();
 	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
 }

@@ -23,49 +23,14 @@
 #include "errs.h"
 #include "explain.h"
 
+#include "testcerts.h"
+
 #ifndef TF_SRCDIR
 #error "TF_SRCDIR must name the source directory"
 #endif
 
-#define CERTDIR_MAX	1024
 #define CONF_MAX	4096
 
-static char	certdir[CERTDIR_MAX];
-
-/* Made once in the parent before the tests fork; removed by main(). */
-static void
-certs_setup(void)
-{
-	const char	*tmp;
-	char		 cmd[CERTDIR_MAX + PATH_MAX + 64];
-
-	if (certdir[0] != '\0')
-		return;
-	if ((tmp = getenv("TMPDIR")) == NULL || *tmp == '\0')
-		tmp = "/tmp";
-	snprintf(certdir, sizeof(certdir), "%s/check_explain.XXXXXX", tmp);
-	ck_assert_ptr_nonnull(mkdtemp(certdir));
-	snprintf(cmd, sizeof(cmd), "sh '%s/tests/mkcerts.sh' '%s'", TF_SRCDIR,
-	    certdir);
-	ck_assert_int_eq(system(cmd), 0);
-}
-
-static void
-certs_teardown(void)
-{
-}
-
-static void
-certs_remove(void)
-{
-	char	 cmd[CERTDIR_MAX + 16];
-
-	if (certdir[0] == '\0')
-		return;
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", certdir);
-	(void)system(cmd);
-	certdir[0] = '\0';
-}
 
 /* A loaded config with one context "c" whose settings are body. */
 struct loaded {
@@ -87,7 +52,7 @@ load(struct loaded *l, const char *body)
 	    "listeners = ( { listen = \"127.0.0.1:9\"; context = \"c\";"
 	    " backend = \"b\"; } );\n"
 	    "backends = { b = { servers = [ \"127.0.0.1:9\" ]; }; };\n",
-	    body, certdir, certdir);
+	    body, tf_test_certdir, tf_test_certdir);
 	tf_errs_init(&errs);
 	l->cf = tf_config_load_string(text, NULL, &errs);
 	for (i = 0; i < tf_errs_count(&errs); i++)
@@ -293,7 +258,7 @@ explain_suite(void)
 	s = suite_create("explain");
 
 	tc = tcase_create("matrix");
-	tcase_add_unchecked_fixture(tc, certs_setup, certs_teardown);
+	tcase_add_unchecked_fixture(tc, tf_test_certs_setup, tf_test_certs_teardown);
 	tcase_add_test(tc, test_explain_matrix_default);
 	tcase_add_test(tc, test_explain_matrix_tlsv1_2_pinned);
 	tcase_add_test(tc, test_explain_matrix_no_tlsv1_3);
@@ -304,7 +269,7 @@ explain_suite(void)
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("report");
-	tcase_add_unchecked_fixture(tc, certs_setup, certs_teardown);
+	tcase_add_unchecked_fixture(tc, tf_test_certs_setup, tf_test_certs_teardown);
 	tcase_add_test(tc, test_explain_json_valid_with_keys);
 	tcase_add_test(tc, test_explain_text_names_the_fix);
 	tcase_set_timeout(tc, 60);
@@ -323,6 +288,6 @@ main(void)
 	srunner_run_all(sr, CK_NORMAL);
 	failed = srunner_ntests_failed(sr);
 	srunner_free(sr);
-	certs_remove();
+	tf_test_certs_remove();
 	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
 }
