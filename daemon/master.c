@@ -158,17 +158,19 @@ master_exited(struct master *m, struct proc *pr, int status)
 	pr->pid = 0;
 }
 
+/* Reap our workers only: other children (the --demo backend) are not
+ * ours to wait for. */
 static void
 master_reap(struct master *m)
 {
-	pid_t	pid;
 	int	status;
 	size_t	i;
 
-	while ((pid = waitpid(-1, &status, WNOHANG)) > 0)
-		for (i = 0; i < TF_MAX_PROCS; i++)
-			if (m->procs[i].pid == pid)
-				master_exited(m, &m->procs[i], status);
+	for (i = 0; i < TF_MAX_PROCS; i++)
+		if (m->procs[i].pid != 0 &&
+		    waitpid(m->procs[i].pid, &status, WNOHANG) ==
+		    m->procs[i].pid)
+			master_exited(m, &m->procs[i], status);
 }
 
 static bool
