@@ -104,13 +104,20 @@ tf_backend_connect(struct tf_conn *c)
 	return backend_try_next(c);
 }
 
+/*
+ * The connect finished. Writable and nothing else means connected (epoll
+ * adds EPOLLERR|EPOLLHUP, which libevent reports as EV_READ|EV_WRITE,
+ * when it failed); only otherwise is SO_ERROR worth a system call.
+ */
 int
-tf_backend_connect_event(struct tf_conn *c)
+tf_backend_connect_event(struct tf_conn *c, short what)
 {
 	int		err = 0;
 	socklen_t	len = sizeof(err);
 
-	if (getsockopt(c->bfd, SOL_SOCKET, SO_ERROR, &err, &len) == -1)
+	if ((what & (EV_READ | EV_WRITE)) == EV_WRITE)
+		err = 0;
+	else if (getsockopt(c->bfd, SOL_SOCKET, SO_ERROR, &err, &len) == -1)
 		err = errno;
 	if (err == 0)
 		return tf_conn_backend_ready(c);

@@ -10,8 +10,9 @@ struct tf_conn;
 
 /* Start connecting c to its backend. Returns -1 if c was closed. */
 int	tf_backend_connect(struct tf_conn *);
-/* The pending connect finished (socket writable). -1 if c was closed. */
-int	tf_backend_connect_event(struct tf_conn *);
+/* The pending connect finished: what the backend socket's event reported
+ * (EV_READ, EV_WRITE). Returns -1 if c was closed. */
+int	tf_backend_connect_event(struct tf_conn *, short what);
 /* The pending connect took too long. -1 if c was closed. */
 int	tf_backend_connect_timeout(struct tf_conn *);
 

@@ -286,11 +286,13 @@ conn_backend_cb(evutil_socket_t fd, short what, void *arg)
 	struct tf_conn	*c = arg;
 
 	(void)fd;
-	if (what & EV_CLOSED)
+	if (what & EV_CLOSED) {
+		c->backend_fin = true;
 		what |= EV_READ;
+	}
 	switch (c->state) {
 	case TF_CONN_CONNECTING:
-		tf_backend_connect_event(c);
+		tf_backend_connect_event(c, what);
 		break;
 	case TF_CONN_RELAYING:
 		tf_relay_backend_event(c, what);
@@ -304,6 +306,7 @@ void
 tf_conn_backend_attach(struct tf_conn *c, int fd)
 {
 	c->bfd = fd;
+	c->backend_fin = false;
 	event_assign(&c->bev, c->worker->base, fd,
 	    EV_READ | EV_WRITE | EV_CLOSED | EV_ET | EV_PERSIST,
 	    conn_backend_cb, c);
@@ -369,7 +372,7 @@ tf_conn_new(struct tf_worker *w, struct tf_listener *l, int fd,
 	memcpy(&c->peer, sa, salen);
 	c->peer_len = salen;
 	event_base_gettimeofday_cached(w->base, &c->accepted);
-	if (sa->sa_family != AF_UNIX)
+	if (sa->sa_family != AF_UNIX && !l->nodelay_inherited)
 		setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &on, sizeof(on));
 	SSL_set_accept_state(c->ssl);
 	/* One read() per flight or burst, not a header and a body each. */

@@ -89,6 +89,7 @@ struct tf_conn {
 	bool			 backend_read_block;
 	bool			 backend_write_block;
 	bool			 backend_eof;
+	bool			 backend_fin;	/* EV_CLOSED seen: read to the end */
 	bool			 backend_shut_sent;	/* shutdown(SHUT_WR) done */
 	size_t			 server;	/* index of the server in use */
 	size_t			 attempts;	/* servers tried so far */

@@ -5,6 +5,7 @@
  */
 #include <sys/socket.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 
 #include <errno.h>
 #include <fcntl.h>
@@ -38,6 +39,12 @@ tf_listener_bind(const struct tf_addr *addr, const char **what)
 		*what = "setsockopt";
 		goto fail;
 	}
+	/* Before listen(): every accepted socket inherits it. */
+	if (!tf_addr_is_unix(addr) && setsockopt(fd, IPPROTO_TCP,
+	    TCP_NODELAY, &on, sizeof(on)) == -1) {
+		*what = "setsockopt TCP_NODELAY";
+		goto fail;
+	}
 	/* "[::]:443" and "0.0.0.0:443" are separate listeners here. */
 	if (addr->ss.ss_family == AF_INET6 && setsockopt(fd, IPPROTO_IPV6,
 	    IPV6_V6ONLY, &on, sizeof(on)) == -1) {
@@ -61,6 +68,23 @@ fail:
 		errno = saved_errno;
 	}
 	return -1;
+}
+
+/*
+ * Linux copies TCP_NODELAY from a listening socket to each socket it
+ * accepts, as the connection completes. Set on a socket before listen()
+ * (ours, or systemd's with NoDelay=yes), it spares a setsockopt() per
+ * connection; set later, connections queued before would miss it, so a
+ * socket without it (systemd's default) gets the call per connection.
+ */
+static bool
+listener_has_nodelay(int fd)
+{
+	int		on = 0;
+	socklen_t	len = sizeof(on);
+
+	return getsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &on, &len) == 0 &&
+	    on != 0;
 }
 
 static void
@@ -103,6 +127,7 @@ tf_listener_new(struct tf_worker *w, size_t i, int fd)
 	l->ctx = w->gen->contexts[l->conf->context];
 	l->backend = &cf->backends[l->conf->backend];
 	tf_addr_format(&l->conf->addr, l->name, sizeof(l->name));
+	l->nodelay_inherited = listener_has_nodelay(fd);
 	l->evl = evconnlistener_new(w->base, listener_accept_cb, l,
 	    LEV_OPT_CLOSE_ON_FREE | LEV_OPT_CLOSE_ON_EXEC, 0, fd);
 	if (l->evl == NULL) {

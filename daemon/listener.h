@@ -5,6 +5,7 @@
 #ifndef TF_LISTENER_H
 #define TF_LISTENER_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include <openssl/ssl.h>
@@ -21,6 +22,7 @@ struct tf_listener {
 	SSL_CTX				*ctx;
 	const struct tf_backend_conf	*backend;
 	struct evconnlistener		*evl;
+	bool				 nodelay_inherited; /* by accepted sockets */
 	char				 name[TF_ADDR_STRLEN];
 };
 

@@ -100,6 +100,28 @@ relay_buf_free(struct tf_buf *b)
 	b->off = b->len = 0;
 }
 
+/*
+ * Relaying, with handshake bytes still in the flight-sized c->out (the
+ * tickets) and a record that does not fit after them (the first
+ * response, when it came in the same turn): move them to a relay-sized
+ * buffer, so they leave together in one send().
+ */
+static int
+relay_out_upgrade(struct tf_conn *c)
+{
+	struct tf_buf	*o = &c->out, big = { NULL, 0, 0, 0 };
+
+	if (o->data == NULL || o->cap != TF_RELAY_FLIGHT_BUFSZ)
+		return 0;
+	if (relay_buf_reserve(&big, c->bulk_out) == -1)
+		return -1;
+	memcpy(big.data, o->data + o->off, o->len);
+	big.len = o->len;
+	relay_buf_free(o);
+	*o = big;
+	return 0;
+}
+
 /* Reserve an empty b for reading, moving it up to a large buffer once
  * its direction is bulk. */
 static int
@@ -172,6 +194,9 @@ relay_bio_write(BIO *bio, const char *data, int len)
 	if (len <= 0)
 		return 0;
 	if (c->out_failed || relay_out_reserve(c) == -1)
+		return -1;
+	if (c->state == TF_CONN_RELAYING && o->cap == TF_RELAY_FLIGHT_BUFSZ &&
+	    o->off + o->len + (size_t)len > o->cap && relay_out_upgrade(c) == -1)
 		return -1;
 	if (o->off + o->len == o->cap) {
 		if (tf_relay_out_flush(c) == -1)
@@ -301,8 +326,9 @@ relay_out_room(const struct tf_conn *c, uint32_t chunk)
 {
 	uint32_t	room, slack;
 
-	if (c->out.data == NULL)
-		room = c->bulk_out ? TF_RELAY_BUFSZ : TF_RELAY_SMALL_BUFSZ;
+	if (c->out.data == NULL || c->out.cap == TF_RELAY_FLIGHT_BUFSZ)
+		room = (c->bulk_out ? TF_RELAY_BUFSZ : TF_RELAY_SMALL_BUFSZ) -
+		    c->out.len;	/* relay_out_upgrade() makes it so */
 	else
 		room = c->out.cap - c->out.len;
 	slack = (chunk / TF_RELAY_SMALL_CHUNK + 1) * TF_RELAY_RECORD_OVERHEAD;
@@ -405,8 +431,13 @@ relay_read_client(struct tf_conn *c, struct tf_buf *b, int *err)
 		b->len += (uint32_t)n;
 		got += n;
 	}
-	if (b->len == chunk)
+	if (b->len == chunk && !c->bulk_in) {
+		/* A bulk upload: let read_ahead take up to four records per
+		 * read() (libssl sizes its next read buffer by this; it
+		 * frees the buffer whenever it is empty, as before). */
 		c->bulk_in = true;
+		SSL_set_default_read_buffer_len(c->ssl, TF_RELAY_BUFSZ);
+	}
 	return got;
 }
 
@@ -527,8 +558,10 @@ relay_to_client(struct tf_conn *c)
 			relay_buf_release_if_empty(b);
 			return relay_send_close_notify(c);
 		}
-		if (c->backend_read_block)
+		if (c->backend_read_block) {
+			relay_buf_release_if_empty(b);
 			return 0;
+		}
 		if (relay_buf_reserve_for(b, c->bulk_out) == -1) {
 			tf_conn_close(c, TF_END_NO_MEMORY);
 			return -1;
@@ -546,6 +579,11 @@ relay_to_client(struct tf_conn *c)
 		if (n > 0) {
 			if ((uint32_t)n == relay_buf_chunk(b))
 				c->bulk_out = true;
+			/* A short read emptied the socket: no EAGAIN probe,
+			 * more bytes raise a new edge (after EV_CLOSED the
+			 * reads go on to the EOF, which raises none). */
+			if ((uint32_t)n < want && !c->backend_fin)
+				c->backend_read_block = true;
 			b->off = 0;
 			b->len = (uint32_t)n;
 			continue;
