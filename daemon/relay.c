@@ -615,17 +615,27 @@ relay_finished(const struct tf_conn *c)
 static int
 relay_pump(struct tf_conn *c)
 {
+	bool	out_was_full;
 	int	r;
 
 	for (;;) {
 		if (relay_to_backend(c) == -1 || relay_to_client(c) == -1)
 			return -1;
+		out_was_full = c->out_block;
 		if ((r = tf_relay_out_flush(c)) == -1 && !c->ssl_failed)
 			return relay_client_send_failed(c);
-		/* SSL_write found c->out full, and it is empty now. */
-		if (r != 1 || c->ssl_write_block != EV_WRITE)
+		if (r != 1)
+			break;		/* still full: EV_WRITE moves it */
+		/*
+		 * c->out is empty now. If the backend side stopped because it
+		 * was full (in SSL_write, or before reading more), go on: the
+		 * client took the bytes already, and no EV_WRITE edge may come
+		 * to say so.
+		 */
+		if (c->ssl_write_block == EV_WRITE)
+			c->ssl_write_block = 0;
+		else if (!out_was_full)
 			break;
-		c->ssl_write_block = 0;
 	}
 	if (c->client_truncated &&
 	    !(c->backend_eof && c->to_client.len == 0)) {
