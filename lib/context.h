@@ -34,7 +34,8 @@ SSL_CTX	*tf_context_build(const struct tf_context_conf *cc, const char *file,
  * that a user must hear about, appended to warnings as "file:line:
  * warning: ...": a context limited to TLS 1.0/1.1 that completes no
  * handshake at its security level (found by in-memory handshakes; ctx
- * keeps no trace of them). Returns the number of warnings appended.
+ * keeps no trace of them); OP_ENABLE_KTLS, which tlsfrontd keeps in the
+ * options but never acts on. Returns the number of warnings appended.
  */
 int	 tf_context_warnings(const struct tf_context_conf *cc, SSL_CTX *ctx,
 	    const char *file, struct tf_errs *warnings);

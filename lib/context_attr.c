@@ -608,18 +608,18 @@ context_range_where(const struct tf_context_conf *cc, int max, char *what,
 	return cc->options_line != 0 ? cc->options_line : cc->line;
 }
 
-int
-tf_context_warnings(const struct tf_context_conf *cc, SSL_CTX *ctx,
+/*
+ * A context whose versions are all below TLS 1.2 that completes no
+ * handshake as configured but does with TF_LEGACY_CIPHERS is dead
+ * because of OpenSSL 3's security level, as Python's would be.
+ */
+static int
+context_warn_dead_legacy(const struct tf_context_conf *cc, SSL_CTX *ctx,
     const char *file, struct tf_errs *warnings)
 {
 	char	 what[128];
-	int	 min, max, v, line, n = 0;
+	int	 min, max, v, line;
 
-	/*
-	 * A context whose versions are all below TLS 1.2 that completes no
-	 * handshake as configured but does with TF_LEGACY_CIPHERS is dead
-	 * because of OpenSSL 3's security level, as Python's would be.
-	 */
 	if (!context_version_range(ctx, cc, &min, &max) ||
 	    max >= TLS1_2_VERSION)
 		return 0;
@@ -638,6 +638,52 @@ tf_context_warnings(const struct tf_context_conf *cc, SSL_CTX *ctx,
 	    "completes no handshake with this OpenSSL at security level %d; "
 	    "set ciphers = \"%s\" to enable TLS 1.0/1.1", cc->name, what,
 	    SSL_CTX_get_security_level(ctx), TF_LEGACY_CIPHERS);
-	n++;
-	return n;
+	return 1;
+}
+
+/* Whether this kernel offers the "tls" TCP upper-layer protocol now. */
+static bool
+context_kernel_has_tls_ulp(void)
+{
+	char	 buf[256], *tok, *save;
+	FILE	*f = fopen("/proc/sys/net/ipv4/tcp_available_ulp", "r");
+	bool	 found = false;
+
+	if (f == NULL)
+		return false;
+	if (fgets(buf, sizeof(buf), f) != NULL)
+		for (tok = strtok_r(buf, " \n", &save); tok != NULL && !found;
+		    tok = strtok_r(NULL, " \n", &save))
+			found = strcmp(tok, "tls") == 0;
+	fclose(f);
+	return found;
+}
+
+/*
+ * OP_ENABLE_KTLS stays in the options word, as in Python's context, but
+ * kernel TLS never engages: tlsfrontd moves TLS records through its own
+ * BIO (one send() per flight or burst), which offers libssl no socket to
+ * hand to the kernel. Say so, with what the kernel has.
+ */
+static int
+context_warn_ktls(const struct tf_context_conf *cc, SSL_CTX *ctx,
+    const char *file, struct tf_errs *warnings)
+{
+	if ((SSL_CTX_get_options(ctx) & SSL_OP_ENABLE_KTLS) == 0)
+		return 0;
+	tf_errs_add(warnings, file,
+	    cc->options_line != 0 ? cc->options_line : cc->line,
+	    "warning: context \"%s\": OP_ENABLE_KTLS has no effect: "
+	    "tlsfrontd encrypts in user space through its own buffers "
+	    "(this kernel's \"tls\" module is %s)", cc->name,
+	    context_kernel_has_tls_ulp() ? "available" : "not available");
+	return 1;
+}
+
+int
+tf_context_warnings(const struct tf_context_conf *cc, SSL_CTX *ctx,
+    const char *file, struct tf_errs *warnings)
+{
+	return context_warn_dead_legacy(cc, ctx, file, warnings) +
+	    context_warn_ktls(cc, ctx, file, warnings);
 }

@@ -1637,6 +1637,36 @@ START_TEST(test_context_warnings_dead_legacy)
 }
 END_TEST
 
+/* OP_ENABLE_KTLS stays in the options, and the user hears that it does
+ * nothing here, at the options' line. */
+START_TEST(test_context_warnings_ktls)
+{
+	struct tf_context_conf	 cc;
+	struct tf_cert_conf	 cert;
+	char			 msg[512];
+	const char		*want = CONF ":3: warning: context \"test\": "
+	    "OP_ENABLE_KTLS has no effect: tlsfrontd encrypts in user space "
+	    "through its own buffers (this kernel's \"tls\" module is ";
+	SSL_CTX			*ctx;
+
+	conf_rsa(&cc, &cert);
+	cc.options_set = SSL_OP_ENABLE_KTLS;
+	cc.options_line = 3;
+	ck_assert_int_eq(warnings_of(&cc, msg, sizeof(msg)), 1);
+	ck_assert_int_eq(strncmp(msg, want, strlen(want)), 0);
+	ck_assert(strcmp(msg + strlen(want), "available)") == 0 ||
+	    strcmp(msg + strlen(want), "not available)") == 0);
+	ctx = build_ok(&cc);
+	ck_assert_uint_ne(SSL_CTX_get_options(ctx) & SSL_OP_ENABLE_KTLS, 0);
+	SSL_CTX_free(ctx);
+
+	/* Both warnings, each at its own line. */
+	cc.protocol = TF_PROTOCOL_TLSv1;
+	ck_assert_int_eq(warnings_of(&cc, msg, sizeof(msg)), 2);
+	cert_free(&cert);
+}
+END_TEST
+
 /* The probes neither log keys nor touch the context's session cache. */
 START_TEST(test_context_warnings_leave_no_trace)
 {
@@ -1737,6 +1767,7 @@ context_suite(void)
 	tc = tcase_create("warnings");
 	tcase_add_unchecked_fixture(tc, tf_test_certs_setup, tf_test_certs_teardown);
 	tcase_add_test(tc, test_context_warnings_dead_legacy);
+	tcase_add_test(tc, test_context_warnings_ktls);
 	tcase_add_test(tc, test_context_warnings_leave_no_trace);
 	tcase_set_timeout(tc, 30);
 	suite_add_tcase(s, tc);
