@@ -115,9 +115,8 @@ tf_backend_connect_event(struct tf_conn *c, short what)
 	int		err = 0;
 	socklen_t	len = sizeof(err);
 
-	if ((what & (EV_READ | EV_WRITE)) == EV_WRITE)
-		err = 0;
-	else if (getsockopt(c->bfd, SOL_SOCKET, SO_ERROR, &err, &len) == -1)
+	if ((what & (EV_READ | EV_WRITE)) != EV_WRITE &&
+	    getsockopt(c->bfd, SOL_SOCKET, SO_ERROR, &err, &len) == -1)
 		err = errno;
 	if (err == 0)
 		return tf_conn_backend_ready(c);
