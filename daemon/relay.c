@@ -615,26 +615,32 @@ relay_finished(const struct tf_conn *c)
 static int
 relay_pump(struct tf_conn *c)
 {
-	bool	out_was_full;
+	bool	moved;
 	int	r;
 
 	for (;;) {
 		if (relay_to_backend(c) == -1 || relay_to_client(c) == -1)
 			return -1;
-		out_was_full = c->out_block;
+		moved = c->out_block;
 		if ((r = tf_relay_out_flush(c)) == -1 && !c->ssl_failed)
 			return relay_client_send_failed(c);
 		if (r != 1)
 			break;		/* still full: EV_WRITE moves it */
 		/*
-		 * c->out is empty now. If the backend side stopped because it
-		 * was full (in SSL_write, or before reading more), go on: the
-		 * client took the bytes already, and no EV_WRITE edge may come
-		 * to say so.
+		 * c->out is empty now: whatever stopped for room in it (the
+		 * backend side before reading more, SSL_write, or SSL_read
+		 * with a record of its own to send) goes on. The client took
+		 * the bytes already, and no EV_WRITE edge may come to say so.
 		 */
-		if (c->ssl_write_block == EV_WRITE)
+		if (c->ssl_write_block == EV_WRITE) {
 			c->ssl_write_block = 0;
-		else if (!out_was_full)
+			moved = true;
+		}
+		if (c->ssl_read_block == EV_WRITE) {
+			c->ssl_read_block = 0;
+			moved = true;
+		}
+		if (!moved)
 			break;
 	}
 	if (c->client_truncated &&
