@@ -2,12 +2,14 @@
  * tlsfront: a generation is one loaded configuration with the SSL_CTXs
  * built from it.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <openssl/crypto.h>
 
 #include "context.h"
+#include "explain.h"
 #include "generation.h"
 #include "log.h"
 
@@ -75,4 +77,29 @@ tf_generation_free(struct tf_generation *gen)
 	tf_errs_free(&gen->warnings);
 	tf_config_free(gen->config);
 	free(gen);
+}
+
+const char *
+tf_generation_context_summary(const struct tf_generation *gen, size_t i,
+    char *buf, size_t len)
+{
+	const struct tf_context_conf	*cc = &gen->config->contexts[i];
+	char				 suites[640];
+
+	snprintf(buf, len, "context \"%s\" (%s:%d): %s, default_suites %s",
+	    cc->name, gen->config->file, cc->line,
+	    tf_config_protocol_name(cc->protocol),
+	    tf_explain_default_suites(cc, suites, sizeof(suites)));
+	return buf;
+}
+
+void
+tf_generation_log_contexts(const struct tf_generation *gen)
+{
+	size_t	i;
+	char	line[1024];
+
+	for (i = 0; i < gen->config->ncontexts; i++)
+		tf_log_info("%s", tf_generation_context_summary(gen, i, line,
+		    sizeof(line)));
 }

@@ -27,4 +27,15 @@ struct tf_generation	*tf_generation_new(struct tf_config *config,
 			    struct tf_errs *errs);
 void			 tf_generation_free(struct tf_generation *);
 
+/*
+ * One line on context i for -t and the log: name, where it is defined,
+ * protocol and how its defaults were made (default_suites). Returns buf.
+ */
+const char		*tf_generation_context_summary(
+			    const struct tf_generation *, size_t i, char *buf,
+			    size_t len);
+/* Log every context's summary line at info. */
+void			 tf_generation_log_contexts(
+			    const struct tf_generation *);
+
 #endif

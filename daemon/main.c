@@ -161,6 +161,18 @@ log_warnings(const struct tf_generation *gen)
 		tf_log_warnx("%s", tf_errs_get(&gen->warnings, i));
 }
 
+/* For -t: one line per context, how its defaults were made included. */
+static void
+print_contexts(const struct tf_generation *gen)
+{
+	size_t	i;
+	char	line[1024];
+
+	for (i = 0; i < gen->config->ncontexts; i++)
+		printf("%s\n", tf_generation_context_summary(gen, i, line,
+		    sizeof(line)));
+}
+
 /* What a reload reads again: the file, or the demo's configuration. */
 struct source {
 	const char	*file;
@@ -321,6 +333,7 @@ serve(const struct options *o, struct source *src, struct tf_generation *gen)
 		tf_fatal("daemon");
 	tf_log_notice("tlsfrontd %s starting: %zu listener(s), %zu "
 	    "worker(s)", PACKAGE_VERSION, cf->nlisteners, p.nworkers);
+	tf_generation_log_contexts(gen);
 	if (o->demo)
 		tf_demo_announce(o->demo_port);
 	p.gen = gen;
@@ -359,6 +372,7 @@ main(int argc, char **argv)
 	}
 	if (o.test_only) {
 		print_errors(&gen->warnings);
+		print_contexts(gen);
 		printf("configuration OK\n");
 		tf_generation_free(gen);
 		free(src.text);

@@ -268,6 +268,7 @@ master_reload(struct master *m)
 	    m->reloads);
 	tf_log_notice("reloaded: %zu listener(s), %zu worker(s)",
 	    gen->config->nlisteners, nworkers);
+	tf_generation_log_contexts(gen);
 	tf_notify_ready();
 }
 

@@ -23,6 +23,15 @@ enum tf_protocol {
 	TF_PROTOCOL_TLS_SERVER = 17,
 };
 
+/*
+ * How a context's defaults are made, as CPython's configure switch
+ * --with-ssl-default-suites makes them (contexts.NAME.default_suites).
+ */
+enum tf_default_suites {
+	TF_DEFAULT_SUITES_PYTHON = 0,	/* CPython's cipher string, minimum TLS 1.2 */
+	TF_DEFAULT_SUITES_OPENSSL,	/* both left to OpenSSL's system configuration */
+};
+
 /* Python's ssl.TLSVersion values. */
 #define TF_VERSION_UNSET		0
 #define TF_VERSION_MINIMUM_SUPPORTED	(-2)
@@ -78,6 +87,8 @@ struct tf_context_conf {
 	int			 line;		/* line of the context group */
 	enum tf_protocol	 protocol;
 	int			 protocol_line;
+	enum tf_default_suites	 default_suites;	/* PYTHON if absent */
+	int			 default_suites_line;
 	uint64_t		 options_set;	/* ctx.options |= set ... */
 	uint64_t		 options_clear;	/* ... then ctx.options &= ~clear */
 	int			 options_line;
@@ -192,6 +203,10 @@ int		 tf_config_protocol_parse(const char *name, enum tf_protocol *);
 const char	*tf_config_protocol_name(enum tf_protocol);
 /* PROTOCOL_TLSv1, _TLSv1_1, _TLSv1_2: one version, no min/max to set. */
 bool		 tf_config_protocol_is_fixed(enum tf_protocol);
+/* "python" or "openssl". */
+int		 tf_config_default_suites_parse(const char *name,
+		    enum tf_default_suites *);
+const char	*tf_config_default_suites_name(enum tf_default_suites);
 int		 tf_config_version_parse(const char *name, int *version);
 const char	*tf_config_version_name(int version);
 /* An OP_* name to its Python value; -1 if unknown. */

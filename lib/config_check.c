@@ -177,6 +177,18 @@ tf_config_check_protocol(const struct tf_config_where *w, const char *text,
 }
 
 int
+tf_config_check_default_suites(const struct tf_config_where *w,
+    const char *text, enum tf_default_suites *out)
+{
+	if (tf_config_default_suites_parse(text, out) == 0)
+		return 0;
+	return tf_errs_add(w->errs, w->file, w->line, "unknown default_suites "
+	    "\"%s\" (expected \"python\": CPython's own defaults, or "
+	    "\"openssl\": OpenSSL's system configuration, as "
+	    "--with-ssl-default-suites builds python3)", text);
+}
+
+int
 tf_config_check_version(const struct tf_config_where *w, const char *text,
     bool fixed, int *version)
 {

@@ -58,6 +58,9 @@ int	 tf_config_check_line_of(const char *text, int first, int line,
 /* PROTOCOL_* name; the unavailable and client ones are explained. */
 int	 tf_config_check_protocol(const struct tf_config_where *,
 	    const char *text, enum tf_protocol *);
+/* "python" or "openssl". */
+int	 tf_config_check_default_suites(const struct tf_config_where *,
+	    const char *text, enum tf_default_suites *);
 /* TLSVersion name; refused on a fixed-version protocol, as Python does. */
 int	 tf_config_check_version(const struct tf_config_where *,
 	    const char *text, bool fixed, int *version);

@@ -18,7 +18,7 @@
 #include "config_int.h"
 
 static const char *const context_keys[] = {
-	"protocol", "options", "minimum_version", "maximum_version",
+	"protocol", "default_suites", "options", "minimum_version", "maximum_version",
 	"ciphers", "ciphersuites", "ecdh_curve", "cert_chain", "groups",
 	"dh_params", "verify_mode", "verify_locations", "verify_flags",
 	"alpn_protocols", "num_tickets", "post_handshake_auth",
@@ -43,6 +43,19 @@ config_protocol(struct config_load *ld, const config_setting_t *group,
 		return config_setting_get_member(group, "protocol") == NULL;
 	ctx->protocol_line = w.line;
 	return tf_config_check_protocol(&w, v, &ctx->protocol) == 0;
+}
+
+static void
+config_default_suites(struct config_load *ld, const config_setting_t *group,
+    struct tf_context_conf *ctx)
+{
+	struct tf_config_where	 w;
+	const char		*v;
+
+	if ((v = tf_config_value(ld, group, "default_suites", &w)) == NULL)
+		return;
+	ctx->default_suites_line = w.line;
+	tf_config_check_default_suites(&w, v, &ctx->default_suites);
 }
 
 /* "OP_X" sets, "!OP_X" clears. */
@@ -366,6 +379,7 @@ config_context(struct config_load *ld, const config_setting_t *group,
 	tf_config_keys(ld, group, context_keys);
 	protocol_ok = config_protocol(ld, group, ctx);
 	fixed = protocol_ok && tf_config_protocol_is_fixed(ctx->protocol);
+	config_default_suites(ld, group, ctx);
 	config_options(ld, group, ctx);
 	config_version(ld, group, "minimum_version", fixed,
 	    &ctx->minimum_version, &ctx->minimum_version_line);

@@ -25,6 +25,9 @@ static const struct {
 	{ "PROTOCOL_TLSv1_2",		TF_PROTOCOL_TLSv1_2 },
 };
 
+/* Indexed by enum tf_default_suites. */
+static const char *const default_suites[] = { "python", "openssl" };
+
 static const struct {
 	const char	*name;
 	int		 version;
@@ -97,6 +100,28 @@ tf_config_protocol_is_fixed(enum tf_protocol protocol)
 {
 	return protocol == TF_PROTOCOL_TLSv1 ||
 	    protocol == TF_PROTOCOL_TLSv1_1 || protocol == TF_PROTOCOL_TLSv1_2;
+}
+
+int
+tf_config_default_suites_parse(const char *name, enum tf_default_suites *out)
+{
+	size_t	i;
+
+	for (i = 0; i < NITEMS(default_suites); i++) {
+		if (strcmp(name, default_suites[i]) == 0) {
+			*out = (enum tf_default_suites)i;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+const char *
+tf_config_default_suites_name(enum tf_default_suites suites)
+{
+	if ((size_t)suites >= NITEMS(default_suites))
+		return NULL;
+	return default_suites[suites];
 }
 
 int

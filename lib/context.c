@@ -1,9 +1,11 @@
 /*
  * tlsfront: the SSLContext equivalent, its core.
- * Builds an SSL_CTX the way CPython 3.11's Modules/_ssl.c does for
+ * Builds an SSL_CTX the way current CPython's Modules/_ssl.c does for
  * ssl.SSLContext(protocol): method, defaults, options, versions, ciphers
  * and curve; certificates (context_certs.c) and the other attributes
- * (context_attr.c) are added from here.
+ * (context_attr.c) are added from here. The defaults follow either of
+ * CPython's build flavours (default_suites): its own cipher string and
+ * minimum TLS 1.2, or OpenSSL's system configuration for both.
  */
 #include <stdbool.h>
 #include <stdint.h>
@@ -25,7 +27,8 @@
 
 static const SSL_METHOD	*context_method(enum tf_protocol);
 static bool		 context_is_tls(enum tf_protocol);
-static void		 context_defaults(SSL_CTX *, enum tf_protocol);
+static void		 context_defaults(SSL_CTX *, enum tf_protocol,
+			    enum tf_default_suites);
 static int		 context_version(SSL_CTX *, const struct tf_context_conf *,
 			    const char *, struct tf_errs *, bool);
 
@@ -76,10 +79,16 @@ context_is_tls(enum tf_protocol protocol)
 /*
  * What _ssl__SSLContext_impl does after SSL_CTX_new for a server context,
  * in its order, plus the modes our relay needs. The default cipher string
- * is set by the caller, which can report its failure.
+ * is set by the caller, which can report its failure. A CPython built
+ * --with-ssl-default-suites=openssl (Debian's, Ubuntu's, Fedora's python3)
+ * sets no minimum version: SSL_CTX_new has applied OpenSSL's system
+ * configuration, and that stays. The options are the same in both: the
+ * OP_IGNORE_UNEXPECTED_EOF that CPython 3.10.0-3.11.2 added is not among
+ * them, as in current CPython (python/cpython#95495).
  */
 static void
-context_defaults(SSL_CTX *ctx, enum tf_protocol protocol)
+context_defaults(SSL_CTX *ctx, enum tf_protocol protocol,
+    enum tf_default_suites suites)
 {
 	X509_VERIFY_PARAM	*param;
 	uint64_t		 options;
@@ -97,7 +106,7 @@ context_defaults(SSL_CTX *ctx, enum tf_protocol protocol)
 	SSL_CTX_set_options(ctx, options);
 
 	/* Python's PY_SSL_MIN_PROTOCOL, for the flexible methods only. */
-	if (context_is_tls(protocol))
+	if (suites == TF_DEFAULT_SUITES_PYTHON && context_is_tls(protocol))
 		SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION);
 
 	/*
@@ -198,8 +207,9 @@ tf_context_build(const struct tf_context_conf *cc, const char *file,
 		    tf_context_errstr(reason, sizeof(reason)));
 		return NULL;
 	}
-	context_defaults(ctx, cc->protocol);
-	if (SSL_CTX_set_cipher_list(ctx, TF_DEFAULT_CIPHERS) != 1) {
+	context_defaults(ctx, cc->protocol, cc->default_suites);
+	if (cc->default_suites == TF_DEFAULT_SUITES_PYTHON &&
+	    SSL_CTX_set_cipher_list(ctx, TF_DEFAULT_CIPHERS) != 1) {
 		ERR_clear_error();
 		tf_errs_add(errs, file, cc->line, "No cipher can be selected.");
 	}

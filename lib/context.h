@@ -11,7 +11,10 @@
 #include "config.h"
 #include "errs.h"
 
-/* Python 3.11's default cipher string for SSLContext. */
+/*
+ * CPython's default cipher string for SSLContext (default_suites
+ * "python"; an "openssl" context keeps OpenSSL's system default list).
+ */
 #define TF_DEFAULT_CIPHERS \
 	"@SECLEVEL=2:ECDH+AESGCM:ECDH+CHACHA20:ECDH+AES:DHE+AES:" \
 	"!aNULL:!eNULL:!aDSS:!SHA1:!AESCCM"

@@ -20,6 +20,7 @@
 #include <time.h>
 
 #include <openssl/bio.h>
+#include <openssl/conf.h>
 #include <openssl/err.h>
 #include <openssl/evp.h>
 #include <openssl/ssl.h>
@@ -430,10 +431,14 @@ explain_warnings(struct explain_ctx *e)
 		list_add(&e->warnings, "no client can connect to this "
 		    "context: every handshake failed");
 	if (legacy && e->security_level > 0)
-		list_add(&e->warnings, "TLS 1.0/1.1 are enabled but no TLS "
+		list_add(&e->warnings, "TLS 1.0/1.1 are enabled%s but no TLS "
 		    "1.0/1.1 client can connect at security level %d: OpenSSL "
 		    "3 needs level 0 for them, e.g. ciphers = "
-		    "\"DEFAULT:@SECLEVEL=0\"", e->security_level);
+		    "\"DEFAULT:@SECLEVEL=0\"",
+		    e->cc->default_suites == TF_DEFAULT_SUITES_OPENSSL &&
+		    e->cc->minimum_version == TF_VERSION_UNSET ?
+		    " (OpenSSL's system configuration sets no minimum)" : "",
+		    e->security_level);
 }
 
 static void
@@ -474,6 +479,41 @@ explain_free(struct explain_ctx *e)
 	list_free(&e->warnings);
 }
 
+/*
+ * The file OpenSSL read its system configuration from ($OPENSSL_CONF or
+ * OPENSSLDIR/openssl.cnf), into buf.
+ */
+static const char *
+explain_openssl_config(char *buf, size_t len)
+{
+	char	*path;
+
+	if ((path = CONF_get1_default_config_file()) == NULL) {
+		snprintf(buf, len, "(unknown)");
+		return buf;
+	}
+	snprintf(buf, len, "%s", path);
+	OPENSSL_free(path);
+	return buf;
+}
+
+const char *
+tf_explain_default_suites(const struct tf_context_conf *cc, char *buf,
+    size_t len)
+{
+	char	path[512];
+
+	if (cc->default_suites == TF_DEFAULT_SUITES_OPENSSL)
+		snprintf(buf, len, "openssl (cipher list and minimum version "
+		    "from OpenSSL's system configuration, %s)",
+		    explain_openssl_config(path, sizeof(path)));
+	else
+		snprintf(buf, len, "python (CPython's cipher string, minimum "
+		    "version %s on PROTOCOL_TLS and PROTOCOL_TLS_SERVER)",
+		    tf_config_version_name(TF_VERSION_TLSv1_2));
+	return buf;
+}
+
 /* "  label  a b c" (or none) on one line. */
 static void
 text_list(FILE *out, const char *label, const struct explain_list *l,
@@ -494,10 +534,13 @@ text_context(FILE *out, const struct explain_ctx *e)
 {
 	const struct explain_cert	*ec;
 	size_t				 i;
+	char				 line[640];
 
 	fprintf(out, "context \"%s\" (line %d)\n", e->cc->name, e->cc->line);
 	fprintf(out, "  %-18s %s\n", "protocol",
 	    tf_config_protocol_name(e->cc->protocol));
+	fprintf(out, "  %-18s %s\n", "default_suites",
+	    tf_explain_default_suites(e->cc, line, sizeof(line)));
 	fprintf(out, "  %-18s %s .. %s\n", "versions",
 	    tf_config_version_name(e->minimum_version),
 	    tf_config_version_name(e->maximum_version));
@@ -545,9 +588,11 @@ text_write(FILE *out, const struct tf_config *cf,
 {
 	const struct tf_listener_conf	*l;
 	size_t				 i;
+	char				 path[512];
 
-	fprintf(out, "tlsfront configuration %s (%s)\n\n", cf->file,
-	    OpenSSL_version(OPENSSL_VERSION));
+	fprintf(out, "tlsfront configuration %s (%s, system configuration "
+	    "%s)\n\n", cf->file, OpenSSL_version(OPENSSL_VERSION),
+	    explain_openssl_config(path, sizeof(path)));
 	fprintf(out, "listeners:\n");
 	for (i = 0; i < cf->nlisteners; i++) {
 		l = &cf->listeners[i];
@@ -624,6 +669,8 @@ json_context(FILE *out, const struct explain_ctx *e)
 
 	fputs("{\"protocol\":", out);
 	json_str(out, tf_config_protocol_name(e->cc->protocol));
+	fputs(",\"default_suites\":", out);
+	json_str(out, tf_config_default_suites_name(e->cc->default_suites));
 	fprintf(out, ",\"options\":%llu,", (unsigned long long)e->options);
 	json_list(out, "options_names", &e->option_names);
 	fprintf(out, ",\"minimum_version\":%d,\"maximum_version\":%d,"
@@ -665,9 +712,12 @@ json_write(FILE *out, const struct tf_config *cf,
 {
 	const struct tf_listener_conf	*l;
 	size_t				 i;
+	char				 path[512];
 
 	fputs("{\"openssl\":", out);
 	json_str(out, OpenSSL_version(OPENSSL_VERSION));
+	fputs(",\"openssl_config\":", out);
+	json_str(out, explain_openssl_config(path, sizeof(path)));
 	fputs(",\"listeners\":[", out);
 	for (i = 0; i < cf->nlisteners; i++) {
 		l = &cf->listeners[i];

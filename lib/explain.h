@@ -51,6 +51,14 @@ int		 tf_explain_handshake(SSL_CTX *server,
 const char	*tf_explain_client_key(enum tf_explain_client);
 
 /*
+ * How cc's defaults were made, for humans: its default_suites and what
+ * that means, e.g. "openssl (cipher list and minimum version from
+ * OpenSSL's system configuration, /usr/lib/ssl/openssl.cnf)". Returns buf.
+ */
+const char	*tf_explain_default_suites(const struct tf_context_conf *cc,
+		    char *buf, size_t len);
+
+/*
  * Write the report for every listener and context of cf, whose built
  * contexts are contexts[i] for cf->contexts[i], to out as text or as one
  * JSON object. Runs the matrix handshakes. Returns 0, or -1 on a write

@@ -129,6 +129,27 @@ PYTHON=$("$PYTHON" -c 'import sys; print(sys.executable)') ||
 [ -x "$TF_DAEMON" ] || hard_error "daemon not built: $TF_DAEMON"
 [ -x "$TF_ECHO" ] || hard_error "backend not built: $TF_ECHO"
 
+TF_PYREF=$TF_SRCDIR/tests/helpers/pyref.py
+
+# pythons: the executables of every python3 on this machine (python3 of each
+# PATH entry and /usr/bin/python3, one per real interpreter; $TF_PYTHONS
+# replaces the search), one a line, $PYTHON's first. Tests whose client or
+# reference is Python's ssl run it with each (tests/helpers/pyref.py).
+pythons() {
+	if [ ! -s "$WORK/pythons.txt" ]; then
+		"$PYTHON" "$TF_PYREF" list >"$WORK/pythons.txt" ||
+		    hard_error "tests/helpers/pyref.py list failed"
+	fi
+	cut -d' ' -f1 "$WORK/pythons.txt"
+}
+
+# python_label PYTHON: "EXECUTABLE VERSION (FLAVOUR suites)" for messages.
+python_label() {
+	pythons >/dev/null
+	awk -v p="$1" '$1 == p { printf "%s %s (%s suites)\n", $1, $2, $3 }' \
+	    "$WORK/pythons.txt"
+}
+
 # client SUBCOMMAND ARGS...: runs tlsclient.py (its own timeouts are bounded
 # by --timeout; timeout(1) is a safety net).
 client() {
