@@ -1,28 +1,38 @@
 #!/usr/bin/env python3
-"""Differential test: tlsfront's contexts against Python's ssl.SSLContext.
+"""Differential test: tlsfront's contexts against Python's ssl.SSLContext,
+on every python3 of the machine.
 
 For every case of the corpus (tests/differential/corpus.json: a list of
-{"name", "settings", optional "note"}), this writes a tlsfront.conf whose one
-context has the case's settings (plus a certificate from tests/mkcerts.sh),
-runs `tlsfrontd --explain --json -c` on it, and builds ssl.SSLContext(protocol)
-in this Python applying the same settings in the order tlsfront applies them.
-Then it compares what both report: options word, minimum/maximum version,
-security level, get_ciphers() names in order, verify mode and flags,
-num_tickets and post_handshake_auth. A case Python refuses must be refused by
+{"name", "settings", optional "note", optional "refused"}) and each
+default_suites profile ("python", "openssl"; a case that sets
+default_suites itself runs in that one), this writes a tlsfront.conf whose
+one context has the case's settings (plus a certificate from
+tests/mkcerts.sh) and runs `tlsfrontd --explain --json -c` on it. Then every
+python3 that tests/helpers/pyref.py finds builds ssl.SSLContext(protocol)
+with the same settings, in the order tlsfront applies them, as the profile
+and current CPython would (pyref.reference_context: a profile that is not
+the interpreter's own build flavour is applied explicitly, and CPython
+release differences are reconciled, each one reported). Both views are
+compared: options word, minimum/maximum version, security level,
+get_ciphers() names in order, verify mode and flags, num_tickets and
+post_handshake_auth. A case Python refuses must be refused by
 `tlsfrontd -t` too, and the other way round.
 
-Settings Python 3.11 has no setter for (ciphersuites, groups) cannot be judged
-by Python: for them tlsfront's report is compared with the setting itself
-(TLS 1.3 suites in the given order; the group list), and a case may say
-"refused": true/false to state the expected outcome.
+Settings Python 3.11 has no setter for (ciphersuites, groups) cannot be
+judged by Python: for them tlsfront's report is compared with the setting
+itself (TLS 1.3 suites in the given order; the group list), and a case may
+say "refused": true/false to state the expected outcome.
 
 Path values (certfile, keyfile, dh_params, cafile, capath, cadata,
 keylog_filename) starting with "@" name files in the certificate directory
 ("@ca.pem"); "@dh" is a DH parameter file made here, "@capath" a directory;
 cadata = "@ca.pem" stands for that file's PEM text.
 
-Prints TAP: one "ok"/"not ok" line per case, then
-"# N cases, N equal, N differ". Exit status 1 if any case differs.
+Prints TAP: one "ok"/"not ok" line per interpreter, case and profile; for
+each interpreter the reconciliations it needed and a summary line
+"# EXECUTABLE VERSION (FLAVOUR suites): N cases, N equal, N differ ...";
+last "# N cases, N equal, N differ" for all of them. Exit status 1 if any
+case differs. ("differential.py reference" is what each interpreter runs.)
 """
 
 import argparse
@@ -34,6 +44,9 @@ import sys
 import warnings
 
 import ssl
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import pyref  # noqa: E402
 
 warnings.simplefilter("ignore", DeprecationWarning)
 
@@ -69,15 +82,27 @@ def option_value(name):
     raise Refused("unknown option %s" % name)
 
 
-def python_context(settings, certs):
-    """ssl.SSLContext built from settings in tlsfront's order."""
+def case_profiles(case):
+    """The default_suites profiles a case runs in."""
+    own = case["settings"].get("default_suites")
+    return [own] if own is not None else list(pyref.PROFILES)
+
+
+def python_context(settings, certs, profile, notes):
+    """ssl.SSLContext built from settings in tlsfront's order, as a CPython
+    of the profile's build flavour would; reconciliations go to notes."""
     s = dict(settings)
     try:
         proto_name = s.get("protocol", "PROTOCOL_TLS_SERVER")
         if not proto_name.startswith("PROTOCOL_") or \
                 not hasattr(ssl, proto_name):
             raise Refused("ssl has no %s" % proto_name)
-        ctx = ssl.SSLContext(getattr(ssl, proto_name))
+        if profile not in pyref.PROFILES:
+            raise Refused("CPython has no --with-ssl-default-suites=%s "
+                          "flavour" % profile)
+        ref = pyref.reference_context(proto_name, profile)
+        ctx = ref.ctx
+        notes.extend(ref.notes)
         opts = s.get("options", [])
         for name in opts:
             if not name.startswith("!"):
@@ -93,7 +118,7 @@ def python_context(settings, certs):
         if "ciphers" in s:
             ctx.set_ciphers(s["ciphers"])
         if "ecdh_curve" in s:
-            ctx.set_ecdh_curve(s["ecdh_curve"])
+            pyref.set_ecdh_curve(ctx, s["ecdh_curve"], notes)
         if "dh_params" in s:
             ctx.load_dh_params(resolve(s["dh_params"], certs))
         if "verify_mode" in s:
@@ -142,6 +167,24 @@ def python_context(settings, certs):
     }
 
 
+def cmd_reference(args):
+    """Run by each interpreter: Python's view of every (case, profile) as
+    one JSON object {"CASE/PROFILE": {"context"|"refused", "notes"}}."""
+    out = {}
+    for case in args.corpus_cases:
+        for profile in case_profiles(case):
+            notes = []
+            try:
+                r = {"context": python_context(case["settings"], args.certs,
+                                               profile, notes)}
+            except Refused as e:
+                r = {"refused": str(e)}
+            r["notes"] = notes
+            out["%s/%s" % (case["name"], profile)] = r
+    json.dump(out, sys.stdout)
+    return 0
+
+
 def conf_value(value, certs, key=None):
     """A settings value (of key) in libconfig syntax."""
     if key == "cadata":
@@ -165,11 +208,15 @@ def conf_value(value, certs, key=None):
     raise TypeError("cannot write %r" % (value,))
 
 
-def write_conf(path, settings, certs):
+def write_conf(path, settings, certs, profile):
+    """A tlsfront.conf for the case; the "python" profile is left to the
+    default, so that both the default and the key are exercised."""
     s = dict(settings)
     s.setdefault("cert_chain", [{"certfile": "@rsa.pem",
                                  "keyfile": "@rsa.key"}])
     lines = ["contexts = {", "  c = {"]
+    if "default_suites" not in s and profile != "python":
+        lines.append("    default_suites = %s;" % json.dumps(profile))
     for key, value in s.items():
         lines.append("    %s = %s;" % (key, conf_value(value, certs, key)))
     lines += ["  };", "};",
@@ -185,13 +232,31 @@ def tlsfront_context(daemon, conf, timeout):
     r = subprocess.run([daemon, "--explain", "--json", "-c", conf],
                        capture_output=True, text=True, timeout=timeout)
     if r.returncode == 0:
-        return json.loads(r.stdout)["contexts"]["c"], r.stderr
+        return json.loads(r.stdout)["contexts"]["c"]
     t = subprocess.run([daemon, "-t", "-c", conf], capture_output=True,
                        text=True, timeout=timeout)
     if t.returncode == 0:
         raise RuntimeError("--explain failed (%d: %s) but -t passed"
                            % (r.returncode, r.stderr.strip()))
     raise Refused(t.stderr.strip().replace("\n", " | "))
+
+
+def tlsfront_unit(case, profile, args, n):
+    """tlsfront's view of one (case, profile): ("context", dict),
+    ("refused", why) or ("error", why)."""
+    conf = os.path.join(args.work, "case%02d-%s.conf" % (n, profile))
+    write_conf(conf, case["settings"], args.certs, profile)
+    try:
+        tf = tlsfront_context(args.daemon, conf, args.timeout)
+    except Refused as e:
+        return "refused", str(e)
+    except (RuntimeError, subprocess.TimeoutExpired, KeyError,
+            json.JSONDecodeError) as e:
+        return "error", "%s: %s" % (type(e).__name__, e)
+    if tf.get("default_suites") != profile:
+        return "error", "--explain says default_suites %r, configured %r" \
+            % (tf.get("default_suites"), profile)
+    return "context", tf
 
 
 def split13(ciphers):
@@ -221,15 +286,13 @@ def compare(settings, py, tf):
     return diffs
 
 
-def run_case(case, args, n):
-    name, settings = case["name"], case["settings"]
-    conf = os.path.join(args.work, "case%02d.conf" % n)
-    write_conf(conf, settings, args.certs)
-    py_err = tf_err = None
-    try:
-        py = python_context(settings, args.certs)
-    except Refused as e:
-        py, py_err = None, str(e)
+def judge(case, py, tf):
+    """(differences, what) of one unit: Python's reference result py
+    ({"context"|"refused"}) against tlsfront's (kind, value)."""
+    kind, value = tf
+    if kind == "error":
+        return ["error: %s" % value], ""
+    py_err = py.get("refused")
     if "refused" in case:
         # No Python setter: the case states the outcome itself.
         expected_refused = case["refused"]
@@ -237,10 +300,7 @@ def run_case(case, args, n):
             return ["python refused: %s" % py_err], ""
     else:
         expected_refused = py_err is not None
-    try:
-        tf, _ = tlsfront_context(args.daemon, conf, args.timeout)
-    except Refused as e:
-        tf, tf_err = None, str(e)
+    tf_err = value if kind == "refused" else None
     if expected_refused or tf_err is not None:
         if expected_refused and tf_err is not None:
             return [], "both refuse (python: %s; tlsfront: %s)" % (
@@ -248,7 +308,7 @@ def run_case(case, args, n):
         if tf_err is None:
             return ["python refuses (%s), tlsfront accepts" % py_err], ""
         return ["tlsfront refuses (%s), python accepts" % tf_err], ""
-    return compare(settings, py, tf), "equal"
+    return compare(case["settings"], py["context"], value), "equal"
 
 
 def make_dh(certs):
@@ -261,54 +321,116 @@ def make_dh(certs):
     os.makedirs(capath, exist_ok=True)
 
 
-def main():
-    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--daemon", required=True)
-    ap.add_argument("--corpus", required=True)
-    ap.add_argument("--certs", required=True, help="tests/mkcerts.sh dir")
-    ap.add_argument("--work", required=True, help="directory for configs")
-    ap.add_argument("--timeout", type=float, default=60.0)
-    ap.add_argument("--only", help="run only the case with this name")
-    ap.add_argument("--jobs", type=int, default=4)
-    args = ap.parse_args()
+def interpreters():
+    """pyref's list: (executable, version, flavour) per python3."""
+    r = subprocess.run([sys.executable, pyref.__file__, "list"],
+                       capture_output=True, text=True, timeout=300)
+    if r.returncode != 0 or not r.stdout.strip():
+        raise RuntimeError("pyref.py list failed: %s" % r.stderr.strip())
+    return [tuple(line.split()) for line in r.stdout.splitlines()]
 
+
+def references(exe, args):
+    """What interpreter exe makes of every (case, profile)."""
+    cmd = [exe, os.path.abspath(__file__), "reference", "--corpus",
+           args.corpus, "--certs", args.certs]
+    if args.only:
+        cmd += ["--only", args.only]
+    r = subprocess.run(cmd, capture_output=True, text=True,
+                       timeout=args.timeout * 10)
+    if r.returncode != 0:
+        raise RuntimeError("%s differential.py reference failed: %s"
+                           % (exe, r.stderr.strip()))
+    return json.loads(r.stdout)
+
+
+def load_corpus(args):
     with open(args.corpus) as f:
         corpus = json.load(f)
     names = [c["name"] for c in corpus]
     if len(set(names)) != len(names):
-        print("Bail out! duplicate case names in corpus")
-        return 2
+        raise RuntimeError("duplicate case names in corpus")
     if args.only:
         corpus = [c for c in corpus if c["name"] == args.only]
-    make_dh(args.certs)
-    print("1..%d" % len(corpus))
-    ndiff = 0
-    with concurrent.futures.ThreadPoolExecutor(args.jobs) as pool:
-        results = pool.map(lambda nc: checked_case(nc[1], args, nc[0]),
-                           enumerate(corpus, 1))
-        for n, (case, (diffs, what)) in enumerate(zip(corpus, results), 1):
-            ndiff += report(n, case, diffs, what)
-    print("# %d cases, %d equal, %d differ" % (len(corpus),
-                                               len(corpus) - ndiff, ndiff))
-    return 1 if ndiff else 0
+    return corpus
 
 
-def checked_case(case, args, n):
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("command", nargs="?", default="compare",
+                    choices=("compare", "reference"))
+    ap.add_argument("--daemon")
+    ap.add_argument("--corpus", required=True)
+    ap.add_argument("--certs", required=True, help="tests/mkcerts.sh dir")
+    ap.add_argument("--work", help="directory for configs")
+    ap.add_argument("--timeout", type=float, default=60.0)
+    ap.add_argument("--only", help="run only the case with this name")
+    ap.add_argument("--jobs", type=int, default=4)
+    args = ap.parse_args()
     try:
-        return run_case(case, args, n)
-    except (RuntimeError, subprocess.TimeoutExpired, KeyError,
-            json.JSONDecodeError) as e:
-        return ["error: %s: %s" % (type(e).__name__, e)], ""
+        if args.command == "reference":
+            args.corpus_cases = load_corpus(args)
+            return cmd_reference(args)
+        if not args.daemon or not args.work:
+            ap.error("compare needs --daemon and --work")
+        return cmd_compare(args)
+    except RuntimeError as e:
+        print("Bail out! %s" % e)
+        return 2
 
 
-def report(n, case, diffs, what):
-    """Print the case's TAP line; 1 if it differs."""
+def cmd_compare(args):
+    corpus = load_corpus(args)
+    make_dh(args.certs)
+    pythons = interpreters()
+    units = [(n, case, profile) for n, case in enumerate(corpus, 1)
+             for profile in case_profiles(case)]
+    print("1..%d" % (len(units) * len(pythons)))
+    with concurrent.futures.ThreadPoolExecutor(args.jobs) as pool:
+        tf = list(pool.map(lambda u: tlsfront_unit(u[1], u[2], args, u[0]),
+                           units))
+    t = 0
+    total_diff = 0
+    for exe, version, flavour in pythons:
+        refs = references(exe, args)
+        label = "%s %s (%s suites)" % (exe, version, flavour)
+        ndiff, notes, per_profile = 0, {}, {}
+        for (n, case, profile), tfu in zip(units, tf):
+            t += 1
+            py = refs["%s/%s" % (case["name"], profile)]
+            for note in py["notes"]:
+                notes[note] = notes.get(note, 0) + 1
+            diffs, what = judge(case, py, tfu)
+            seen, bad = per_profile.get(profile, (0, 0))
+            per_profile[profile] = (seen + 1, bad + (1 if diffs else 0))
+            ndiff += report(t, "%s %s, profile %s: %s" % (
+                exe, version, profile, case["name"]), diffs, what)
+        for note, count in sorted(notes.items()):
+            print("# %s: %s (%d comparison%s)" % (
+                label, note, count, "" if count == 1 else "s"))
+        parts = []
+        for profile in list(pyref.PROFILES) + sorted(
+                set(per_profile) - set(pyref.PROFILES)):
+            seen, bad = per_profile.get(profile, (0, 0))
+            how = ("as built" if profile == flavour else "applied explicitly"
+                   if profile in pyref.PROFILES else "(no such profile)")
+            parts.append("profile %s %s: %d/%d equal" % (
+                profile, how, seen - bad, seen))
+        count = len(units)
+        print("# %s: %d cases, %d equal, %d differ (%s)" % (
+            label, count, count - ndiff, ndiff, "; ".join(parts)))
+        total_diff += ndiff
+    print("# %d cases, %d equal, %d differ" % (t, t - total_diff, total_diff))
+    return 1 if total_diff else 0
+
+
+def report(n, name, diffs, what):
+    """Print the unit's TAP line; 1 if it differs."""
     if diffs:
-        print("not ok %d - %s: differ: %s" % (n, case["name"],
-                                              "; ".join(diffs)))
+        print("not ok %d - %s: differ: %s" % (n, name, "; ".join(diffs)))
         sys.stdout.flush()
         return 1
-    print("ok %d - %s: %s" % (n, case["name"], what))
+    print("ok %d - %s: %s" % (n, name, what))
     sys.stdout.flush()
     return 0
 

@@ -111,12 +111,13 @@ DIFFERENCES = [
         [((3, 0, 0), (3, 11, 4))],
         "set_ecdh_curve() makes an EC_KEY (EC_KEY_new_by_curve_name): "
         "X25519, X448 and the ffdhe groups are refused with "
-        "\"[EC: UNKNOWN_GROUP] unknown group\"",
+        "\"[EC: UNKNOWN_GROUP] unknown group\", and EC curves that are no "
+        "TLS group (secp112r1) are accepted",
         "python/cpython gh-103242 (3.11.4, 3.12.0) uses "
         "SSL_CTX_set1_groups with OpenSSL 3, which takes every group "
         "OpenSSL knows; measured here: 3.11.2 refuses X448, 3.11.7 takes it",
-        "tlsfront follows current CPython: ecdh_curve takes every group "
-        "OpenSSL knows"),
+        "tlsfront follows current CPython: ecdh_curve is "
+        "SSL_CTX_set1_groups with that one group"),
 ]
 
 
@@ -283,24 +284,25 @@ def apply_profile(ctx, protocol_name, profile, own):
                                      ", minimum_version = %s" %
                                      ssl.TLSVersion(system["minimum_version"])
                                      .name if flexible else ""))
-    return ("profile %s on a %s-flavoured Python: applied %s"
+    return ("profile %s on this %s-flavoured Python: applied %s"
             % (profile, own, what))
 
 
 def set_ecdh_curve(ctx, name, notes):
     """ctx.set_ecdh_curve(name) as current CPython does it.
 
-    Where this Python still refuses a group that is not an EC curve (the
-    "ecdh-curve-ec-only" difference), whether current CPython would take it
-    is asked of OpenSSL (SSL_CTX_set1_groups on a scratch context) and
-    noted; Python 3.11 cannot read a context's groups back, so nothing else
-    about ctx changes. Raises what current CPython would raise.
+    Where this Python still goes through EC_KEY (the "ecdh-curve-ec-only"
+    difference), what current CPython's SSL_CTX_set1_groups would say is
+    asked of OpenSSL on a scratch context, and a different answer is noted
+    and followed: a group this Python refuses is taken, an EC curve it
+    takes but OpenSSL has no TLS group for is refused. Python 3.11 cannot
+    read a context's groups back, so nothing else about ctx changes.
+    Raises what current CPython would raise.
     """
+    d = difference("ecdh-curve-ec-only")
     try:
         ctx.set_ecdh_curve(name)
-        return
     except ssl.SSLError as e:
-        d = difference("ecdh-curve-ec-only")
         if not d.applies() or "UNKNOWN_GROUP" not in str(e):
             raise
         if not openssl_takes_group(name):
@@ -308,6 +310,13 @@ def set_ecdh_curve(ctx, name, notes):
         notes.append(d.note("set_ecdh_curve(%r) refused by this Python "
                             "(%s); OpenSSL's SSL_CTX_set1_groups takes it, "
                             "as current CPython does" % (name, e.reason)))
+        return
+    if d.applies() and not openssl_takes_group(name):
+        notes.append(d.note("set_ecdh_curve(%r) taken by this Python; "
+                            "OpenSSL's SSL_CTX_set1_groups refuses it, as "
+                            "current CPython does" % (name,)))
+        raise ssl.SSLError("set_ecdh_curve(%r): not a group OpenSSL can "
+                           "use in TLS (as current CPython)" % (name,))
 
 
 def openssl_takes_group(name):
@@ -444,10 +453,13 @@ def defaults_lines(profile):
 
 def cmd_defaults():
     print("# %s" % describe())
+    said = set()
     for profile in PROFILES:
         lines, notes = defaults_lines(profile)
         for n in notes:
-            print("# %s" % n)
+            if n not in said:
+                said.add(n)
+                print("# %s" % n)
         for k, v in lines:
             print(k, v)
     return 0

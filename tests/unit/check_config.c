@@ -310,6 +310,16 @@ static const struct {
 	    { "<string>:2: unknown verify_mode \"CERT_MAYBE\" (expected "
 	      "CERT_NONE, CERT_OPTIONAL or CERT_REQUIRED)",
 	      "<string>:5: unknown verify flag \"VERIFY_NOPE\"" } },
+	{ "contexts = { default = {\n  default_suites = \"system\";\n  " CERT
+	  "\n}; };\n" REST,
+	    { "<string>:2: unknown default_suites \"system\" (expected "
+	      "\"python\": CPython's own defaults, or \"openssl\": "
+	      "OpenSSL's system configuration, as --with-ssl-default-suites "
+	      "builds python3)" } },
+	{ "contexts = { default = {\n  default_suites = true;\n  " CERT
+	  "\n}; };\n" REST,
+	    { "<string>:2: contexts.default.default_suites: expected a "
+	      "string" } },
 	{ "contexts = { default = {\n  verify_mode = 2;\n  " CERT "\n}; };\n"
 	  REST,
 	    { "<string>:2: contexts.default.verify_mode: expected a "
@@ -846,6 +856,8 @@ START_TEST(test_config_context_attributes_absent)
 
 	conf = load_ok(ALL);
 	ctx = &conf->contexts[0];
+	ck_assert_int_eq(ctx->default_suites, TF_DEFAULT_SUITES_PYTHON);
+	ck_assert_int_eq(ctx->default_suites_line, 0);
 	ck_assert_uint_eq(ctx->ngroups, 0);
 	ck_assert_ptr_null(ctx->dh_params.value);
 	ck_assert_int_eq(ctx->verify_mode, TF_CERT_NONE);
@@ -1137,6 +1149,37 @@ START_TEST(test_config_protocol_names)
 }
 END_TEST
 
+START_TEST(test_config_default_suites)
+{
+	static const char	 text[] = "contexts = {\n"
+	    "  a = { default_suites = \"openssl\"; " CERT " };\n"
+	    "  b = {\n default_suites = \"python\"; " CERT " };\n"
+	    "  default = { " CERT " };\n};\n" REST;
+	struct tf_config	*conf;
+	enum tf_default_suites	 d;
+
+	conf = load_ok(text);
+	ck_assert_uint_eq(conf->ncontexts, 3);
+	ck_assert_int_eq(conf->contexts[0].default_suites,
+	    TF_DEFAULT_SUITES_OPENSSL);
+	ck_assert_int_eq(conf->contexts[0].default_suites_line, 2);
+	ck_assert_int_eq(conf->contexts[1].default_suites,
+	    TF_DEFAULT_SUITES_PYTHON);
+	ck_assert_int_eq(conf->contexts[1].default_suites_line, 4);
+	ck_assert_int_eq(conf->contexts[2].default_suites,
+	    TF_DEFAULT_SUITES_PYTHON);
+	tf_config_free(conf);
+	ck_assert_int_eq(tf_config_default_suites_parse("openssl", &d), 0);
+	ck_assert_int_eq(d, TF_DEFAULT_SUITES_OPENSSL);
+	ck_assert_int_eq(tf_config_default_suites_parse("OPENSSL", &d), -1);
+	ck_assert_int_eq(tf_config_default_suites_parse("", &d), -1);
+	ck_assert_str_eq(tf_config_default_suites_name(
+	    TF_DEFAULT_SUITES_PYTHON), "python");
+	ck_assert_ptr_null(tf_config_default_suites_name(
+	    (enum tf_default_suites)7));
+}
+END_TEST
+
 START_TEST(test_config_version_names)
 {
 	static const char *const names[] = {
@@ -1389,6 +1432,7 @@ config_suite(void)
 	tcase_add_test(tc, test_config_log_rate_limit);
 	tcase_add_test(tc, test_config_context_attributes);
 	tcase_add_test(tc, test_config_context_attributes_absent);
+	tcase_add_test(tc, test_config_default_suites);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("names");
 	tcase_add_test(tc, test_config_protocol_names);

@@ -83,104 +83,110 @@ cert_free(struct tf_cert_conf *cert)
 }
 
 /*
- * The reference: Python's ssl module on this machine, run once (it takes
- * most of a second to start) in the parent before the tests fork. Each
- * line of its output is "key value".
+ * The references: Python's ssl module, every python3 of this machine
+ * (tests/helpers/pyref.py list), each giving its values for both
+ * default_suites profiles (pyref.py defaults: a profile that is not the
+ * interpreter's build flavour, and CPython release differences, are
+ * reconciled there and named in "# " lines, printed here). Run once (an
+ * interpreter takes most of a second to start) in the parent before the
+ * tests fork; each reference line is "profile.key value".
  */
-static const char python_script[] =
-    "import ssl\n"
-    "def new(p=ssl.PROTOCOL_TLS_SERVER):\n"
-    "    return ssl.SSLContext(p)\n"
-    "def names(c):\n"
-    "    return ':'.join(x['name'] for x in c.get_ciphers())\n"
-    "for n in ('TLS_SERVER', 'TLS', 'TLSv1', 'TLSv1_1', 'TLSv1_2'):\n"
-    "    c = new(getattr(ssl, 'PROTOCOL_' + n))\n"
-    "    print(n + '.options', int(c.options))\n"
-    "    print(n + '.minimum_version', int(c.minimum_version))\n"
-    "    print(n + '.maximum_version', int(c.maximum_version))\n"
-    "    print(n + '.ciphers', names(c))\n"
-    "c = new()\n"
-    "for a in ('verify_mode', 'verify_flags', 'security_level',\n"
-    "    'num_tickets'):\n"
-    "    print(a, int(getattr(c, a)))\n"
-    "c = new()\n"
-    "c.options |= ssl.OP_NO_TICKET | ssl.OP_NO_RENEGOTIATION\n"
-    "print('options_set', int(c.options))\n"
-    "c = new()\n"
-    "c.options &= ~(ssl.OP_ENABLE_MIDDLEBOX_COMPAT |\n"
-    "    ssl.OP_CIPHER_SERVER_PREFERENCE)\n"
-    "print('options_clear', int(c.options))\n"
-    "c = new()\n"
-    "c.minimum_version = ssl.TLSVersion.MAXIMUM_SUPPORTED\n"
-    "print('minimum_version_of_max', int(c.minimum_version))\n"
-    "c = new()\n"
-    "c.maximum_version = ssl.TLSVersion.MINIMUM_SUPPORTED\n"
-    "print('maximum_version_of_min', int(c.maximum_version))\n"
-    "c = new()\n"
-    "c.set_ciphers('" TEST_CIPHERS "')\n"
-    "print('ciphers_custom', names(c))\n"
-    "c = new()\n"
-    "c.verify_flags = ssl.VERIFY_CRL_CHECK_LEAF | ssl.VERIFY_X509_STRICT\n"
-    "print('verify_flags_set', int(c.verify_flags))\n"
-    "c.verify_flags = 0\n"
-    "print('verify_flags_zero', int(c.verify_flags))\n"
-    "for m in ('CERT_NONE', 'CERT_OPTIONAL', 'CERT_REQUIRED'):\n"
-    "    c = new()\n"
-    "    c.verify_mode = getattr(ssl, m)\n"
-    "    print('verify_mode.' + m, int(c.verify_mode))\n"
-    "c = new()\n"
-    "c.num_tickets = 5\n"
-    "print('num_tickets_5', c.num_tickets)\n"
-    "for n in ('TLS', 'TLSv1_2'):\n"
-    "    try:\n"
-    "        new(getattr(ssl, 'PROTOCOL_' + n)).num_tickets = 1\n"
-    "        print('num_tickets_refused.' + n, 'no')\n"
-    "    except ValueError as e:\n"
-    "        print('num_tickets_refused.' + n, e)\n";
+#define NPYTHONS	4
+#define NREFS		160
 
-#define NREFS	64
+static struct python_ref {
+	char	 label[512];	/* "EXECUTABLE VERSION FLAVOUR" */
+	size_t	 nrefs;
+	struct {
+		char	 key[64];
+		char	 value[2048];
+	} refs[NREFS];
+} pythons[NPYTHONS];
+static size_t	npythons;
 
-static struct {
-	char	 key[64];
-	char	 value[2048];
-} refs[NREFS];
-static size_t	nrefs;
+/* One comparison: interpreter pythons[py], tlsfront's profile. */
+struct ref {
+	size_t			 py;
+	enum tf_default_suites	 profile;
+};
+
+/* Every interpreter with both profiles. */
+#define FOR_EACH_REF(r)							\
+	for ((r).py = 0; (r).py < npythons; (r).py++)			\
+		for ((r).profile = TF_DEFAULT_SUITES_PYTHON;		\
+		    (r).profile <= TF_DEFAULT_SUITES_OPENSSL; (r).profile++)
+
+#define PYREF	TF_SRCDIR "/tests/helpers/pyref.py"
+
+/* Runs cmd; each output line goes to line_cb. Fails the test on error. */
+static void
+python_run(const char *cmd, void (*line_cb)(char *, void *), void *arg)
+{
+	char	 line[4096];
+	FILE	*fp;
+
+	fp = popen(cmd, "r");
+	ck_assert_msg(fp != NULL, "cannot run %s", cmd);
+	while (fgets(line, sizeof(line), fp) != NULL) {
+		line[strcspn(line, "\n")] = '\0';
+		line_cb(line, arg);
+	}
+	ck_assert_msg(pclose(fp) == 0, "%s failed; Python is the reference "
+	    "for these tests", cmd);
+}
+
+static void
+python_list_line(char *line, void *arg)
+{
+	(void)arg;
+	ck_assert_msg(npythons < NPYTHONS, "more than %d python3", NPYTHONS);
+	snprintf(pythons[npythons++].label, sizeof(pythons[0].label), "%s",
+	    line);
+}
+
+static void
+python_ref_line(char *line, void *arg)
+{
+	struct python_ref	*py = arg;
+	char			*sp;
+
+	if (line[0] == '#') {
+		/* What pyref reconciled: say it, as a TAP comment. */
+		printf("%s\n", line);
+		fflush(stdout);
+		return;
+	}
+	if ((sp = strchr(line, ' ')) == NULL)
+		return;
+	*sp++ = '\0';
+	ck_assert_msg(py->nrefs < NREFS, "more than %d reference values",
+	    NREFS);
+	snprintf(py->refs[py->nrefs].key, sizeof(py->refs[0].key), "%.63s",
+	    line);
+	snprintf(py->refs[py->nrefs].value, sizeof(py->refs[0].value),
+	    "%.2047s", sp);
+	py->nrefs++;
+}
 
 static void
 python_setup(void)
 {
-	const char	*tmp;
-	char		 path[TF_TEST_CERTDIR_MAX], cmd[TF_TEST_CERTDIR_MAX + 64], line[4096];
-	char		*sp;
-	FILE		*fp;
-	int		 fd;
+	char	 cmd[1024], exe[512];
+	size_t	 i;
 
-	if (nrefs > 0)
+	if (npythons > 0)
 		return;
-	if ((tmp = getenv("TMPDIR")) == NULL || *tmp == '\0')
-		tmp = "/tmp";
-	snprintf(path, sizeof(path), "%s/check_context.XXXXXX", tmp);
-	ck_assert_int_ne(fd = mkstemp(path), -1);
-	ck_assert_int_eq(write(fd, python_script, sizeof(python_script) - 1),
-	    (ssize_t)sizeof(python_script) - 1);
-	close(fd);
-	snprintf(cmd, sizeof(cmd), "python3 -W ignore '%s'", path);
-	fp = popen(cmd, "r");
-	ck_assert_msg(fp != NULL, "cannot run python3");
-	while (nrefs < NREFS && fgets(line, sizeof(line), fp) != NULL) {
-		line[strcspn(line, "\n")] = '\0';
-		if ((sp = strchr(line, ' ')) == NULL)
-			continue;
-		*sp++ = '\0';
-		snprintf(refs[nrefs].key, sizeof(refs[nrefs].key), "%.63s",
-		    line);
-		snprintf(refs[nrefs].value, sizeof(refs[nrefs].value),
-		    "%.2047s", sp);
-		nrefs++;
+	python_run("python3 -W ignore '" PYREF "' list", python_list_line,
+	    NULL);
+	ck_assert_msg(npythons > 0, "pyref.py list found no python3");
+	for (i = 0; i < npythons; i++) {
+		snprintf(exe, sizeof(exe), "%s", pythons[i].label);
+		exe[strcspn(exe, " ")] = '\0';
+		snprintf(cmd, sizeof(cmd), "'%s' -W ignore '" PYREF "' defaults",
+		    exe);
+		python_run(cmd, python_ref_line, &pythons[i]);
+		ck_assert_msg(pythons[i].nrefs > 0, "%s gave no values", cmd);
 	}
-	unlink(path);
-	ck_assert_msg(pclose(fp) == 0 && nrefs > 0,
-	    "python3 failed; it is the reference for these tests");
 }
 
 static void
@@ -188,32 +194,56 @@ python_teardown(void)
 {
 }
 
-/* Python's value for key, "" if it did not report one. */
+/* "EXECUTABLE VERSION FLAVOUR, profile P", for messages. */
 static const char *
-python_str(const char *key)
+ref_label(const struct ref *r)
 {
-	size_t	 i;
+	static char	 buf[600];
 
-	for (i = 0; i < nrefs; i++)
-		if (strcmp(refs[i].key, key) == 0)
-			return refs[i].value;
-	ck_abort_msg("no Python reference value for %s", key);
+	snprintf(buf, sizeof(buf), "%s, profile %s", pythons[r->py].label,
+	    tf_config_default_suites_name(r->profile));
+	return buf;
+}
+
+/* The reference's value for key. */
+static const char *
+python_str(const struct ref *r, const char *key)
+{
+	const struct python_ref	*py = &pythons[r->py];
+	char			 full[96];
+	size_t			 i;
+
+	snprintf(full, sizeof(full), "%s.%s",
+	    tf_config_default_suites_name(r->profile), key);
+	for (i = 0; i < py->nrefs; i++)
+		if (strcmp(py->refs[i].key, full) == 0)
+			return py->refs[i].value;
+	ck_abort_msg("%s: no reference value for %s", ref_label(r), full);
 	return "";
 }
 
 static long long
-python_num(const char *key)
+python_num(const struct ref *r, const char *key)
 {
-	return strtoll(python_str(key), NULL, 0);
+	return strtoll(python_str(r, key), NULL, 0);
 }
 
 static long long
-python_num2(const char *prefix, const char *attr)
+python_num2(const struct ref *r, const char *prefix, const char *attr)
 {
 	char	 key[64];
 
 	snprintf(key, sizeof(key), "%s.%s", prefix, attr);
-	return python_num(key);
+	return python_num(r, key);
+}
+
+/* conf_init for the reference's profile. */
+static void
+conf_init_ref(struct tf_context_conf *cc, enum tf_protocol protocol,
+    const struct ref *r)
+{
+	conf_init(cc, protocol);
+	cc->default_suites = r->profile;
 }
 
 /* Python's TLSVersion for an OpenSSL bound (0 means "not limited"). */
@@ -377,14 +407,18 @@ START_TEST(test_context_defaults_options_match_python)
 	struct tf_context_conf	 cc;
 	SSL_CTX			*ctx;
 	const char		*p = protocols[_i].python;
+	struct ref		 r;
 
-	conf_init(&cc, protocols[_i].protocol);
-	ctx = build_ok(&cc);
-	ck_assert_msg((long long)SSL_CTX_get_options(ctx) ==
-	    python_num2(p, "options"), "PROTOCOL_%s: ours 0x%llx, Python "
-	    "0x%llx", p, (unsigned long long)SSL_CTX_get_options(ctx),
-	    python_num2(p, "options"));
-	SSL_CTX_free(ctx);
+	FOR_EACH_REF(r) {
+		conf_init_ref(&cc, protocols[_i].protocol, &r);
+		ctx = build_ok(&cc);
+		ck_assert_msg((long long)SSL_CTX_get_options(ctx) ==
+		    python_num2(&r, p, "options"), "%s: PROTOCOL_%s: ours "
+		    "0x%llx, Python 0x%llx", ref_label(&r), p,
+		    (unsigned long long)SSL_CTX_get_options(ctx),
+		    python_num2(&r, p, "options"));
+		SSL_CTX_free(ctx);
+	}
 }
 END_TEST
 
@@ -393,14 +427,25 @@ START_TEST(test_context_defaults_versions_match_python)
 	struct tf_context_conf	 cc;
 	SSL_CTX			*ctx;
 	const char		*p = protocols[_i].python;
+	struct ref		 r;
 
-	conf_init(&cc, protocols[_i].protocol);
-	ctx = build_ok(&cc);
-	ck_assert_int_eq(python_version(SSL_CTX_get_min_proto_version(ctx),
-	    false), python_num2(p, "minimum_version"));
-	ck_assert_int_eq(python_version(SSL_CTX_get_max_proto_version(ctx),
-	    true), python_num2(p, "maximum_version"));
-	SSL_CTX_free(ctx);
+	FOR_EACH_REF(r) {
+		conf_init_ref(&cc, protocols[_i].protocol, &r);
+		ctx = build_ok(&cc);
+		ck_assert_msg(python_version(SSL_CTX_get_min_proto_version(ctx),
+		    false) == python_num2(&r, p, "minimum_version"),
+		    "%s: PROTOCOL_%s: minimum 0x%lx, Python's %lld",
+		    ref_label(&r), p, SSL_CTX_get_min_proto_version(ctx),
+		    python_num2(&r, p, "minimum_version"));
+		ck_assert_msg(python_version(SSL_CTX_get_max_proto_version(ctx),
+		    true) == python_num2(&r, p, "maximum_version"),
+		    "%s: PROTOCOL_%s: maximum 0x%lx, Python's %lld",
+		    ref_label(&r), p, SSL_CTX_get_max_proto_version(ctx),
+		    python_num2(&r, p, "maximum_version"));
+		ck_assert_int_eq(SSL_CTX_get_security_level(ctx),
+		    python_num2(&r, p, "security_level"));
+		SSL_CTX_free(ctx);
+	}
 }
 END_TEST
 
@@ -409,13 +454,57 @@ START_TEST(test_context_defaults_ciphers_match_python)
 	struct tf_context_conf	 cc;
 	SSL_CTX			*ctx;
 	char			 key[64], ours[4096];
+	struct ref		 r;
+
+	FOR_EACH_REF(r) {
+		conf_init_ref(&cc, protocols[_i].protocol, &r);
+		ctx = build_ok(&cc);
+		ctx_cipher_names(ctx, ours, sizeof(ours));
+		snprintf(key, sizeof(key), "%s.ciphers", protocols[_i].python);
+		ck_assert_msg(strcmp(ours, python_str(&r, key)) == 0,
+		    "%s: PROTOCOL_%s: ciphers %s, Python's %s", ref_label(&r),
+		    protocols[_i].python, ours, python_str(&r, key));
+		SSL_CTX_free(ctx);
+	}
+}
+END_TEST
+
+/*
+ * default_suites "openssl" leaves the cipher list, minimum version and
+ * security level to OpenSSL's system configuration: what SSL_CTX_new
+ * made of it (a fresh context of the same method); "python" replaces the
+ * first two on the flexible protocols. Options are the same in both.
+ */
+START_TEST(test_context_default_suites_openssl_keeps_system_defaults)
+{
+	struct tf_context_conf	 cc;
+	SSL_CTX			*py, *os, *fresh;
+	char			 ours[4096], theirs[4096];
 
 	conf_init(&cc, protocols[_i].protocol);
-	ctx = build_ok(&cc);
-	ctx_cipher_names(ctx, ours, sizeof(ours));
-	snprintf(key, sizeof(key), "%s.ciphers", protocols[_i].python);
-	ck_assert_str_eq(ours, python_str(key));
-	SSL_CTX_free(ctx);
+	py = build_ok(&cc);
+	cc.default_suites = TF_DEFAULT_SUITES_OPENSSL;
+	cc.default_suites_line = 3;
+	os = build_ok(&cc);
+	ck_assert_ptr_nonnull(fresh = SSL_CTX_new(
+	    SSL_CTX_get_ssl_method(os)));
+	ctx_cipher_names(os, ours, sizeof(ours));
+	ctx_cipher_names(fresh, theirs, sizeof(theirs));
+	ck_assert_str_eq(ours, theirs);
+	ck_assert_int_eq(SSL_CTX_get_min_proto_version(os),
+	    SSL_CTX_get_min_proto_version(fresh));
+	ck_assert_int_eq(SSL_CTX_get_security_level(os),
+	    SSL_CTX_get_security_level(fresh));
+	ck_assert_uint_eq(SSL_CTX_get_options(os), SSL_CTX_get_options(py));
+	ctx_cipher_names(py, theirs, sizeof(theirs));
+	ck_assert_str_ne(ours, theirs);
+	if (protocols[_i].protocol == TF_PROTOCOL_TLS ||
+	    protocols[_i].protocol == TF_PROTOCOL_TLS_SERVER)
+		ck_assert_int_eq(SSL_CTX_get_min_proto_version(py),
+		    TLS1_2_VERSION);
+	SSL_CTX_free(fresh);
+	SSL_CTX_free(os);
+	SSL_CTX_free(py);
 }
 END_TEST
 
@@ -424,22 +513,24 @@ START_TEST(test_context_defaults_verify_and_tickets_match_python)
 	struct tf_context_conf	 cc;
 	SSL_CTX			*ctx;
 	X509_VERIFY_PARAM	*param;
+	struct ref		 r;
 
-	conf_init(&cc, TF_PROTOCOL_TLS_SERVER);
-	ctx = build_ok(&cc);
-	ck_assert_int_eq(SSL_CTX_get_verify_mode(ctx), SSL_VERIFY_NONE);
-	ck_assert_int_eq(python_num("verify_mode"), 0);	/* CERT_NONE */
-	param = SSL_CTX_get0_param(ctx);
-	ck_assert_int_eq((long long)X509_VERIFY_PARAM_get_flags(param),
-	    python_num("verify_flags"));
-	ck_assert_int_eq(SSL_CTX_get_security_level(ctx),
-	    python_num("security_level"));
-	ck_assert_int_eq((long long)SSL_CTX_get_num_tickets(ctx),
-	    python_num("num_tickets"));
-	ck_assert(SSL_CTX_get_mode(ctx) & SSL_MODE_RELEASE_BUFFERS);
-	ck_assert(SSL_CTX_get_mode(ctx) & SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER);
-	ck_assert(SSL_CTX_get_mode(ctx) & SSL_MODE_ENABLE_PARTIAL_WRITE);
-	SSL_CTX_free(ctx);
+	FOR_EACH_REF(r) {
+		conf_init_ref(&cc, TF_PROTOCOL_TLS_SERVER, &r);
+		ctx = build_ok(&cc);
+		ck_assert_int_eq(SSL_CTX_get_verify_mode(ctx), SSL_VERIFY_NONE);
+		ck_assert_int_eq(python_num(&r, "verify_mode"), 0); /* NONE */
+		param = SSL_CTX_get0_param(ctx);
+		ck_assert_int_eq((long long)X509_VERIFY_PARAM_get_flags(param),
+		    python_num(&r, "verify_flags"));
+		ck_assert_int_eq((long long)SSL_CTX_get_num_tickets(ctx),
+		    python_num(&r, "num_tickets"));
+		ck_assert(SSL_CTX_get_mode(ctx) & SSL_MODE_RELEASE_BUFFERS);
+		ck_assert(SSL_CTX_get_mode(ctx) &
+		    SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER);
+		ck_assert(SSL_CTX_get_mode(ctx) & SSL_MODE_ENABLE_PARTIAL_WRITE);
+		SSL_CTX_free(ctx);
+	}
 }
 END_TEST
 
@@ -448,13 +539,17 @@ START_TEST(test_context_options_set)
 	struct tf_context_conf	 cc;
 	SSL_CTX			*ctx;
 
-	conf_init(&cc, TF_PROTOCOL_TLS_SERVER);
-	cc.options_set = SSL_OP_NO_TICKET | SSL_OP_NO_RENEGOTIATION;
-	cc.options_line = 3;
-	ctx = build_ok(&cc);
-	ck_assert_int_eq((long long)SSL_CTX_get_options(ctx),
-	    python_num("options_set"));
-	SSL_CTX_free(ctx);
+	struct ref		 r;
+
+	FOR_EACH_REF(r) {
+		conf_init_ref(&cc, TF_PROTOCOL_TLS_SERVER, &r);
+		cc.options_set = SSL_OP_NO_TICKET | SSL_OP_NO_RENEGOTIATION;
+		cc.options_line = 3;
+		ctx = build_ok(&cc);
+		ck_assert_int_eq((long long)SSL_CTX_get_options(ctx),
+		    python_num(&r, "options_set"));
+		SSL_CTX_free(ctx);
+	}
 }
 END_TEST
 
@@ -463,13 +558,17 @@ START_TEST(test_context_options_clear)
 	struct tf_context_conf	 cc;
 	SSL_CTX			*ctx;
 
-	conf_init(&cc, TF_PROTOCOL_TLS_SERVER);
-	cc.options_clear = SSL_OP_ENABLE_MIDDLEBOX_COMPAT |
-	    SSL_OP_CIPHER_SERVER_PREFERENCE;
-	ctx = build_ok(&cc);
-	ck_assert_int_eq((long long)SSL_CTX_get_options(ctx),
-	    python_num("options_clear"));
-	SSL_CTX_free(ctx);
+	struct ref		 r;
+
+	FOR_EACH_REF(r) {
+		conf_init_ref(&cc, TF_PROTOCOL_TLS_SERVER, &r);
+		cc.options_clear = SSL_OP_ENABLE_MIDDLEBOX_COMPAT |
+		    SSL_OP_CIPHER_SERVER_PREFERENCE;
+		ctx = build_ok(&cc);
+		ck_assert_int_eq((long long)SSL_CTX_get_options(ctx),
+		    python_num(&r, "options_clear"));
+		SSL_CTX_free(ctx);
+	}
 }
 END_TEST
 
@@ -516,15 +615,19 @@ START_TEST(test_context_versions_supported_bounds_match_python)
 	struct tf_context_conf	 cc;
 	SSL_CTX			*ctx;
 
-	conf_init(&cc, TF_PROTOCOL_TLS_SERVER);
-	cc.minimum_version = TF_VERSION_MAXIMUM_SUPPORTED;
-	cc.maximum_version = TF_VERSION_MINIMUM_SUPPORTED;
-	ctx = build_ok(&cc);
-	ck_assert_int_eq(SSL_CTX_get_min_proto_version(ctx),
-	    python_num("minimum_version_of_max"));
-	ck_assert_int_eq(SSL_CTX_get_max_proto_version(ctx),
-	    python_num("maximum_version_of_min"));
-	SSL_CTX_free(ctx);
+	struct ref		 r;
+
+	FOR_EACH_REF(r) {
+		conf_init_ref(&cc, TF_PROTOCOL_TLS_SERVER, &r);
+		cc.minimum_version = TF_VERSION_MAXIMUM_SUPPORTED;
+		cc.maximum_version = TF_VERSION_MINIMUM_SUPPORTED;
+		ctx = build_ok(&cc);
+		ck_assert_int_eq(SSL_CTX_get_min_proto_version(ctx),
+		    python_num(&r, "minimum_version_of_max"));
+		ck_assert_int_eq(SSL_CTX_get_max_proto_version(ctx),
+		    python_num(&r, "maximum_version_of_min"));
+		SSL_CTX_free(ctx);
+	}
 
 	conf_init(&cc, TF_PROTOCOL_TLS_SERVER);
 	cc.minimum_version = TF_VERSION_MINIMUM_SUPPORTED;
@@ -564,14 +667,19 @@ START_TEST(test_context_ciphers_order_matches_python)
 	struct tf_context_conf	 cc;
 	SSL_CTX			*ctx;
 	char			 ciphers[] = TEST_CIPHERS, ours[4096];
+	struct ref		 r;
 
-	conf_init(&cc, TF_PROTOCOL_TLS_SERVER);
-	cc.ciphers.value = ciphers;
-	cc.ciphers.line = 5;
-	ctx = build_ok(&cc);
-	ctx_cipher_names(ctx, ours, sizeof(ours));
-	ck_assert_str_eq(ours, python_str("ciphers_custom"));
-	SSL_CTX_free(ctx);
+	FOR_EACH_REF(r) {
+		conf_init_ref(&cc, TF_PROTOCOL_TLS_SERVER, &r);
+		cc.ciphers.value = ciphers;
+		cc.ciphers.line = 5;
+		ctx = build_ok(&cc);
+		ctx_cipher_names(ctx, ours, sizeof(ours));
+		ck_assert_msg(strcmp(ours, python_str(&r, "ciphers_custom")) ==
+		    0, "%s: %s, Python's %s", ref_label(&r), ours,
+		    python_str(&r, "ciphers_custom"));
+		SSL_CTX_free(ctx);
+	}
 }
 END_TEST
 
@@ -1231,19 +1339,24 @@ START_TEST(test_context_verify_mode_matches_python)
 	struct tf_context_conf	 cc;
 	SSL_CTX			*ctx;
 	size_t			 i;
+	struct ref		 r;
 
-	for (i = 0; i < sizeof(modes) / sizeof(modes[0]); i++) {
-		conf_init(&cc, TF_PROTOCOL_TLS_SERVER);
-		cc.verify_mode = modes[i].mode;
-		ck_assert_int_eq(python_num(modes[i].python), modes[i].mode);
-		ctx = build_ok(&cc);
-		ck_assert_int_eq(SSL_CTX_get_verify_mode(ctx), modes[i].ssl);
-		SSL_CTX_free(ctx);
-		cc.post_handshake_auth = true;
-		ctx = build_ok(&cc);
-		ck_assert_int_eq(SSL_CTX_get_verify_mode(ctx),
-		    modes[i].ssl_pha);
-		SSL_CTX_free(ctx);
+	FOR_EACH_REF(r) {
+		for (i = 0; i < sizeof(modes) / sizeof(modes[0]); i++) {
+			conf_init_ref(&cc, TF_PROTOCOL_TLS_SERVER, &r);
+			cc.verify_mode = modes[i].mode;
+			ck_assert_int_eq(python_num(&r, modes[i].python),
+			    modes[i].mode);
+			ctx = build_ok(&cc);
+			ck_assert_int_eq(SSL_CTX_get_verify_mode(ctx),
+			    modes[i].ssl);
+			SSL_CTX_free(ctx);
+			cc.post_handshake_auth = true;
+			ctx = build_ok(&cc);
+			ck_assert_int_eq(SSL_CTX_get_verify_mode(ctx),
+			    modes[i].ssl_pha);
+			SSL_CTX_free(ctx);
+		}
 	}
 }
 END_TEST
@@ -1253,18 +1366,25 @@ START_TEST(test_context_verify_flags_match_python)
 	struct tf_context_conf	 cc;
 	SSL_CTX			*ctx;
 
-	conf_init(&cc, TF_PROTOCOL_TLS_SERVER);
-	cc.verify_flags_set = true;
-	cc.verify_flags = TF_VERIFY_CRL_CHECK_LEAF | TF_VERIFY_X509_STRICT;
-	ctx = build_ok(&cc);
-	ck_assert_uint_eq(X509_VERIFY_PARAM_get_flags(SSL_CTX_get0_param(ctx)),
-	    (unsigned long)python_num("verify_flags_set"));
-	SSL_CTX_free(ctx);
-	cc.verify_flags = 0;
-	ctx = build_ok(&cc);
-	ck_assert_uint_eq(X509_VERIFY_PARAM_get_flags(SSL_CTX_get0_param(ctx)),
-	    (unsigned long)python_num("verify_flags_zero"));
-	SSL_CTX_free(ctx);
+	struct ref		 r;
+
+	FOR_EACH_REF(r) {
+		conf_init_ref(&cc, TF_PROTOCOL_TLS_SERVER, &r);
+		cc.verify_flags_set = true;
+		cc.verify_flags = TF_VERIFY_CRL_CHECK_LEAF |
+		    TF_VERIFY_X509_STRICT;
+		ctx = build_ok(&cc);
+		ck_assert_uint_eq(X509_VERIFY_PARAM_get_flags(
+		    SSL_CTX_get0_param(ctx)),
+		    (unsigned long)python_num(&r, "verify_flags_set"));
+		SSL_CTX_free(ctx);
+		cc.verify_flags = 0;
+		ctx = build_ok(&cc);
+		ck_assert_uint_eq(X509_VERIFY_PARAM_get_flags(
+		    SSL_CTX_get0_param(ctx)),
+		    (unsigned long)python_num(&r, "verify_flags_zero"));
+		SSL_CTX_free(ctx);
+	}
 }
 END_TEST
 
@@ -1448,25 +1568,30 @@ START_TEST(test_context_num_tickets_match_python)
 	struct tf_context_conf	 cc;
 	SSL_CTX			*ctx;
 
-	conf_init(&cc, TF_PROTOCOL_TLS_SERVER);
-	cc.num_tickets_set = true;
-	cc.num_tickets = 5;
-	cc.num_tickets_line = 12;
-	ctx = build_ok(&cc);
-	ck_assert_uint_eq(SSL_CTX_get_num_tickets(ctx),
-	    (size_t)python_num("num_tickets_5"));
-	SSL_CTX_free(ctx);
-	cc.num_tickets = 0;
-	ctx = build_ok(&cc);
-	ck_assert_uint_eq(SSL_CTX_get_num_tickets(ctx), 0);
-	SSL_CTX_free(ctx);
-	/* Python refuses it on every protocol but PROTOCOL_TLS_SERVER. */
-	ck_assert_str_eq(python_str("num_tickets_refused.TLS"),
-	    "SSLContext is not a server context.");
-	ck_assert_str_eq(python_str("num_tickets_refused.TLSv1_2"),
-	    "SSLContext is not a server context.");
-	cc.protocol = TF_PROTOCOL_TLS;
-	build_fails(&cc, CONF ":12: SSLContext is not a server context.");
+	struct ref		 r;
+
+	FOR_EACH_REF(r) {
+		conf_init_ref(&cc, TF_PROTOCOL_TLS_SERVER, &r);
+		cc.num_tickets_set = true;
+		cc.num_tickets = 5;
+		cc.num_tickets_line = 12;
+		ctx = build_ok(&cc);
+		ck_assert_uint_eq(SSL_CTX_get_num_tickets(ctx),
+		    (size_t)python_num(&r, "num_tickets_5"));
+		SSL_CTX_free(ctx);
+		cc.num_tickets = 0;
+		ctx = build_ok(&cc);
+		ck_assert_uint_eq(SSL_CTX_get_num_tickets(ctx), 0);
+		SSL_CTX_free(ctx);
+		/* Python refuses it on every protocol but TLS_SERVER. */
+		ck_assert_str_eq(python_str(&r, "num_tickets_refused.TLS"),
+		    "SSLContext is not a server context.");
+		ck_assert_str_eq(python_str(&r, "num_tickets_refused.TLSv1_2"),
+		    "SSLContext is not a server context.");
+		cc.protocol = TF_PROTOCOL_TLS;
+		build_fails(&cc, CONF ":12: SSLContext is not a server "
+		    "context.");
+	}
 }
 END_TEST
 
@@ -1708,6 +1833,9 @@ context_suite(void)
 	tcase_add_loop_test(tc, test_context_defaults_ciphers_match_python,
 	    0, NPROTOCOLS);
 	tcase_add_test(tc, test_context_defaults_verify_and_tickets_match_python);
+	tcase_add_loop_test(tc,
+	    test_context_default_suites_openssl_keeps_system_defaults, 0,
+	    NPROTOCOLS);
 	tcase_set_timeout(tc, 30);
 	suite_add_tcase(s, tc);
 

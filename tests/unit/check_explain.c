@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include <check.h>
+#include <openssl/conf.h>
 #include <openssl/err.h>
 #include <openssl/ssl.h>
 
@@ -192,6 +193,8 @@ static const char json_checker[] =
     "missing = [k for k in keys if k not in c]\n"
     "assert not missing, missing\n"
     "assert c['protocol'] == 'PROTOCOL_TLS_SERVER'\n"
+    "assert c['default_suites'] == 'python', c['default_suites']\n"
+    "assert d['openssl_config'].endswith('.cnf'), d['openssl_config']\n"
     "assert c['options'] == 0x82520050 | 0x4000, hex(c['options'])\n"
     "assert 'OP_NO_TICKET' in c['options_names']\n"
     "assert c['minimum_version'] == 0x303 and c['maximum_version'] == -1\n"
@@ -249,6 +252,48 @@ START_TEST(test_explain_text_names_the_fix)
 }
 END_TEST
 
+/*
+ * default_suites "openssl": the text and the JSON say so, name the file
+ * OpenSSL took its system configuration from, and report the version
+ * range SSL_CTX_new made of it.
+ */
+START_TEST(test_explain_default_suites_openssl)
+{
+	SSL_CTX	*fresh;
+	char	*text, *path, want[1024];
+	int	 min;
+
+	ck_assert_ptr_nonnull(path = CONF_get1_default_config_file());
+	text = report("default_suites = \"openssl\";", TF_EXPLAIN_TEXT);
+	snprintf(want, sizeof(want), "  default_suites     openssl (cipher "
+	    "list and minimum version from OpenSSL's system configuration, "
+	    "%s)\n", path);
+	ck_assert_msg(strstr(text, want) != NULL, "%s", text);
+	ck_assert_ptr_nonnull(fresh = SSL_CTX_new(TLS_server_method()));
+	min = (int)SSL_CTX_get_min_proto_version(fresh);
+	snprintf(want, sizeof(want), "  versions           %s .. ",
+	    tf_config_version_name(min == 0 ? TF_VERSION_MINIMUM_SUPPORTED :
+	    min));
+	ck_assert_msg(strstr(text, want) != NULL, "%s", text);
+	SSL_CTX_free(fresh);
+	free(text);
+
+	text = report("default_suites = \"openssl\";", TF_EXPLAIN_JSON);
+	ck_assert_msg(strstr(text, "\"default_suites\":\"openssl\"") != NULL,
+	    "%s", text);
+	snprintf(want, sizeof(want), "\"openssl_config\":\"%s\"", path);
+	ck_assert_msg(strstr(text, want) != NULL, "%s", text);
+	free(text);
+
+	text = report("", TF_EXPLAIN_TEXT);
+	ck_assert_msg(strstr(text, "  default_suites     python (CPython's "
+	    "cipher string, minimum version TLSv1_2 on PROTOCOL_TLS and "
+	    "PROTOCOL_TLS_SERVER)\n") != NULL, "%s", text);
+	free(text);
+	OPENSSL_free(path);
+}
+END_TEST
+
 static Suite *
 explain_suite(void)
 {
@@ -272,6 +317,7 @@ explain_suite(void)
 	tcase_add_unchecked_fixture(tc, tf_test_certs_setup, tf_test_certs_teardown);
 	tcase_add_test(tc, test_explain_json_valid_with_keys);
 	tcase_add_test(tc, test_explain_text_names_the_fix);
+	tcase_add_test(tc, test_explain_default_suites_openssl);
 	tcase_set_timeout(tc, 60);
 	suite_add_tcase(s, tc);
 
