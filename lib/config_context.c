@@ -18,11 +18,11 @@
 #include "config_int.h"
 
 static const char *const context_keys[] = {
-	"protocol", "default_suites", "options", "minimum_version", "maximum_version",
-	"ciphers", "ciphersuites", "ecdh_curve", "cert_chain", "groups",
-	"dh_params", "verify_mode", "verify_locations", "verify_flags",
-	"alpn_protocols", "num_tickets", "post_handshake_auth",
-	"keylog_filename", NULL
+	"protocol", "default_suites", "options", "minimum_version",
+	"maximum_version", "ciphers", "ciphersuites", "ecdh_curve",
+	"cert_chain", "groups", "dh_params", "verify_mode",
+	"verify_locations", "verify_flags", "alpn_protocols", "num_tickets",
+	"post_handshake_auth", "keylog_filename", NULL
 };
 static const char *const verify_locations_keys[] = {
 	"cafile", "capath", "cadata", NULL
