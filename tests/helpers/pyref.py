@@ -185,25 +185,8 @@ def openssl_system_defaults():
     global _system
     if _system is not None:
         return _system
-    lib = ctypes.CDLL(loaded_libssl())
-    lib.TLS_server_method.restype = ctypes.c_void_p
-    lib.SSL_CTX_new.restype = ctypes.c_void_p
-    lib.SSL_CTX_new.argtypes = [ctypes.c_void_p]
-    lib.SSL_CTX_get_ciphers.restype = ctypes.c_void_p
-    lib.SSL_CTX_get_ciphers.argtypes = [ctypes.c_void_p]
-    lib.OPENSSL_sk_num.argtypes = [ctypes.c_void_p]
-    lib.OPENSSL_sk_value.restype = ctypes.c_void_p
-    lib.OPENSSL_sk_value.argtypes = [ctypes.c_void_p, ctypes.c_int]
-    lib.SSL_CIPHER_get_name.restype = ctypes.c_char_p
-    lib.SSL_CIPHER_get_name.argtypes = [ctypes.c_void_p]
-    lib.SSL_CTX_ctrl.restype = ctypes.c_long
-    lib.SSL_CTX_ctrl.argtypes = [ctypes.c_void_p, ctypes.c_int,
-                                 ctypes.c_long, ctypes.c_void_p]
-    lib.SSL_CTX_get_security_level.argtypes = [ctypes.c_void_p]
-    lib.SSL_CTX_free.argtypes = [ctypes.c_void_p]
-    ctx = lib.SSL_CTX_new(lib.TLS_server_method())
-    if not ctx:
-        raise RuntimeError("SSL_CTX_new failed in %s" % loaded_libssl())
+    lib = libssl()
+    ctx = scratch_context(lib)
     try:
         sk = lib.SSL_CTX_get_ciphers(ctx)
         names = [lib.SSL_CIPHER_get_name(lib.OPENSSL_sk_value(sk, i))
@@ -217,6 +200,43 @@ def openssl_system_defaults():
                int(ssl.TLSVersion.MINIMUM_SUPPORTED),
                "security_level": level}
     return _system
+
+
+_lib = None
+
+
+def libssl():
+    """The libssl this interpreter's _ssl uses, through ctypes, with the
+    prototypes of the few functions called here."""
+    global _lib
+    if _lib is not None:
+        return _lib
+    lib = ctypes.CDLL(loaded_libssl())
+    p, i, lng = ctypes.c_void_p, ctypes.c_int, ctypes.c_long
+    for name, restype, argtypes in (
+            ("TLS_server_method", p, []),
+            ("SSL_CTX_new", p, [p]),
+            ("SSL_CTX_free", None, [p]),
+            ("SSL_CTX_get_ciphers", p, [p]),
+            ("SSL_CTX_ctrl", lng, [p, i, lng, p]),
+            ("SSL_CTX_get_security_level", i, [p]),
+            ("SSL_CIPHER_get_name", ctypes.c_char_p, [p]),
+            ("OPENSSL_sk_num", i, [p]),
+            ("OPENSSL_sk_value", p, [p, i]),
+            ("OBJ_sn2nid", i, [ctypes.c_char_p]),
+            ("ERR_clear_error", None, [])):
+        f = getattr(lib, name)
+        f.restype, f.argtypes = restype, argtypes
+    _lib = lib
+    return lib
+
+
+def scratch_context(lib):
+    """SSL_CTX_new(TLS_server_method()); the caller frees it."""
+    ctx = lib.SSL_CTX_new(lib.TLS_server_method())
+    if not ctx:
+        raise RuntimeError("SSL_CTX_new failed in %s" % loaded_libssl())
+    return ctx
 
 
 def loaded_libssl():
@@ -321,20 +341,11 @@ def set_ecdh_curve(ctx, name, notes):
 
 def openssl_takes_group(name):
     """SSL_CTX_set1_groups(ctx, [OBJ_sn2nid(name)], 1) succeeds."""
-    lib = ctypes.CDLL(loaded_libssl())
-    lib.OBJ_sn2nid.argtypes = [ctypes.c_char_p]
-    lib.TLS_server_method.restype = ctypes.c_void_p
-    lib.SSL_CTX_new.restype = ctypes.c_void_p
-    lib.SSL_CTX_new.argtypes = [ctypes.c_void_p]
-    lib.SSL_CTX_ctrl.restype = ctypes.c_long
-    lib.SSL_CTX_ctrl.argtypes = [ctypes.c_void_p, ctypes.c_int,
-                                 ctypes.c_long, ctypes.c_void_p]
-    lib.SSL_CTX_free.argtypes = [ctypes.c_void_p]
-    lib.ERR_clear_error.argtypes = []
+    lib = libssl()
     nid = ctypes.c_int(lib.OBJ_sn2nid(name.encode()))
     if nid.value == 0:
         return False
-    ctx = lib.SSL_CTX_new(lib.TLS_server_method())
+    ctx = scratch_context(lib)
     try:
         ok = lib.SSL_CTX_ctrl(ctx, 91, 1, ctypes.byref(nid)) == 1  # GROUPS
     finally:
