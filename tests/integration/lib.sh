@@ -400,3 +400,49 @@ EOC
 
 # CERT_RSA: the cert_chain line of a context with certs/rsa.pem.
 CERT_RSA='cert_chain = ( { certfile = "certs/rsa.pem"; keyfile = "certs/rsa.key"; } );'
+
+# --- every python3 as client and reference ---
+
+# each_python FUNCTION [ARGS...]: runs FUNCTION once per python3 that
+# `pythons` lists, in the current shell (so fail stops the test), with
+# PYTHON set to it (client, ctxprobe and direct "$PYTHON" calls use it) and
+# PY_PASS to the pass number (1, 2, ...); each pass is logged with
+# python_label. PYTHON is restored afterwards.
+each_python() {
+	pythons >/dev/null
+	_ep_saved=$PYTHON
+	PY_PASS=0
+	for _ep_py in $(pythons); do
+		PY_PASS=$((PY_PASS + 1))
+		PYTHON=$_ep_py
+		log "pass $PY_PASS: $(python_label "$PYTHON")"
+		"$@"
+	done
+	PYTHON=$_ep_saved
+}
+
+# npythons: how many python3 `pythons` lists (each_python's passes).
+npythons() {
+	pythons | wc -l | tr -d ' '
+}
+
+# probe_refused OUTPUT: true if ctxprobe ran and its handshake failed (not
+# merely: did not succeed; a probe that crashed is no refusal).
+probe_refused() {
+	case $(probe_get "$1" handshake) in
+	fail:*) return 0 ;;
+	esac
+	return 1
+}
+
+# probe_notes OUTPUT: logs ctxprobe's "note=" lines (the CPython release
+# differences it worked around, tests/helpers/pyref.py), each the first
+# time it comes.
+probe_notes() {
+	touch "$WORK/notes.seen"
+	echo "$1" | sed -n 's/^note=//p' | while read -r _pn; do
+		grep -Fxq -- "$_pn" "$WORK/notes.seen" && continue
+		echo "$_pn" >>"$WORK/notes.seen"
+		log "note: $_pn"
+	done
+}
