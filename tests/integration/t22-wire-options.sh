@@ -5,7 +5,7 @@
 # ChangeCipherSpec), OP_NO_TLSv1_3, ecdh_curve as the only group, a ciphers
 # string, OP_IGNORE_UNEXPECTED_EOF. Each effect is shown against a control
 # listener that differs only in that setting, with openssl s_client and
-# gnutls-cli or Python's ssl.
+# gnutls-cli or Python's ssl (every python3 of the machine).
 . "$TF_SRCDIR/tests/integration/lib.sh"
 
 require_tool openssl gnutls-cli
@@ -142,12 +142,17 @@ ccs() {
 	    --cafile "$CAFILE" --tls-version "$2" 2>/dev/null |
 	    sed 's/ records=.*//'
 }
-expect "middlebox compat on, TLS 1.3 (python)" "$(ccs "$P_DEF" TLSv1.3)" \
-    "version=TLSv1.3 ccs=yes"
-expect "middlebox compat cleared, TLS 1.3 (python)" \
-    "$(ccs "$P_NOMB" TLSv1.3)" "version=TLSv1.3 ccs=no"
-expect "middlebox compat cleared, TLS 1.2 (python)" \
-    "$(ccs "$P_NOMB" TLSv1.2)" "version=TLSv1.2 ccs=yes"
+python_ccs() {
+	expect "middlebox compat on, TLS 1.3 (python)" \
+	    "$(ccs "$P_DEF" TLSv1.3)" "version=TLSv1.3 ccs=yes"
+	expect "middlebox compat cleared, TLS 1.3 (python)" \
+	    "$(ccs "$P_NOMB" TLSv1.3)" "version=TLSv1.3 ccs=no"
+	expect "middlebox compat cleared, TLS 1.2 (python)" \
+	    "$(ccs "$P_NOMB" TLSv1.2)" "version=TLSv1.2 ccs=yes"
+}
+pythons >/dev/null
+npy=$(npythons)
+each_python python_ccs
 server_ccs() {
 	timeout -k 5 $(scale 20) openssl s_client -connect "127.0.0.1:$1" \
 	    -servername localhost -CAfile "$CAFILE" -verify_return_error \
@@ -170,12 +175,16 @@ expect "OP_NO_TLSv1_3, flexible client (s_client)" "$(sc "$P_NO13")" \
     "TLSv1.2 *"
 expect "default, TLS 1.3 client (control)" "$(sc "$P_DEF" -tls1_3)" \
     "TLSv1.3 *"
-client request --port "$P_NO13" --cafile "$CAFILE" --tls-version 1.3 \
-    --data 'x\n' >/dev/null 2>py13.err &&
-    fail "OP_NO_TLSv1_3: python TLS 1.3 client got through"
-out=$(client request --port "$P_NO13" --cafile "$CAFILE" --tls-version 1.2 \
-    --data 'via 1.2\n' --expect-echo) || fail "OP_NO_TLSv1_3: python 1.2"
-expect "OP_NO_TLSv1_3, TLS 1.2 client (python)" "$out" "via 1.2"
+python_no13() {
+	client request --port "$P_NO13" --cafile "$CAFILE" --tls-version 1.3 \
+	    --data 'x\n' >/dev/null 2>py13.err &&
+	    fail "OP_NO_TLSv1_3: python TLS 1.3 client got through"
+	out=$(client request --port "$P_NO13" --cafile "$CAFILE" \
+	    --tls-version 1.2 --data 'via 1.2\n' --expect-echo) ||
+	    fail "OP_NO_TLSv1_3: python 1.2"
+	expect "OP_NO_TLSv1_3, TLS 1.2 client (python)" "$out" "via 1.2"
+}
+each_python python_no13
 
 # --- ecdh_curve = "prime256v1": the only group, in TLS 1.2 and 1.3.
 for v in tls1_2 tls1_3; do
@@ -206,12 +215,13 @@ expect "ciphers ECDHE+AESGCM, gnutls TLS 1.2 CHACHA20 only" \
     "$(gt "$P_GCM" 'NORMAL:-VERS-ALL:+VERS-TLS1.2:-CIPHER-ALL:+CHACHA20-POLY1305')" \
     refused
 
-# Refused handshakes are logged as such (7 s_client/gnutls/python refusals
-# above on these listeners).
-wait_count 'end=handshake_error' "$DAEMON_LOG" 7 $(scale 5)
+# Refused handshakes are logged as such (6 s_client/gnutls refusals above
+# on these listeners, and one per python3).
+want=$((6 + npy))
+wait_count 'end=handshake_error' "$DAEMON_LOG" "$want" $(scale 5)
 n=$(access_lines 'end=handshake_error' | wc -l)
-[ "$n" -eq 7 ] ||
-    fail "expected 7 end=handshake_error access lines, found $n"
+[ "$n" -eq "$want" ] ||
+    fail "expected $want end=handshake_error access lines, found $n"
 
 # --- OP_IGNORE_UNEXPECTED_EOF: the client sends data, then a TCP FIN
 # without close_notify, and keeps reading. Without the option the daemon
@@ -221,33 +231,40 @@ n=$(access_lines 'end=handshake_error' | wc -l)
 # and the EOF in both cases.
 msg='no close_notify follows'
 len=$((${#msg} + 1))
-for v in TLSv1.3 TLSv1.2; do
-	for p in "$P_EOF" "$P_IGN"; do
-		out=$(timeout -k 5 $(scale 30) "$PYTHON" "$SEEDTABLE" eof \
-		    --port "$p" --cafile "$CAFILE" --tls-version "$v" \
-		    --timeout "$(scale 10)" --data "$msg
+python_eof() {
+	for v in TLSv1.3 TLSv1.2; do
+		for p in "$P_EOF" "$P_IGN"; do
+			out=$(timeout -k 5 $(scale 30) "$PYTHON" "$SEEDTABLE" \
+			    eof --port "$p" --cafile "$CAFILE" --tls-version "$v" \
+			    --timeout "$(scale 10)" --data "$msg
 ") || fail "seedtable.py eof failed"
-		if [ "$p" = "$P_EOF" ]; then
-			expect "no OP_IGNORE_UNEXPECTED_EOF, $v: client sees" \
-			    "$out" "peer_end=tls-error(TLSV1_ALERT_DECODE_ERROR) *"
-			e='end=client_error detail="client closed without close_notify"'
-		else
-			expect "OP_IGNORE_UNEXPECTED_EOF, $v: client sees" \
-			    "$out" "peer_end=close_notify *"
-			e='end=closed$'
-		fi
-		wait_count "listen=127.0.0.1:$p .*proto=$v .*bytes_in=$len .*$e" \
-		    "$DAEMON_LOG" 1 ||
-		    fail "port $p, $v: no access line 'bytes_in=$len ... $e'"
+			if [ "$p" = "$P_EOF" ]; then
+				expect "no OP_IGNORE_UNEXPECTED_EOF, $v: client sees" \
+				    "$out" \
+				    "peer_end=tls-error(TLSV1_ALERT_DECODE_ERROR) *"
+				e='end=client_error detail="client closed without close_notify"'
+			else
+				expect "OP_IGNORE_UNEXPECTED_EOF, $v: client sees" \
+				    "$out" "peer_end=close_notify *"
+				e='end=closed$'
+			fi
+			# One more such line per pass.
+			wait_count \
+			    "listen=127.0.0.1:$p .*proto=$v .*bytes_in=$len .*$e" \
+			    "$DAEMON_LOG" "$PY_PASS" || fail "port $p, $v: not" \
+			    "$PY_PASS access lines 'bytes_in=$len ... $e'"
+		done
 	done
-done
+}
+each_python python_eof
 log "ok: unexpected EOF: client_error without the option, closed with it"
-wait_count "bytes_in=$len .*end=eof" "$SINK_LOG" 4 ||
-    fail "the sink backend did not get the bytes and EOF 4 times"
-[ "$(access_lines "listen=127.0.0.1:$P_EOF " | wc -l)" -eq 2 ] ||
-    fail "expected 2 access lines on the no-option EOF listener"
-[ "$(access_lines "listen=127.0.0.1:$P_IGN " | wc -l)" -eq 2 ] ||
-    fail "expected 2 access lines on the OP_IGNORE_UNEXPECTED_EOF listener"
+wait_count "bytes_in=$len .*end=eof" "$SINK_LOG" $((4 * npy)) ||
+    fail "the sink backend did not get the bytes and EOF $((4 * npy)) times"
+[ "$(access_lines "listen=127.0.0.1:$P_EOF " | wc -l)" -eq $((2 * npy)) ] ||
+    fail "expected $((2 * npy)) access lines on the no-option EOF listener"
+[ "$(access_lines "listen=127.0.0.1:$P_IGN " | wc -l)" -eq $((2 * npy)) ] ||
+    fail "expected $((2 * npy)) access lines on the" \
+    "OP_IGNORE_UNEXPECTED_EOF listener"
 
 stop_tlsfront
 exit 0

@@ -26,60 +26,66 @@ $(ctx_listener "$PP" pha app)" \
 start_tlsfront tlsfront.conf
 C="--cert $WORK/certs/client.pem --key $WORK/certs/client.key"
 
-# CERT_REQUIRED, no certificate.
-out=$(ctxprobe --port "$PR" --tls-version 1.2)
-case $(probe_get "$out" handshake) in
-fail:*HANDSHAKE_FAILURE*) ;;
-*) fail "REQUIRED TLS 1.2 without cert: $out" ;;
-esac
-out=$(ctxprobe --port "$PR" --tls-version 1.3 --read-first)
-[ "$(probe_get "$out" handshake)" = ok ] ||
-    fail "REQUIRED TLS 1.3 without cert: handshake must complete: $out"
-case $(probe_get "$out" read) in
-alert:*CERTIFICATE_REQUIRED*) ;;
-*) fail "REQUIRED TLS 1.3 without cert: first read: $out" ;;
-esac
-[ "$(probe_get "$out" certreq)" = 1 ] || fail "REQUIRED: no CertificateRequest: $out"
-# With the CA's client certificate, both versions relay.
-for v in 1.2 1.3; do
-	# shellcheck disable=SC2086
-	out=$(ctxprobe --port "$PR" --tls-version $v $C)
-	[ "$(probe_get "$out" read)" = echo ] ||
-	    fail "REQUIRED TLS $v with client cert: $out"
-done
-# A certificate of no trusted CA (the server's own self-made leaf's key
-# pair would do; the ECDSA server leaf has no clientAuth): refused.
-out=$(ctxprobe --port "$PR" --tls-version 1.2 --cert "$WORK/certs/ecdsa.pem" \
-    --key "$WORK/certs/ecdsa.key")
-[ "$(probe_get "$out" handshake)" != ok ] ||
-    fail "REQUIRED TLS 1.2: a certificate not for clients was accepted: $out"
-
-# CERT_OPTIONAL: asked for, but not needed.
-for v in 1.2 1.3; do
-	out=$(ctxprobe --port "$PO" --tls-version $v)
-	[ "$(probe_get "$out" read)" = echo ] ||
-	    fail "OPTIONAL TLS $v without cert: $out"
+# Python clients: every python3 of the machine.
+python_checks() {
+	# CERT_REQUIRED, no certificate.
+	out=$(ctxprobe --port "$PR" --tls-version 1.2)
+	case $(probe_get "$out" handshake) in
+	fail:*HANDSHAKE_FAILURE*) ;;
+	*) fail "REQUIRED TLS 1.2 without cert: $out" ;;
+	esac
+	out=$(ctxprobe --port "$PR" --tls-version 1.3 --read-first)
+	[ "$(probe_get "$out" handshake)" = ok ] || fail "REQUIRED TLS 1.3" \
+	    "without cert: handshake must complete: $out"
+	case $(probe_get "$out" read) in
+	alert:*CERTIFICATE_REQUIRED*) ;;
+	*) fail "REQUIRED TLS 1.3 without cert: first read: $out" ;;
+	esac
 	[ "$(probe_get "$out" certreq)" = 1 ] ||
-	    fail "OPTIONAL TLS $v: no CertificateRequest: $out"
-	# shellcheck disable=SC2086
-	out=$(ctxprobe --port "$PO" --tls-version $v $C)
-	[ "$(probe_get "$out" read)" = echo ] ||
-	    fail "OPTIONAL TLS $v with cert: $out"
-done
+	    fail "REQUIRED: no CertificateRequest: $out"
+	# With the CA's client certificate, both versions relay.
+	for v in 1.2 1.3; do
+		# shellcheck disable=SC2086
+		out=$(ctxprobe --port "$PR" --tls-version $v $C)
+		[ "$(probe_get "$out" read)" = echo ] ||
+		    fail "REQUIRED TLS $v with client cert: $out"
+	done
+	# A certificate of no trusted CA (the server's own self-made leaf's key
+	# pair would do; the ECDSA server leaf has no clientAuth): refused.
+	out=$(ctxprobe --port "$PR" --tls-version 1.2 \
+	    --cert "$WORK/certs/ecdsa.pem" --key "$WORK/certs/ecdsa.key")
+	probe_refused "$out" || fail "REQUIRED TLS 1.2: a certificate not" \
+	    "for clients was accepted: $out"
 
-# post_handshake_auth + CERT_REQUIRED: TLS 1.3 has no CertificateRequest
-# in the handshake, so a client without a certificate gets through.
-out=$(ctxprobe --port "$PP" --tls-version 1.3)
-[ "$(probe_get "$out" certreq)" = 0 ] ||
-    fail "post_handshake_auth TLS 1.3: CertificateRequest sent: $out"
-[ "$(probe_get "$out" read)" = echo ] ||
-    fail "post_handshake_auth TLS 1.3: $out"
-# TLS 1.2 has no post-handshake auth: as CERT_REQUIRED.
-out=$(ctxprobe --port "$PP" --tls-version 1.2)
-case $(probe_get "$out" handshake) in
-fail:*HANDSHAKE_FAILURE*) ;;
-*) fail "post_handshake_auth TLS 1.2 without cert: $out" ;;
-esac
+	# CERT_OPTIONAL: asked for, but not needed.
+	for v in 1.2 1.3; do
+		out=$(ctxprobe --port "$PO" --tls-version $v)
+		[ "$(probe_get "$out" read)" = echo ] ||
+		    fail "OPTIONAL TLS $v without cert: $out"
+		[ "$(probe_get "$out" certreq)" = 1 ] ||
+		    fail "OPTIONAL TLS $v: no CertificateRequest: $out"
+		# shellcheck disable=SC2086
+		out=$(ctxprobe --port "$PO" --tls-version $v $C)
+		[ "$(probe_get "$out" read)" = echo ] ||
+		    fail "OPTIONAL TLS $v with cert: $out"
+	done
+
+	# post_handshake_auth + CERT_REQUIRED: TLS 1.3 has no
+	# CertificateRequest in the handshake, so a client without a
+	# certificate gets through.
+	out=$(ctxprobe --port "$PP" --tls-version 1.3)
+	[ "$(probe_get "$out" certreq)" = 0 ] ||
+	    fail "post_handshake_auth TLS 1.3: CertificateRequest sent: $out"
+	[ "$(probe_get "$out" read)" = echo ] ||
+	    fail "post_handshake_auth TLS 1.3: $out"
+	# TLS 1.2 has no post-handshake auth: as CERT_REQUIRED.
+	out=$(ctxprobe --port "$PP" --tls-version 1.2)
+	case $(probe_get "$out" handshake) in
+	fail:*HANDSHAKE_FAILURE*) ;;
+	*) fail "post_handshake_auth TLS 1.2 without cert: $out" ;;
+	esac
+}
+each_python python_checks
 
 # openssl s_client -msg: the same CertificateRequest difference.
 n=$(echo | timeout -k 5 $(scale 20) openssl s_client -connect \

@@ -27,13 +27,26 @@ expect_tickets() { # PORT VERSION COUNT
 	[ "$(probe_get "$out" tickets)" = "$3" ] ||
 	    fail "port $1 TLS $2: expected $3 tickets: $out"
 }
-expect_tickets "$PD" 1.3 2
-expect_tickets "$P0" 1.3 0
-expect_tickets "$P5" 1.3 5
-expect_tickets "$PD" 1.2 1
-expect_tickets "$PN" 1.2 0
-# OP_NO_TICKET leaves TLS 1.3's count alone (stateful tickets).
-expect_tickets "$PN" 1.3 2
+# Python clients: every python3 of the machine. The default count is the
+# num_tickets of that Python's reference context (tests/helpers/pyref.py).
+python_checks() {
+	dflt=$("$PYTHON" - "$TF_SRCDIR/tests/helpers" <<'PY'
+import sys
+sys.path.insert(0, sys.argv[1])
+import pyref
+print(pyref.reference_context("PROTOCOL_TLS_SERVER", "python").ctx.num_tickets)
+PY
+) || hard_error "no reference num_tickets from $PYTHON"
+	log "reference num_tickets: $dflt"
+	expect_tickets "$PD" 1.3 "$dflt"
+	expect_tickets "$P0" 1.3 0
+	expect_tickets "$P5" 1.3 5
+	expect_tickets "$PD" 1.2 1
+	expect_tickets "$PN" 1.2 0
+	# OP_NO_TICKET leaves TLS 1.3's count alone (stateful tickets).
+	expect_tickets "$PN" 1.3 "$dflt"
+}
+each_python python_checks
 
 # openssl s_client -msg counts the same.
 n=$( (sleep 1; echo) | timeout -k 5 $(scale 20) openssl s_client \
