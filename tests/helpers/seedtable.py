@@ -9,9 +9,13 @@ Subcommands:
   table    COLUMNS EXPECTED: connect every client row with every stack to
            every column's listener, print the measured table(s), and compare
            them cell for cell with EXPECTED. The same Python client rows are
-           also run in memory against an ssl.SSLContext server built by
-           python3 from the same column settings (stack "pyref"), so the
-           expected table is checked against Python's own behaviour too.
+           also run in memory against an ssl.SSLContext server that the
+           python3 running this builds from the same column settings (stack
+           "pyref": tests/helpers/pyref.py's reference context for the
+           column's protocol and default_suites profile, each reconciliation
+           it needed printed once to standard error), so the expected table
+           is checked against Python's own behaviour too. --stacks limits
+           the stacks run (e.g. "py,pyref" for a second interpreter).
   eof      one TLS connection that sends data, then a TCP FIN without
            close_notify, and reports how the server's direction ended.
   ccs      one TLS 1.3 handshake; reports whether a ChangeCipherSpec record
@@ -19,6 +23,9 @@ Subcommands:
 
 COLUMNS: one server column per line, "-" for unset, "#" comments:
   NAME PROTOCOL MINIMUM MAXIMUM CIPHERS OPTIONS(comma separated, "!" clears)
+  [SUITES]
+SUITES is the context's default_suites profile, "python" (the default) or
+"openssl"; conf writes it into tlsfront.conf when given.
 EXPECTED: blocks separated by blank lines; a block's first line is
   "client\\server COL COL ...", each further line "ROW CELL CELL ...".
 Rows: SSLv2 and SSLv3 (hand-built ClientHellos), v2hello-TLSv1 (SSLv2-format
@@ -38,8 +45,12 @@ import socket
 import ssl
 import subprocess
 import sys
+import threading
 import time
 import warnings
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import pyref  # noqa: E402
 
 warnings.simplefilter("ignore", DeprecationWarning)
 
@@ -54,6 +65,7 @@ PINNED = ["TLSv1", "TLSv1.1", "TLSv1.2", "TLSv1.3"]
 RAW_ROWS = ["SSLv2", "SSLv3", "v2hello-TLSv1"]
 TLS_ROWS = ["TLS"] + PINNED
 STACKS = ["py", "openssl", "gnutls"]
+ALL_STACKS = ["raw"] + STACKS + ["pyref"]
 CLIENT_CIPHERS = "DEFAULT:@SECLEVEL=0"
 GNUTLS_VERS = {"TLSv1": "TLS1.0", "TLSv1.1": "TLS1.1", "TLSv1.2": "TLS1.2",
                "TLSv1.3": "TLS1.3"}
@@ -67,13 +79,22 @@ def log(msg):
 
 class Column:
     def __init__(self, fields, lineno):
-        if len(fields) != 6:
-            raise ValueError("line %d: want 6 fields, got %d"
+        if len(fields) not in (6, 7):
+            raise ValueError("line %d: want 6 or 7 fields, got %d"
                              % (lineno, len(fields)))
         self.name, self.protocol, self.minimum, self.maximum, \
-            self.ciphers, opts = [None if f == "-" else f for f in fields]
+            self.ciphers, opts = [None if f == "-" else f
+                                  for f in fields[:6]]
         self.options = opts.split(",") if opts else []
+        self.suites = fields[6] if len(fields) == 7 else None
+        if self.suites not in (None,) + pyref.PROFILES:
+            raise ValueError("line %d: SUITES %r is none of %s"
+                             % (lineno, self.suites,
+                                ", ".join(pyref.PROFILES)))
         self.port = None
+
+    def profile(self):
+        return self.suites or "python"
 
 
 def read_columns(path):
@@ -120,6 +141,8 @@ def cmd_conf(args):
     for i, c in enumerate(cols):
         name = "c%d" % i
         body = ['protocol = "%s";' % c.protocol]
+        if c.suites:
+            body.append('default_suites = "%s";' % c.suites)
         if c.minimum:
             body.append('minimum_version = "%s";' % c.minimum)
         if c.maximum:
@@ -261,6 +284,10 @@ def probe_raw(port, row, timeout):
 
 def client_context(row, cafile):
     ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+    # A client that must see how the server ended: never an EOF taken for
+    # close_notify, whichever Python this is (some set the option by
+    # default: pyref.py, difference "ignore-unexpected-eof").
+    ctx.options &= ~ssl.OP_IGNORE_UNEXPECTED_EOF
     ctx.set_ciphers(CLIENT_CIPHERS)
     ctx.load_verify_locations(cafile)
     if row == "TLS":
@@ -361,8 +388,26 @@ PROBES = {"py": probe_py, "openssl": probe_openssl, "gnutls": probe_gnutls}
 
 # ---------------------------------------------------------------- pyref
 
+_notes = set()
+_notes_lock = threading.Lock()
+
+
+def note_once(note):
+    """Print a reconciliation note of pyref.py's the first time it comes."""
+    with _notes_lock:
+        if note in _notes:
+            return
+        _notes.add(note)
+    log("pyref: %s" % note)
+
+
 def server_context(col, certfile, keyfile):
-    ctx = ssl.SSLContext(getattr(ssl, col.protocol))
+    """The column's server as Python makes it: pyref.py's reference context
+    for the column's protocol and profile, then the column's settings."""
+    ref = pyref.reference_context(col.protocol, col.profile())
+    for n in ref.notes:
+        note_once(n)
+    ctx = ref.ctx
     for o in col.options:
         if o.startswith("!"):
             ctx.options &= ~getattr(ssl, o[1:])
@@ -420,8 +465,9 @@ def pyref_cell(col, row, certfile, keyfile, cafile):
 
 # ---------------------------------------------------------------- table
 
-def stacks_for(row):
-    return ["raw", "pyref"] if row in RAW_HELLOS else STACKS + ["pyref"]
+def stacks_for(row, wanted=ALL_STACKS):
+    have = ["raw", "pyref"] if row in RAW_HELLOS else STACKS + ["pyref"]
+    return [st for st in have if st in wanted]
 
 
 def cmd_table(args):
@@ -429,6 +475,11 @@ def cmd_table(args):
     read_ports(args.ports, collist)
     cols = {c.name: c for c in collist}
     blocks = read_expected(args.expected)
+    for st in args.stacks:
+        if st not in ALL_STACKS:
+            log("no such stack %s (stacks: %s)" % (st, ",".join(ALL_STACKS)))
+            return 2
+    log("%s: stacks %s" % (pyref.describe(), ",".join(args.stacks)))
     jobs = {}
     pool = concurrent.futures.ThreadPoolExecutor(max_workers=args.jobs)
     t0 = time.monotonic()
@@ -439,7 +490,7 @@ def cmd_table(args):
                 return 2
             col = cols[cname]
             for row in order:
-                for st in stacks_for(row):
+                for st in stacks_for(row, args.stacks):
                     key = (cname, row, st)
                     if key in jobs:
                         continue
@@ -488,7 +539,7 @@ def report(blocks, res, cols, args):
             line = row.ljust(15)
             for cname, want in zip(names, rows[row]):
                 got = {st: res[(cname, row, st)][0]
-                       for st in stacks_for(row)}
+                       for st in stacks_for(row, args.stacks)}
                 cell = want if set(got.values()) == {want} else \
                     "!" + ",".join("%s=%s" % kv for kv in got.items())
                 for st, val in got.items():
@@ -571,7 +622,12 @@ def cmd_eof(args):
             except ConnectionResetError:
                 end = "reset"
         except ssl.SSLError as e:
-            end = "tls-error(%s)" % e.reason
+            if e.reason == "UNEXPECTED_EOF_WHILE_READING":
+                # A plain SSLError for it before CPython 3.10.11/3.11.3
+                # (python/cpython#95494), SSLEOFError since.
+                end = "eof"
+            else:
+                end = "tls-error(%s)" % e.reason
     raw.close()
     print("peer_end=%s received=%d" % (end, len(got)))
     return 0
@@ -621,6 +677,10 @@ def main():
     s.add_argument("--timeout", type=float, default=10)
     s.add_argument("--jobs", type=int, default=8)
     s.add_argument("--counts-out")
+    s.add_argument("--stacks", default=",".join(ALL_STACKS),
+                   type=lambda v: v.split(","),
+                   help="comma separated, of %s (default: all)"
+                   % ",".join(ALL_STACKS))
     s.add_argument("--verbose", action="store_true")
     for name in ("eof", "ccs"):
         s = sub.add_parser(name)
@@ -636,7 +696,7 @@ def main():
     try:
         return {"ports": cmd_ports, "conf": cmd_conf, "table": cmd_table, "eof": cmd_eof,
                 "ccs": cmd_ccs}[args.cmd](args)
-    except (OSError, ValueError) as e:
+    except (OSError, ValueError, RuntimeError) as e:
         log("error: %s" % e)
         return 2
 
