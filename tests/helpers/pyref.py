@@ -100,7 +100,11 @@ DIFFERENCES = [
         "ignore-unexpected-eof",
         [((3, 8, 10), (3, 9, 0)), ((3, 9, 5), (3, 10, 0)),
          ((3, 10, 0), (3, 10, 11)), ((3, 11, 0), (3, 11, 3))],
-        "SSLContext() adds OP_IGNORE_UNEXPECTED_EOF to its default options",
+        "SSLContext() adds OP_IGNORE_UNEXPECTED_EOF to its default options "
+        "(a peer's TCP FIN without close_notify then reads as a clean "
+        "close); cleared, such an EOF raises a plain SSLError "
+        "(UNEXPECTED_EOF_WHILE_READING), not SSLEOFError as in current "
+        "CPython",
         "added for OpenSSL 3 by python/cpython GH-25309 (3.10.0, 3.9.5, "
         "3.8.10), dropped again by python/cpython#95495 (3.10.11, 3.11.3, "
         "3.12.0; the 3.8 and 3.9 branches kept it)",

@@ -108,7 +108,9 @@ TLSv1.3        no  yes no  no  no  yes yes no  no  yes
 # sends protocol_version). With ciphers "DEFAULT:@SECLEVEL=0" (OL:) the
 # missing minimum shows: TLS 1.0 works without the minimum_version (b)
 # needs, while the python profile with the same ciphers and no minimum
-# (L:TLS-nomin) keeps CPython's TLS 1.2.
+# (L:TLS-nomin) keeps CPython's TLS 1.2. (These cells are Debian 12's
+# /etc/ssl/openssl.cnf; one that sets MinProtocol or another CipherString
+# makes other ones: t23 checks the profile under a configuration of its own.)
 client\server O:TLS O:TLS_SERVER O:TLSv1 O:TLSv1_1 O:TLSv1_2 OL:TLS OL:TLSv1 L:TLS-nomin
 SSLv2          no  no  no  no  no  no  no  no
 SSLv3          no  no  no  no  no  no  no  no
