@@ -119,17 +119,14 @@ expect() {
 	    --priority "$_prio" 127.0.0.1 </dev/null >gnutls.out 2>&1 &&
 	    grep -q 'Handshake was completed' gnutls.out && _got=yes
 	[ "$_got" = "$3" ] || fail "gnutls-cli, port $1, $2: $_got, want $3"
-	_save=$PYTHON
-	for _py in $(pythons); do
-		PYTHON=$_py
-		_out=$(ctxprobe --port "$1" --tls-version 1.2 --ciphers "$2")
-		_got=no
-		[ "$(probe_get "$_out" cipher)" = "$2" ] &&
-		    [ "$(probe_get "$_out" read)" = echo ] && _got=yes
-		[ "$_got" = "$3" ] ||
-		    fail "$(python_label "$_py"), port $1, $2: $_out"
-	done
-	PYTHON=$_save
+	each_python expect_python "$@"
+}
+expect_python() {
+	_out=$(ctxprobe --port "$1" --tls-version 1.2 --ciphers "$2")
+	_got=no
+	[ "$(probe_get "$_out" cipher)" = "$2" ] &&
+	    [ "$(probe_get "$_out" read)" = echo ] && _got=yes
+	[ "$_got" = "$3" ] || fail "$(python_label "$PYTHON"), port $1, $2: $_out"
 }
 expect "$PO" "$ONLY_SYSTEM" yes
 expect "$PO" "$ONLY_PYTHON" no
