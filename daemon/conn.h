@@ -73,7 +73,6 @@ struct tf_conn {
 	bool			 client_eof;	/* close_notify or FIN seen */
 	bool			 client_truncated; /* FIN without close_notify */
 	bool			 client_shut_sent;	/* our close_notify is out */
-	bool			 client_shut_wanted;
 	bool			 ssl_failed;	/* no more TLS I/O possible */
 	bool			 out_block;	/* TLS bytes wait for EV_WRITE */
 	bool			 in_drained;	/* a short read emptied the socket */
