@@ -1,4 +1,6 @@
 /*
+ * Copyright (c) 2026 The tlsfront authors. ISC license, see LICENSE.
+ *
  * bulksrv: plaintext bulk backend for bench/run (source and sink).
  *
  * A minimal HTTP/1.1 server on one epoll loop, keep-alive:

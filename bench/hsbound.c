@@ -1,4 +1,6 @@
 /*
+ * Copyright (c) 2026 The tlsfront authors. ISC license, see LICENSE.
+ *
  * hsbound: the in-memory bound on a TLS server's full handshake rate.
  *
  * A loop of full handshakes between a client and a server SSL object joined

@@ -1,4 +1,6 @@
 /*
+ * Copyright (c) 2026 The tlsfront authors. ISC license, see LICENSE.
+ *
  * hsload: TLS load client for bench/run.
  *
  * One thread, one epoll loop, a fixed number of connection slots. Each slot

@@ -1,4 +1,6 @@
 /*
+ * Copyright (c) 2026 The tlsfront authors. ISC license, see LICENSE.
+ *
  * memfloor: what OpenSSL keeps per idle TLS server connection, and what a
  * different allocator would make of it.
  *

@@ -1,4 +1,6 @@
 /*
+ * Copyright (c) 2026 The tlsfront authors. ISC license, see LICENSE.
+ *
  * tlsfront: the access log line written when a connection ends, as
  * key=value text or as one JSON object, and the rate limit that keeps a
  * flood of failing connections from writing a line each.

@@ -1,4 +1,6 @@
 /*
+ * Copyright (c) 2026 The tlsfront authors. ISC license, see LICENSE.
+ *
  * tlsfront: the access log line written when a connection ends, and the
  * rate limit that turns floods of failing connections into a few lines
  * plus one summary line per second.

@@ -1,4 +1,6 @@
 /*
+ * Copyright (c) 2026 The tlsfront authors. ISC license, see LICENSE.
+ *
  * tlsfront: connecting to a backend. Servers are tried round-robin from a
  * per-worker starting point; a refused, failed or timed-out connect moves
  * on to the next server until each has been tried once.

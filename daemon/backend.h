@@ -1,4 +1,6 @@
 /*
+ * Copyright (c) 2026 The tlsfront authors. ISC license, see LICENSE.
+ *
  * tlsfront: connecting a connection to one of its backend's servers,
  * trying the next one on failure, each attempt bounded by the connect
  * timeout.

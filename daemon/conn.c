@@ -1,4 +1,6 @@
 /*
+ * Copyright (c) 2026 The tlsfront authors. ISC license, see LICENSE.
+ *
  * tlsfront: a connection's life: accept, TLS handshake, backend connect,
  * relaying, and the single close path that frees everything it owns.
  */

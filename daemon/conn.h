@@ -1,4 +1,6 @@
 /*
+ * Copyright (c) 2026 The tlsfront authors. ISC license, see LICENSE.
+ *
  * tlsfront: one proxied connection: the TLS client side, the plaintext
  * backend side, the bytes in flight between them and its timer. The
  * connection owns all of these; tf_conn_close() is its only teardown.

@@ -1,4 +1,6 @@
 /*
+ * Copyright (c) 2026 The tlsfront authors. ISC license, see LICENSE.
+ *
  * tlsfront: --demo mode. The demo backend is libevent's evhttp in a child
  * process; the certificate is made fresh at every start and removed at
  * exit.

@@ -1,4 +1,6 @@
 /*
+ * Copyright (c) 2026 The tlsfront authors. ISC license, see LICENSE.
+ *
  * tlsfront: --demo mode: a throwaway self-signed certificate and a demo
  * HTTP backend on loopback, so the daemon can be tried with one command.
  */

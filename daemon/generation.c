@@ -1,4 +1,6 @@
 /*
+ * Copyright (c) 2026 The tlsfront authors. ISC license, see LICENSE.
+ *
  * tlsfront: a generation is one loaded configuration with the SSL_CTXs
  * built from it.
  */

@@ -1,4 +1,6 @@
 /*
+ * Copyright (c) 2026 The tlsfront authors. ISC license, see LICENSE.
+ *
  * tlsfront: listening sockets and accepting connections on them.
  * libevent's evconnlistener does the accept4() loop; we hand each new
  * socket to a connection object.

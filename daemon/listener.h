@@ -1,4 +1,6 @@
 /*
+ * Copyright (c) 2026 The tlsfront authors. ISC license, see LICENSE.
+ *
  * tlsfront: listening sockets. The master binds one SO_REUSEPORT socket
  * per configured listener and worker; each worker accepts on its own.
  */

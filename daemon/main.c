@@ -1,4 +1,6 @@
 /*
+ * Copyright (c) 2026 The tlsfront authors. ISC license, see LICENSE.
+ *
  * tlsfront: tlsfrontd's entry point: options, configuration test mode,
  * binding the listeners, dropping privileges and starting the workers.
  */

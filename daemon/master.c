@@ -1,4 +1,6 @@
 /*
+ * Copyright (c) 2026 The tlsfront authors. ISC license, see LICENSE.
+ *
  * tlsfront: the master process. It forks the workers, restarts one that
  * dies, reloads on SIGHUP and stops on SIGTERM/SIGINT. It waits for
  * signals with sigtimedwait: it serves no connection and runs no event

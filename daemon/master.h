@@ -1,4 +1,6 @@
 /*
+ * Copyright (c) 2026 The tlsfront authors. ISC license, see LICENSE.
+ *
  * tlsfront: the master process. It owns the current generation and its
  * listening sockets, forks one worker process per slot, restarts a worker
  * that dies, reloads on SIGHUP (new workers on the new generation, the old

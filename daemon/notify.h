@@ -1,4 +1,6 @@
 /*
+ * Copyright (c) 2026 The tlsfront authors. ISC license, see LICENSE.
+ *
  * tlsfront: service manager notifications (systemd's sd_notify protocol,
  * through libsystemd). Without libsystemd, or outside systemd, they do
  * nothing. Only the master process sends them.

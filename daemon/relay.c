@@ -1,4 +1,6 @@
 /*
+ * Copyright (c) 2026 The tlsfront authors. ISC license, see LICENSE.
+ *
  * tlsfront: the relay. Bytes read from one side wait in that direction's
  * buffer until the other side has taken them all; while they wait, that
  * side is not read (backpressure), so a connection holds at most one chunk

@@ -1,4 +1,6 @@
 /*
+ * Copyright (c) 2026 The tlsfront authors. ISC license, see LICENSE.
+ *
  * tlsfront: moving bytes between a connection's TLS client side and its
  * plaintext backend side, with backpressure and half-close.
  */

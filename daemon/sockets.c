@@ -1,4 +1,6 @@
 /*
+ * Copyright (c) 2026 The tlsfront authors. ISC license, see LICENSE.
+ *
  * tlsfront: the listening sockets of one generation, carried over from
  * the previous generation on reload so that no queued connection is lost.
  */

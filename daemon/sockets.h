@@ -1,4 +1,6 @@
 /*
+ * Copyright (c) 2026 The tlsfront authors. ISC license, see LICENSE.
+ *
  * tlsfront: the listening sockets of one generation: for each configured
  * listener, one SO_REUSEPORT socket per worker slot, or the socket that
  * systemd passed in (socket activation), shared by all slots.

@@ -1,4 +1,6 @@
 /*
+ * Copyright (c) 2026 The tlsfront authors. ISC license, see LICENSE.
+ *
  * tlsfront: one worker's event loop: its listeners, its connections, and
  * the graceful stop (stop accepting, drain, force-close what remains).
  */

@@ -1,4 +1,6 @@
 /*
+ * Copyright (c) 2026 The tlsfront authors. ISC license, see LICENSE.
+ *
  * tlsfront: a worker is one event loop serving its own listening sockets
  * (one SO_REUSEPORT socket per configured listener). Workers share
  * nothing at run time; each is a process of its own when there are

@@ -1,4 +1,6 @@
 /*
+ * Copyright (c) 2026 The tlsfront authors. ISC license, see LICENSE.
+ *
  * tlsfront: socket addresses as written in the configuration.
  * Parses "host:port", "[v6]:port", "*:port" and "unix:/path"; formats back.
  */

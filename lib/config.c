@@ -1,4 +1,6 @@
 /*
+ * Copyright (c) 2026 The tlsfront authors. ISC license, see LICENSE.
+ *
  * tlsfront: the configuration file read with libconfig into struct
  * tf_config, with every problem reported as "file:line: message": the
  * daemon, listeners and backends sections, loading and freeing.

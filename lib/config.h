@@ -1,4 +1,6 @@
 /*
+ * Copyright (c) 2026 The tlsfront authors. ISC license, see LICENSE.
+ *
  * tlsfront: the configuration file (libconfig syntax) read into plain
  * structs, validated, with the source line of every value kept so that
  * later stages (context building) can report "file:line: ..." too.

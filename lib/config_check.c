@@ -1,4 +1,6 @@
 /*
+ * Copyright (c) 2026 The tlsfront authors. ISC license, see LICENSE.
+ *
  * tlsfront: checks of configuration values that need no libconfig: names
  * of constants, referenced files, addresses, names of other sections.
  */

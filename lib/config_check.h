@@ -1,4 +1,6 @@
 /*
+ * Copyright (c) 2026 The tlsfront authors. ISC license, see LICENSE.
+ *
  * tlsfront: checks of configuration values that need no libconfig: names
  * of constants, files, addresses, references between sections. config.c
  * and config_context.c walk the tree and check types; these check what a

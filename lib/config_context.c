@@ -1,4 +1,6 @@
 /*
+ * Copyright (c) 2026 The tlsfront authors. ISC license, see LICENSE.
+ *
  * tlsfront: the contexts section of the configuration file, one struct
  * tf_context_conf per context, checked as Python's setters would; and
  * its freeing. Walks the libconfig tree, so it includes <libconfig.h>

@@ -1,4 +1,6 @@
 /*
+ * Copyright (c) 2026 The tlsfront authors. ISC license, see LICENSE.
+ *
  * tlsfront: what the libconfig users of the config module (config.c and
  * config_context.c) share: the state of one load and the typed getters,
  * which report every problem at the line of its setting. Private to those

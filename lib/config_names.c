@@ -1,4 +1,6 @@
 /*
+ * Copyright (c) 2026 The tlsfront authors. ISC license, see LICENSE.
+ *
  * tlsfront: the names of Python's ssl constants (PROTOCOL_*, TLSVersion,
  * OP_*) and their values, shared by the config parser and --explain.
  */

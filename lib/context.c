@@ -1,4 +1,6 @@
 /*
+ * Copyright (c) 2026 The tlsfront authors. ISC license, see LICENSE.
+ *
  * tlsfront: the SSLContext equivalent, its core.
  * Builds an SSL_CTX the way current CPython's Modules/_ssl.c does for
  * ssl.SSLContext(protocol): method, defaults, options, versions, ciphers

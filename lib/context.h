@@ -1,4 +1,6 @@
 /*
+ * Copyright (c) 2026 The tlsfront authors. ISC license, see LICENSE.
+ *
  * tlsfront: the SSLContext equivalent. Turns one validated context
  * configuration into an SSL_CTX that behaves like Python's
  * ssl.SSLContext built from the same protocol, options and attributes.

@@ -1,4 +1,6 @@
 /*
+ * Copyright (c) 2026 The tlsfront authors. ISC license, see LICENSE.
+ *
  * tlsfront: the SSLContext attributes beyond protocol, options, versions,
  * ciphers and curve (groups, DH, verify, ALPN, tickets, key log), and the
  * in-memory handshake probe behind the TLS 1.0/1.1 warnings.

@@ -1,4 +1,6 @@
 /*
+ * Copyright (c) 2026 The tlsfront authors. ISC license, see LICENSE.
+ *
  * tlsfront: the certificates of an SSLContext: load_cert_chain() with its
  * password (inline or from a file, never a prompt), then chain building.
  */

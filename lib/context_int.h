@@ -1,4 +1,6 @@
 /*
+ * Copyright (c) 2026 The tlsfront authors. ISC license, see LICENSE.
+ *
  * tlsfront: what the files of the context module (context.c,
  * context_certs.c, context_attr.c) share. Private to them: nothing
  * outside lib/context*.c includes this.

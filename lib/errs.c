@@ -1,4 +1,6 @@
 /*
+ * Copyright (c) 2026 The tlsfront authors. ISC license, see LICENSE.
+ *
  * tlsfront: error list.
  * Collects "file:line: message" strings for the caller to print or log.
  */

@@ -1,4 +1,6 @@
 /*
+ * Copyright (c) 2026 The tlsfront authors. ISC license, see LICENSE.
+ *
  * tlsfront: error list.
  * lib/ code appends "file:line: message" entries here and returns -1; the
  * daemon decides where they go (stderr at -t, the log on reload).

@@ -1,4 +1,6 @@
 /*
+ * Copyright (c) 2026 The tlsfront authors. ISC license, see LICENSE.
+ *
  * tlsfront: the effective-context report of tlsfrontd --explain. Reads
  * every setting back from the built SSL_CTX (as Python's getters do) and
  * prints it, with the client matrix, as text for humans or as JSON.

@@ -1,4 +1,6 @@
 /*
+ * Copyright (c) 2026 The tlsfront authors. ISC license, see LICENSE.
+ *
  * tlsfront: the effective-context report of tlsfrontd --explain, and the
  * client/server matrix computed by real in-memory handshakes.
  */

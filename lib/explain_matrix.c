@@ -1,4 +1,6 @@
 /*
+ * Copyright (c) 2026 The tlsfront authors. ISC license, see LICENSE.
+ *
  * tlsfront: the client/server matrix of --explain. Each cell is a real
  * handshake between a throwaway client and an SSL made from the server
  * context, over an in-memory BIO pair; nothing is inferred from flags.

@@ -1,4 +1,6 @@
 /*
+ * Copyright (c) 2026 The tlsfront authors. ISC license, see LICENSE.
+ *
  * tlsfront: logging to stderr or syslog, with levels.
  * Each worker process logs on its own; lines are written whole.
  */

@@ -1,4 +1,6 @@
 /*
+ * Copyright (c) 2026 The tlsfront authors. ISC license, see LICENSE.
+ *
  * tlsfront: logging to stderr or syslog, with levels.
  * The only lib/ module that may write to stderr or exit.
  */

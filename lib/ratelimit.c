@@ -1,4 +1,6 @@
 /*
+ * Copyright (c) 2026 The tlsfront authors. ISC license, see LICENSE.
+ *
  * tlsfront: log rate limiting by fixed windows: the first `limit' events
  * of a window pass, later ones are only counted until the window ends.
  */

@@ -1,4 +1,6 @@
 /*
+ * Copyright (c) 2026 The tlsfront authors. ISC license, see LICENSE.
+ *
  * tlsfront: a window counter for log rate limiting: at most `limit'
  * events per window pass, the rest are counted for one summary line.
  * Pure logic: the caller passes the time, so tests need no clock.

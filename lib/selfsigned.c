@@ -1,4 +1,6 @@
 /*
+ * Copyright (c) 2026 The tlsfront authors. ISC license, see LICENSE.
+ *
  * tlsfront: throwaway self-signed certificate for the demo mode.
  * An ECDSA P-256 key and a v3 certificate for one name, written as PEM.
  */

@@ -1,4 +1,6 @@
 /*
+ * Copyright (c) 2026 The tlsfront authors. ISC license, see LICENSE.
+ *
  * tlsfront: throwaway self-signed certificate for the demo mode.
  */
 #ifndef TF_SELFSIGNED_H

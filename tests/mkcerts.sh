@@ -1,4 +1,5 @@
 #!/bin/sh
+# Copyright (c) 2026 The tlsfront authors. ISC license, see LICENSE.
 # tlsfront: make the test certificates in DIR with the openssl CLI.
 # Test-only keys, made at test time and never committed. Idempotent: a
 # complete set (marked by DIR/.complete) is left alone.

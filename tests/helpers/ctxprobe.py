@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# Copyright (c) 2026 The tlsfront authors. ISC license, see LICENSE.
 """One TLS connection to tlsfront, reporting what the wire showed.
 
 Used by the t3x integration tests (SSLContext attributes). Connects with

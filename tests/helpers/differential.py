@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# Copyright (c) 2026 The tlsfront authors. ISC license, see LICENSE.
 """Differential test: tlsfront's contexts against Python's ssl.SSLContext,
 on every python3 of the machine.
 

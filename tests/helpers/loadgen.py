@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# Copyright (c) 2026 The tlsfront authors. ISC license, see LICENSE.
 """Keeps requests going through tlsfrontd until a stop file appears.
 
 Each request is a new TLS connection: handshake (verified against --cafile),

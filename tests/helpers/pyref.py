@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# Copyright (c) 2026 The tlsfront authors. ISC license, see LICENSE.
 """Python's ssl.SSLContext as tlsfront's reference, on the python3 running this.
 
 "Python's ssl.SSLContext" is not one thing on a real machine. Two things

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# Copyright (c) 2026 The tlsfront authors. ISC license, see LICENSE.
 """Seed-table and wire probes for the tlsfront integration tests (stdlib only).
 
 Subcommands:

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# Copyright (c) 2026 The tlsfront authors. ISC license, see LICENSE.
 """Socket options of a live proxied connection, read from inside tlsfrontd.
 
 Opens a TLS connection to the daemon, makes one echo round trip and keeps

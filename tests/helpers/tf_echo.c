@@ -1,4 +1,6 @@
 /*
+ * Copyright (c) 2026 The tlsfront authors. ISC license, see LICENSE.
+ *
  * tf_echo: plaintext TCP backend for the integration tests.
  * Serves many connections on one libevent loop in one of four modes (echo,
  * http, halfclose, sink) and logs one line per connection with a SHA-256 of

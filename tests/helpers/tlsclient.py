@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# Copyright (c) 2026 The tlsfront authors. ISC license, see LICENSE.
 """TLS test client for the tlsfront integration tests (python3 stdlib only).
 
 Every connection is an ssl.SSLObject over two MemoryBIOs and a plain

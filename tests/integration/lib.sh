@@ -1,3 +1,4 @@
+# Copyright (c) 2026 The tlsfront authors. ISC license, see LICENSE.
 # tlsfront integration tests: shared helpers, sourced by each tNN-*.sh.
 # Each test runs in its own temporary directory; a trap kills the daemon and
 # every backend it started. Exit codes follow automake: 0 pass, 1 fail,

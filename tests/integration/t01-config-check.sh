@@ -1,4 +1,5 @@
 #!/bin/sh
+# Copyright (c) 2026 The tlsfront authors. ISC license, see LICENSE.
 # tlsfrontd -t: a good config prints "configuration OK" and exits 0; broken
 # configs print "FILE:LINE: message" for the offending line and exit 1.
 . "$TF_SRCDIR/tests/integration/lib.sh"

@@ -1,4 +1,5 @@
 #!/bin/sh
+# Copyright (c) 2026 The tlsfront authors. ISC license, see LICENSE.
 # A request through the proxy with four independent TLS stacks: Python ssl
 # (TLS 1.3 and 1.2), openssl s_client and gnutls-cli against an echo backend,
 # curl against an HTTP backend.

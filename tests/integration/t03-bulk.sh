@@ -1,4 +1,5 @@
 #!/bin/sh
+# Copyright (c) 2026 The tlsfront authors. ISC license, see LICENSE.
 # 64 MiB each way on one connection, then 4 parallel connections of 16 MiB:
 # the echo's SHA-256 equals what was sent, and the backend saw exactly the
 # bytes the client sent.

@@ -1,4 +1,5 @@
 #!/bin/sh
+# Copyright (c) 2026 The tlsfront authors. ISC license, see LICENSE.
 # Half-close in both directions.
 # Client side: the client sends its data and close_notify at once; all the
 # echo must still arrive, then the proxy's close_notify.

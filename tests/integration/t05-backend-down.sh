@@ -1,4 +1,5 @@
 #!/bin/sh
+# Copyright (c) 2026 The tlsfront authors. ISC license, see LICENSE.
 # A backend whose only server refuses connections: the client gets a clean
 # close_notify and no data, the access log says connect_failed, and the
 # daemon keeps serving another listener. servers = [dead, alive] falls over

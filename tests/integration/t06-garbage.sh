@@ -1,4 +1,5 @@
 #!/bin/sh
+# Copyright (c) 2026 The tlsfront authors. ISC license, see LICENSE.
 # A client sending non-TLS bytes is disconnected (access log: handshake_error)
 # and the daemon still serves a good client afterwards.
 . "$TF_SRCDIR/tests/integration/lib.sh"

@@ -1,4 +1,5 @@
 #!/bin/sh
+# Copyright (c) 2026 The tlsfront authors. ISC license, see LICENSE.
 # timeouts.handshake = 1: a TCP client that sends nothing is closed within
 # 3 s and logged as handshake_timeout; normal clients still work.
 . "$TF_SRCDIR/tests/integration/lib.sh"

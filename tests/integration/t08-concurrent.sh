@@ -1,4 +1,5 @@
 #!/bin/sh
+# Copyright (c) 2026 The tlsfront authors. ISC license, see LICENSE.
 # workers = 2: 200 concurrent connections each move 64 KiB both ways;
 # nothing is lost.
 . "$TF_SRCDIR/tests/integration/lib.sh"

@@ -1,4 +1,5 @@
 #!/bin/sh
+# Copyright (c) 2026 The tlsfront authors. ISC license, see LICENSE.
 # timeouts.idle = 1: a relayed connection with traffic every 0.3 s lives on
 # for 3 s; once silent it is closed within a few seconds (idle_timeout).
 . "$TF_SRCDIR/tests/integration/lib.sh"

@@ -1,4 +1,5 @@
 #!/bin/sh
+# Copyright (c) 2026 The tlsfront authors. ISC license, see LICENSE.
 # SIGTERM during a transfer (timeouts.drain = 10): new connections are no
 # longer served, the transfer completes byte for byte, the daemon exits 0.
 . "$TF_SRCDIR/tests/integration/lib.sh"

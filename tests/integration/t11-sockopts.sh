@@ -1,4 +1,5 @@
 #!/bin/sh
+# Copyright (c) 2026 The tlsfront authors. ISC license, see LICENSE.
 # Both sockets of a proxied connection have TCP_NODELAY (a relay without
 # it stalls ~40 ms per small response): the client socket inherits it from
 # the listening socket, the backend socket sets it. Read from inside the

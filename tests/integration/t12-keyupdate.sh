@@ -1,4 +1,5 @@
 #!/bin/sh
+# Copyright (c) 2026 The tlsfront authors. ISC license, see LICENSE.
 # TLS 1.3 KeyUpdate in the middle of a relayed stream: openssl s_client
 # sends one with update_requested ("K"), tlsfrontd answers with its own
 # (libssl writes it from inside SSL_read) and the echo goes on under the

@@ -1,4 +1,5 @@
 #!/bin/sh
+# Copyright (c) 2026 The tlsfront authors. ISC license, see LICENSE.
 # Issue 3, proof 1: the protocol table of the ssl.SSLContext documentation
 # (../shared/seed/), black box. One daemon, one listener per server column;
 # clients pinned to each version (and a version-flexible one) with three

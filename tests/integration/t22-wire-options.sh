@@ -1,4 +1,5 @@
 #!/bin/sh
+# Copyright (c) 2026 The tlsfront authors. ISC license, see LICENSE.
 # Issue 3, proof 3 (the settings that exist today): what each option does,
 # seen from clients on the wire. OP_CIPHER_SERVER_PREFERENCE on and cleared
 # (TLS 1.2 and 1.3), OP_ENABLE_MIDDLEBOX_COMPAT (TLS 1.3 dummy

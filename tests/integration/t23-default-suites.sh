@@ -1,4 +1,5 @@
 #!/bin/sh
+# Copyright (c) 2026 The tlsfront authors. ISC license, see LICENSE.
 # default_suites on the wire. The daemon runs under an OpenSSL system
 # configuration made here (OPENSSL_CONF: a cipher string of one TLS 1.2
 # suite CPython's string lacks, security level 1, MinProtocol TLSv1.2), so

@@ -1,4 +1,5 @@
 #!/bin/sh
+# Copyright (c) 2026 The tlsfront authors. ISC license, see LICENSE.
 # alpn_protocols: the server's order wins (Python's _selectALPN_cb with
 # SSL_select_next_proto, server list first); no overlap: no ALPN and the
 # handshake goes on. Seen by Python's ssl (every python3 of the machine)

@@ -1,4 +1,5 @@
 #!/bin/sh
+# Copyright (c) 2026 The tlsfront authors. ISC license, see LICENSE.
 # verify_mode with verify_locations: CERT_REQUIRED without a client
 # certificate fails TLS 1.2 in the handshake (handshake_failure) and TLS 1.3
 # after it (certificate_required on the first read); CERT_OPTIONAL asks but

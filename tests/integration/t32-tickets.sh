@@ -1,4 +1,5 @@
 #!/bin/sh
+# Copyright (c) 2026 The tlsfront authors. ISC license, see LICENSE.
 # num_tickets: the number of TLS 1.3 NewSessionTicket messages (Python's
 # default 2, 0 = none); OP_NO_TICKET: no ticket in TLS 1.2.
 . "$TF_SRCDIR/tests/integration/lib.sh"

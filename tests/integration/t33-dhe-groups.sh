@@ -1,4 +1,5 @@
 #!/bin/sh
+# Copyright (c) 2026 The tlsfront authors. ISC license, see LICENSE.
 # dh_params: DHE suites only with it (no dh_auto). ecdh_curve / groups:
 # only those groups work, for TLS 1.3 key shares and TLS 1.2 ECDHE alike.
 # Python clients: every python3 of the machine, each offering exactly the

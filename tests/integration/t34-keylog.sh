@@ -1,4 +1,5 @@
 #!/bin/sh
+# Copyright (c) 2026 The tlsfront authors. ISC license, see LICENSE.
 # keylog_filename: NSS key log lines, one per secret, appended by every
 # worker to one file (mode 0600); they equal the client's own key log.
 . "$TF_SRCDIR/tests/integration/lib.sh"

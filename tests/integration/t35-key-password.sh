@@ -1,4 +1,5 @@
 #!/bin/sh
+# Copyright (c) 2026 The tlsfront authors. ISC license, see LICENSE.
 # An encrypted key: the right password (inline or from password_file)
 # passes tlsfrontd -t, a wrong one is refused at the entry's line.
 . "$TF_SRCDIR/tests/integration/lib.sh"

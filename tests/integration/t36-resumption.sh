@@ -1,4 +1,5 @@
 #!/bin/sh
+# Copyright (c) 2026 The tlsfront authors. ISC license, see LICENSE.
 # Session resumption as the ticket settings say: with Python's defaults a
 # client resumes with a ticket (TLS 1.3 and 1.2), also across two workers
 # (the ticket keys are made before the workers fork); num_tickets = 0 gives

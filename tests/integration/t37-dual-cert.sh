@@ -1,4 +1,5 @@
 #!/bin/sh
+# Copyright (c) 2026 The tlsfront authors. ISC license, see LICENSE.
 # RSA and ECDSA certificates side by side in one context (two cert_chain
 # entries): each client gets the certificate its capabilities allow, in
 # TLS 1.3 (by signature algorithms) and TLS 1.2 (by cipher suite), seen by

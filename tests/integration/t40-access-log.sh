@@ -1,4 +1,5 @@
 #!/bin/sh
+# Copyright (c) 2026 The tlsfront authors. ISC license, see LICENSE.
 # Access log: JSON lines parse and carry SNI, ALPN, protocol, cipher, the
 # verified client certificate's subject and bytes; a hostile SNI stays on
 # one line in both formats; floods of handshake errors and of backend

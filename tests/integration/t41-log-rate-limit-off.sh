@@ -1,4 +1,5 @@
 #!/bin/sh
+# Copyright (c) 2026 The tlsfront authors. ISC license, see LICENSE.
 # daemon.log.rate_limit = 0 turns the flood protection off: every one of
 # 60 garbage connections gets its own handshake_error access line and no
 # summary line replaces any of them.

@@ -1,4 +1,5 @@
 #!/bin/sh
+# Copyright (c) 2026 The tlsfront authors. ISC license, see LICENSE.
 # The systemd units: "systemd-analyze security --offline=true" rates
 # tlsfront.service 2.0 or lower and the socket-activated
 # tlsfront-socket.service 1.3 or lower; "systemd-analyze verify" accepts

@@ -1,4 +1,5 @@
 #!/bin/sh
+# Copyright (c) 2026 The tlsfront authors. ISC license, see LICENSE.
 # make install: into a DESTDIR it puts exactly tlsfrontd in sbin,
 # tlsfront.conf in $(sysconfdir)/tlsfront, the three units in the systemd
 # unit dir (naming the configured paths) and the two man pages; a second

@@ -1,4 +1,5 @@
 #!/bin/sh
+# Copyright (c) 2026 The tlsfront authors. ISC license, see LICENSE.
 # Reload under load: requests keep going (new TLS connection each) through
 # two workers while the test sends 20 SIGHUPs, alternating the certificate
 # between RSA and ECDSA. Not one request may fail, both certificates must

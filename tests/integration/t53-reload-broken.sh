@@ -1,4 +1,5 @@
 #!/bin/sh
+# Copyright (c) 2026 The tlsfront authors. ISC license, see LICENSE.
 # A reload into a broken configuration (an unknown key, then a missing key
 # file) logs file:line and keeps serving on the old configuration; a good
 # reload afterwards takes effect.

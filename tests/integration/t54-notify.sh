@@ -1,4 +1,5 @@
 #!/bin/sh
+# Copyright (c) 2026 The tlsfront authors. ISC license, see LICENSE.
 # The sd_notify protocol, seen from a NOTIFY_SOCKET the test listens on:
 # READY=1 once listening; STATUS= with connection counts; RELOADING=1 with
 # MONOTONIC_USEC then READY=1 around a reload; a failed reload in STATUS=;

@@ -1,4 +1,5 @@
 #!/bin/sh
+# Copyright (c) 2026 The tlsfront authors. ISC license, see LICENSE.
 # Socket activation: systemd-socket-activate binds the listening socket and
 # passes it (LISTEN_FDS); tlsfrontd serves on it without binding the
 # address itself (it could not: the socket is not SO_REUSEPORT), including

@@ -1,4 +1,5 @@
 #!/bin/sh
+# Copyright (c) 2026 The tlsfront authors. ISC license, see LICENSE.
 # Started as root with daemon.user/group set: listeners are bound and keys
 # read as root, then every process runs as the unprivileged user, and a
 # reload that needs root (the key is root-only) fails without harm.

@@ -1,4 +1,5 @@
 #!/bin/sh
+# Copyright (c) 2026 The tlsfront authors. ISC license, see LICENSE.
 # systemd credentials: with the key and its passphrase in
 # $CREDENTIALS_DIRECTORY (as LoadCredential= provides them), a config that
 # names "${CREDENTIALS_DIRECTORY}/..." loads an encrypted key without a

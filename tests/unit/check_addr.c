@@ -1,4 +1,6 @@
 /*
+ * Copyright (c) 2026 The tlsfront authors. ISC license, see LICENSE.
+ *
  * tlsfront: unit tests for lib/addr.c, addresses as written in the
  * configuration: parse, the reasons it refuses, and formatting back.
  */

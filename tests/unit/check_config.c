@@ -1,4 +1,6 @@
 /*
+ * Copyright (c) 2026 The tlsfront authors. ISC license, see LICENSE.
+ *
  * tlsfront: unit tests for lib/config.c: defaults, every value of the
  * contract, and the exact "file:line: message" of each refusal, from
  * snippets in this file and from the tests/conf/{good,bad} corpus.

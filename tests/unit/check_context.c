@@ -1,4 +1,6 @@
 /*
+ * Copyright (c) 2026 The tlsfront authors. ISC license, see LICENSE.
+ *
  * tlsfront: unit tests for lib/context.c (and lib/selfsigned.c).
  * Python's ssl module on this machine is the reference for the defaults.
  */

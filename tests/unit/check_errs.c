@@ -1,4 +1,6 @@
 /*
+ * Copyright (c) 2026 The tlsfront authors. ISC license, see LICENSE.
+ *
  * tlsfront: unit tests for lib/errs.c, the "file:line: message" list that
  * lib/ hands back to the daemon.
  */

@@ -1,4 +1,6 @@
 /*
+ * Copyright (c) 2026 The tlsfront authors. ISC license, see LICENSE.
+ *
  * tlsfront: unit tests for lib/explain.c and lib/explain_matrix.c: the
  * client matrix by real in-memory handshakes, and the report's formats.
  */

@@ -1,4 +1,6 @@
 /*
+ * Copyright (c) 2026 The tlsfront authors. ISC license, see LICENSE.
+ *
  * tlsfront: unit tests for lib/ratelimit.c, the window counter that turns
  * a flood of log lines into a few lines and one summary per window.
  */

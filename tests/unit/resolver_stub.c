@@ -1,4 +1,6 @@
 /*
+ * Copyright (c) 2026 The tlsfront authors. ISC license, see LICENSE.
+ *
  * tlsfront: the name service of the unit tests. Linked into a test with
  * -Wl,--wrap=getaddrinfo, it answers every lookup of lib/ without the
  * machine's resolver, so that the tests pass the same in a bare chroot

@@ -1,4 +1,6 @@
 /*
+ * Copyright (c) 2026 The tlsfront authors. ISC license, see LICENSE.
+ *
  * tlsfront unit tests: the test certificates, made by tests/mkcerts.sh in a
  * temporary directory shared by every test of one program.
  */

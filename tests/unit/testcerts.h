@@ -1,4 +1,6 @@
 /*
+ * Copyright (c) 2026 The tlsfront authors. ISC license, see LICENSE.
+ *
  * tlsfront unit tests: the test certificates (tests/mkcerts.sh), made once
  * per test program in the parent before the tests fork.
  */
