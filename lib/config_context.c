@@ -137,16 +137,24 @@ config_path_str(struct config_load *ld, const config_setting_t *group,
 	return true;
 }
 
+/* Checks one string of a list where it was written (its file, its line). */
+typedef void	(*config_elem_check)(const struct tf_config_where *,
+		    const char *, void *);
+
 /*
- * A list of strings into a new array of (value, line); *line: the list's.
- * Returns false if absent or not a list; elements that are not strings are
- * reported and left NULL.
+ * A list of strings into a new array of (value, line) if out is not NULL;
+ * *line: the list's. check, if not NULL, sees each string with the file
+ * and line it came from (an @include'd file's own). Returns false if
+ * absent or not a list; elements that are not strings are reported and
+ * left NULL.
  */
 static bool
 config_strings(struct config_load *ld, const config_setting_t *group,
-    const char *name, struct tf_conf_str **out, size_t *n, int *line)
+    const char *name, struct tf_conf_str **out, size_t *n, int *line,
+    config_elem_check check, void *arg)
 {
 	const config_setting_t	*list, *e;
+	struct tf_config_where	 w;
 	const char		*v;
 	size_t			 i;
 
@@ -154,27 +162,37 @@ config_strings(struct config_load *ld, const config_setting_t *group,
 		return false;
 	*line = (int)config_setting_source_line(list);
 	*n = (size_t)config_setting_length(list);
-	*out = tf_config_calloc(*n, sizeof(**out));
+	if (out != NULL)
+		*out = tf_config_calloc(*n, sizeof(**out));
 	for (i = 0; i < *n; i++) {
 		e = config_setting_get_elem(list, (unsigned)i);
 		if ((v = tf_config_elem_string(ld, e)) == NULL)
 			continue;
-		(*out)[i].value = tf_config_strdup(v);
-		(*out)[i].line = tf_config_line(ld, e);
+		if (check != NULL) {
+			w = tf_config_where_of(ld, e);
+			check(&w, v, arg);
+		}
+		if (out != NULL) {
+			(*out)[i].value = tf_config_strdup(v);
+			(*out)[i].line = tf_config_line(ld, e);
+		}
 	}
 	return true;
 }
 
-/* A where for the i-th string of a list read by config_strings. */
-static struct tf_config_where
-config_where_at(struct config_load *ld, const struct tf_conf_str *str)
+static void
+config_check_verify_flag(const struct tf_config_where *w, const char *v,
+    void *flags)
 {
-	struct tf_config_where	w;
+	tf_config_check_verify_flag(w, v, flags);
+}
 
-	w.errs = ld->errs;
-	w.file = ld->file;
-	w.line = str->line;
-	return w;
+static void
+config_check_alpn(const struct tf_config_where *w, const char *v,
+    void *unused)
+{
+	(void)unused;
+	tf_config_check_alpn(w, v);
 }
 
 static void
@@ -184,7 +202,7 @@ config_groups(struct config_load *ld, const config_setting_t *group,
 	const config_setting_t	*s;
 
 	if (!config_strings(ld, group, "groups", &ctx->groups, &ctx->ngroups,
-	    &ctx->groups_line))
+	    &ctx->groups_line, NULL, NULL))
 		return;
 	s = config_setting_get_member(group, "groups");
 	if (ctx->ngroups == 0)
@@ -202,8 +220,7 @@ config_verify(struct config_load *ld, const config_setting_t *group,
 	const config_setting_t	*loc;
 	struct tf_config_where	 w;
 	const char		*v;
-	size_t			 i, n;
-	struct tf_conf_str	*flags;
+	size_t			 n;
 
 	if ((v = tf_config_value(ld, group, "verify_mode", &w)) != NULL) {
 		ctx->verify_mode_line = w.line;
@@ -226,38 +243,20 @@ config_verify(struct config_load *ld, const config_setting_t *group,
 			tf_config_err_type(ld, loc, "cafile, capath and cadata "
 			    "cannot be all omitted");
 	}
-	if (config_strings(ld, group, "verify_flags", &flags, &n,
-	    &ctx->verify_flags_line)) {
+	if (config_strings(ld, group, "verify_flags", NULL, &n,
+	    &ctx->verify_flags_line, config_check_verify_flag,
+	    &ctx->verify_flags))
 		ctx->verify_flags_set = true;
-		for (i = 0; i < n; i++) {
-			if (flags[i].value == NULL)
-				continue;
-			w = config_where_at(ld, &flags[i]);
-			tf_config_check_verify_flag(&w, flags[i].value,
-			    &ctx->verify_flags);
-			free(flags[i].value);
-		}
-		free(flags);
-	}
 }
 
 static void
 config_alpn(struct config_load *ld, const config_setting_t *group,
     struct tf_context_conf *ctx)
 {
-	struct tf_config_where	w;
-	size_t			i;
-
-	if (!config_strings(ld, group, "alpn_protocols", &ctx->alpn_protocols,
-	    &ctx->nalpn_protocols, &ctx->alpn_protocols_line))
-		return;
-	ctx->alpn_protocols_set = true;
-	for (i = 0; i < ctx->nalpn_protocols; i++) {
-		if (ctx->alpn_protocols[i].value == NULL)
-			continue;
-		w = config_where_at(ld, &ctx->alpn_protocols[i]);
-		tf_config_check_alpn(&w, ctx->alpn_protocols[i].value);
-	}
+	if (config_strings(ld, group, "alpn_protocols", &ctx->alpn_protocols,
+	    &ctx->nalpn_protocols, &ctx->alpn_protocols_line,
+	    config_check_alpn, NULL))
+		ctx->alpn_protocols_set = true;
 }
 
 /* num_tickets: Python's setter refuses all but PROTOCOL_TLS_SERVER. */

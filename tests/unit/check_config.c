@@ -962,6 +962,38 @@ START_TEST(test_config_sslv23_is_tls)
 }
 END_TEST
 
+/*
+ * Every error inside an @include'd file names that file and its line,
+ * list elements (verify_flags, alpn_protocols) included.
+ */
+START_TEST(test_config_include_errors_name_the_included_file)
+{
+	struct tf_config	*conf;
+	struct tf_errs		 errs;
+
+	write_file("main.conf", "contexts = { default = {\n"
+	    "  cert_chain = ( { certfile = \"rsa.pem\"; } );\n"
+	    "@include \"ctx.inc\"\n"
+	    "}; };\n" REST);
+	write_file("ctx.inc", "# included\n"
+	    "  verify_flags = [ \"VERIFY_X509_STRICT\",\n"
+	    "    \"VERIFY_NOPE\" ];\n"
+	    "  alpn_protocols = [ \"h2\", \"\" ];\n"
+	    "  options = [ \"OP_BOGUS\" ];\n");
+	tf_errs_init(&errs);
+	conf = tf_config_load_file("main.conf", &errs);
+	ck_assert_ptr_null(conf);
+	ck_assert_uint_eq(tf_errs_count(&errs), 3);
+	ck_assert_str_eq(tf_errs_get(&errs, 0),
+	    "ctx.inc:5: unknown option \"OP_BOGUS\"");
+	ck_assert_str_eq(tf_errs_get(&errs, 1),
+	    "ctx.inc:3: unknown verify flag \"VERIFY_NOPE\"");
+	ck_assert_str_eq(tf_errs_get(&errs, 2),
+	    "ctx.inc:4: ALPN protocols must be 1 to 255 in length");
+	tf_errs_free(&errs);
+}
+END_TEST
+
 START_TEST(test_config_relative_to_config_dir)
 {
 	struct tf_config	*conf;
@@ -1429,6 +1461,7 @@ config_suite(void)
 	tcase_add_test(tc, test_config_full_listeners_and_backends);
 	tcase_add_test(tc, test_config_sslv23_is_tls);
 	tcase_add_test(tc, test_config_relative_to_config_dir);
+	tcase_add_test(tc, test_config_include_errors_name_the_included_file);
 	tcase_add_test(tc, test_config_world_readable_key);
 	tcase_add_test(tc, test_config_credentials_directory);
 	tcase_add_test(tc, test_config_log_rate_limit);
