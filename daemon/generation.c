@@ -81,8 +81,9 @@ tf_generation_free(struct tf_generation *gen)
 	free(gen);
 }
 
-const char *
-tf_generation_context_summary(const struct tf_generation *gen, size_t i,
+/* Context i's summary line into buf; returns buf. */
+static const char *
+generation_context_summary(const struct tf_generation *gen, size_t i,
     char *buf, size_t len)
 {
 	const struct tf_context_conf	*cc = &gen->config->contexts[i];
@@ -96,12 +97,25 @@ tf_generation_context_summary(const struct tf_generation *gen, size_t i,
 }
 
 void
-tf_generation_log_contexts(const struct tf_generation *gen)
+tf_generation_each_summary(const struct tf_generation *gen,
+    void (*emit)(const char *))
 {
 	size_t	i;
 	char	line[1024];
 
 	for (i = 0; i < gen->config->ncontexts; i++)
-		tf_log_info("%s", tf_generation_context_summary(gen, i, line,
+		emit(generation_context_summary(gen, i, line,
 		    sizeof(line)));
+}
+
+static void
+generation_log_line(const char *line)
+{
+	tf_log_info("%s", line);
+}
+
+void
+tf_generation_log_contexts(const struct tf_generation *gen)
+{
+	tf_generation_each_summary(gen, generation_log_line);
 }

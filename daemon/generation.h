@@ -30,12 +30,13 @@ struct tf_generation	*tf_generation_new(struct tf_config *config,
 void			 tf_generation_free(struct tf_generation *);
 
 /*
- * One line on context i for -t and the log: name, where it is defined,
- * protocol and how its defaults were made (default_suites). Returns buf.
+ * emit(line) for every context, in order: one line for -t and the log
+ * with its name, where it is defined, its protocol and how its defaults
+ * were made (default_suites).
  */
-const char		*tf_generation_context_summary(
-			    const struct tf_generation *, size_t i, char *buf,
-			    size_t len);
+void			 tf_generation_each_summary(
+			    const struct tf_generation *,
+			    void (*emit)(const char *));
 /* Log every context's summary line at info. */
 void			 tf_generation_log_contexts(
 			    const struct tf_generation *);

@@ -165,14 +165,9 @@ log_warnings(const struct tf_generation *gen)
 
 /* For -t: one line per context, how its defaults were made included. */
 static void
-print_contexts(const struct tf_generation *gen)
+print_line(const char *line)
 {
-	size_t	i;
-	char	line[1024];
-
-	for (i = 0; i < gen->config->ncontexts; i++)
-		printf("%s\n", tf_generation_context_summary(gen, i, line,
-		    sizeof(line)));
+	printf("%s\n", line);
 }
 
 /* What a reload reads again: the file, or the demo's configuration. */
@@ -374,7 +369,7 @@ main(int argc, char **argv)
 	}
 	if (o.test_only) {
 		print_errors(&gen->warnings);
-		print_contexts(gen);
+		tf_generation_each_summary(gen, print_line);
 		printf("configuration OK\n");
 		tf_generation_free(gen);
 		free(src.text);
