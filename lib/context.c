@@ -266,6 +266,42 @@ tf_context_build(const struct tf_context_conf *cc, const char *file,
 	return ctx;
 }
 
+bool
+tf_context_version_enabled(SSL_CTX *ctx, enum tf_protocol protocol,
+    int version)
+{
+	static const struct {
+		int		 version;
+		uint64_t	 option;
+	} bits[] = {
+		{ TLS1_VERSION, SSL_OP_NO_TLSv1 },
+		{ TLS1_1_VERSION, SSL_OP_NO_TLSv1_1 },
+		{ TLS1_2_VERSION, SSL_OP_NO_TLSv1_2 },
+		{ TLS1_3_VERSION, SSL_OP_NO_TLSv1_3 },
+	};
+	long	 min, max;
+	size_t	 i;
+
+	switch (protocol) {
+	case TF_PROTOCOL_TLSv1:
+		return version == TLS1_VERSION;
+	case TF_PROTOCOL_TLSv1_1:
+		return version == TLS1_1_VERSION;
+	case TF_PROTOCOL_TLSv1_2:
+		return version == TLS1_2_VERSION;
+	default:
+		break;
+	}
+	min = SSL_CTX_get_min_proto_version(ctx);
+	max = SSL_CTX_get_max_proto_version(ctx);
+	if ((min != 0 && version < min) || (max != 0 && version > max))
+		return false;
+	for (i = 0; i < sizeof(bits) / sizeof(bits[0]); i++)
+		if (bits[i].version == version)
+			return (SSL_CTX_get_options(ctx) & bits[i].option) == 0;
+	return false;
+}
+
 const char *
 tf_context_errstr(char *buf, size_t len)
 {

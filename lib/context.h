@@ -8,6 +8,8 @@
 #ifndef TF_CONTEXT_H
 #define TF_CONTEXT_H
 
+#include <stdbool.h>
+
 #include <openssl/ssl.h>
 
 #include "config.h"
@@ -44,6 +46,16 @@ SSL_CTX	*tf_context_build(const struct tf_context_conf *cc, const char *file,
  */
 int	 tf_context_warnings(const struct tf_context_conf *cc, SSL_CTX *ctx,
 	    const char *file, struct tf_errs *warnings);
+
+/*
+ * Whether ctx, built for protocol, lets TLS version (TLS1_VERSION ..
+ * TLS1_3_VERSION) be negotiated by its settings: the fixed version of a
+ * PROTOCOL_TLSv1*, else within the minimum and maximum and not turned off
+ * by an OP_NO_TLSv1* option. Whether a handshake completes at that version
+ * is another matter (the security level, the ciphers): tf_handshake_run.
+ */
+bool	 tf_context_version_enabled(SSL_CTX *ctx, enum tf_protocol protocol,
+	    int version);
 
 /*
  * Drain OpenSSL's error queue into buf as "reason; reason" (empty string

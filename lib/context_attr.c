@@ -31,6 +31,7 @@
 #include "context.h"
 #include "context_int.h"
 #include "errs.h"
+#include "handshake.h"
 
 /* Header of a new key log file, as Python writes it. */
 #define TF_KEYLOG_HEADER \
@@ -53,11 +54,10 @@ struct context_keylog {
 	int	 fd;
 };
 
-/* ex_data indexes: SSL_CTX ALPN list and key log, SSL "is a probe". */
+/* ex_data indexes: SSL_CTX ALPN list and key log. */
 static CRYPTO_ONCE	context_once = CRYPTO_ONCE_STATIC_INIT;
 static int		context_alpn_idx = -1;
 static int		context_keylog_idx = -1;
-static int		context_probe_idx = -1;
 
 /* ex_data free callback of the ALPN list (ptr may be NULL). */
 static void
@@ -89,7 +89,6 @@ context_init_once(void)
 	    context_alpn_free);
 	context_keylog_idx = SSL_CTX_get_ex_new_index(0, NULL, NULL, NULL,
 	    context_keylog_free);
-	context_probe_idx = SSL_get_ex_new_index(0, NULL, NULL, NULL, NULL);
 }
 
 /* The ex_data indexes, registered once; false if OpenSSL could not. */
@@ -98,8 +97,7 @@ context_init(void)
 {
 	if (CRYPTO_THREAD_run_once(&context_once, context_init_once) != 1)
 		return false;
-	return context_alpn_idx >= 0 && context_keylog_idx >= 0 &&
-	    context_probe_idx >= 0;
+	return context_alpn_idx >= 0 && context_keylog_idx >= 0;
 }
 
 /*
@@ -389,8 +387,6 @@ context_keylog_cb(const SSL *ssl, const char *line)
 	size_t			 len;
 	ssize_t			 n;
 
-	if (SSL_get_ex_data(ssl, context_probe_idx) != NULL)
-		return;
 	kl = SSL_CTX_get_ex_data(SSL_get_SSL_CTX(ssl), context_keylog_idx);
 	if (kl == NULL)
 		return;
@@ -484,111 +480,38 @@ tf_context_attributes(SSL_CTX *ctx, const struct tf_context_conf *cc,
 }
 
 /*
- * One in-memory handshake against ctx by a client pinned to version that
- * accepts anything (all suites, security level 0). The server side is an
- * SSL of ctx with verification and tickets off, its session removed from
- * the cache afterwards and its key log silenced, so ctx keeps no trace;
- * with ciphers set, the server SSL uses that cipher string instead.
- * Returns true if the handshake completed.
+ * Whether a client pinned to version completes a handshake against ctx
+ * (with ciphers as the server's cipher list instead, if not NULL), asking
+ * for no client certificate; ctx keeps no trace of it.
  */
 static bool
 context_probe(SSL_CTX *ctx, int version, const char *ciphers)
 {
-	SSL_CTX	*cctx;
-	SSL	*c = NULL, *s = NULL;
-	BIO	*cbio, *sbio;
-	int	 i, rc = 0, rs = 0;
-	bool	 ok = false;
+	struct tf_handshake_result	 r;
 
-	if (!context_init() ||
-	    (cctx = SSL_CTX_new(TLS_client_method())) == NULL)
-		return false;
-	SSL_CTX_set_security_level(cctx, 0);
-	if (SSL_CTX_set_min_proto_version(cctx, version) != 1 ||
-	    SSL_CTX_set_max_proto_version(cctx, version) != 1 ||
-	    SSL_CTX_set_cipher_list(cctx, "ALL:@SECLEVEL=0") != 1 ||
-	    (c = SSL_new(cctx)) == NULL || (s = SSL_new(ctx)) == NULL ||
-	    SSL_set_ex_data(s, context_probe_idx, s) != 1 ||
-	    (ciphers != NULL && SSL_set_cipher_list(s, ciphers) != 1) ||
-	    BIO_new_bio_pair(&cbio, 0, &sbio, 0) != 1)
-		goto out;
-	SSL_set_verify(s, SSL_VERIFY_NONE, NULL);
-	SSL_set_options(s, SSL_OP_NO_TICKET);
-	SSL_set_num_tickets(s, 0);
-	SSL_set_bio(c, cbio, cbio);
-	SSL_set_bio(s, sbio, sbio);
-	SSL_set_connect_state(c);
-	SSL_set_accept_state(s);
-	for (i = 0; i < 20 && (rc != 1 || rs != 1); i++) {
-		if (rc != 1)
-			rc = SSL_do_handshake(c);
-		if (rs != 1)
-			rs = SSL_do_handshake(s);
-		if ((rc <= 0 && SSL_get_error(c, rc) == SSL_ERROR_SSL) ||
-		    (rs <= 0 && SSL_get_error(s, rs) == SSL_ERROR_SSL))
-			break;
-	}
-	ok = rc == 1 && rs == 1;
-	if (SSL_get_session(s) != NULL)
-		(void)SSL_CTX_remove_session(ctx, SSL_get_session(s));
- out:
-	SSL_free(c);
-	SSL_free(s);
-	SSL_CTX_free(cctx);
-	ERR_clear_error();
-	return ok;
+	return tf_handshake_run(ctx, version, ciphers, TF_HANDSHAKE_NO_VERIFY,
+	    &r) == 0 && r.ok;
 }
 
 /*
- * The versions ctx enables: [*min, *max] minus the OP_NO_TLSv1* options,
- * as the highest enabled one in *max. Returns false if none is enabled.
+ * The lowest and highest TLS versions ctx enables (tf_context_version_
+ * enabled); false if it enables none.
  */
 static bool
 context_version_range(SSL_CTX *ctx, const struct tf_context_conf *cc,
     int *min, int *max)
 {
-	static const struct {
-		int		 version;
-		uint64_t	 option;
-	} bits[] = {
-		{ TLS1_3_VERSION, SSL_OP_NO_TLSv1_3 },
-		{ TLS1_2_VERSION, SSL_OP_NO_TLSv1_2 },
-		{ TLS1_1_VERSION, SSL_OP_NO_TLSv1_1 },
-		{ TLS1_VERSION, SSL_OP_NO_TLSv1 },
-	};
-	uint64_t	 options = SSL_CTX_get_options(ctx);
-	size_t		 i;
+	int	 v;
 
-	switch (cc->protocol) {
-	case TF_PROTOCOL_TLSv1:
-		*min = *max = TLS1_VERSION;
-		break;
-	case TF_PROTOCOL_TLSv1_1:
-		*min = *max = TLS1_1_VERSION;
-		break;
-	case TF_PROTOCOL_TLSv1_2:
-		*min = *max = TLS1_2_VERSION;
-		break;
-	default:
-		*min = (int)SSL_CTX_get_min_proto_version(ctx);
-		*max = (int)SSL_CTX_get_max_proto_version(ctx);
-		if (*min == 0)
-			*min = TLS1_VERSION;
-		if (*max == 0)
-			*max = TF_VERSION_MAXIMUM_AVAILABLE;
-		break;
-	}
-	for (i = 0; i < sizeof(bits) / sizeof(bits[0]); i++) {
-		if (bits[i].version > *max)
+	*min = *max = 0;
+	for (v = TLS1_VERSION; v <= TLS1_3_VERSION; v++) {
+		if (!tf_context_version_enabled(ctx, cc->protocol, v))
 			continue;
-		if (bits[i].version < *min)
-			return false;
-		if ((options & bits[i].option) == 0) {
-			*max = bits[i].version;
-			return true;
-		}
+		if (*min == 0)
+			*min = v;
+		*max = v;
 	}
-	return false;
+	return *max != 0;
 }
 
 /* Where a warning about the version range belongs, and what to call it. */
@@ -626,11 +549,13 @@ context_warn_dead_legacy(const struct tf_context_conf *cc, SSL_CTX *ctx,
 	    max >= TLS1_2_VERSION)
 		return 0;
 	for (v = max; v >= min; v--) {
-		if (context_probe(ctx, v, NULL))
+		if (tf_context_version_enabled(ctx, cc->protocol, v) &&
+		    context_probe(ctx, v, NULL))
 			return 0;
 	}
 	for (v = max; v >= min; v--) {
-		if (context_probe(ctx, v, TF_LEGACY_CIPHERS))
+		if (tf_context_version_enabled(ctx, cc->protocol, v) &&
+		    context_probe(ctx, v, TF_LEGACY_CIPHERS))
 			break;
 	}
 	if (v < min)

@@ -29,6 +29,7 @@
 #include <openssl/x509v3.h>
 
 #include "config.h"
+#include "context.h"
 #include "explain.h"
 #include "log.h"
 
@@ -110,8 +111,7 @@ static void	 explain_san(struct explain_list *, X509 *);
 static void	 explain_key(struct explain_cert *, X509 *);
 static void	 explain_cert(struct explain_ctx *, X509 *);
 static void	 explain_certs(struct explain_ctx *, SSL_CTX *);
-static bool	 explain_version_enabled(const struct explain_ctx *, int);
-static void	 explain_warnings(struct explain_ctx *);
+static void	 explain_warnings(struct explain_ctx *, SSL_CTX *);
 static void	 explain_collect(struct explain_ctx *,
 		    const struct tf_context_conf *, SSL_CTX *);
 static void	 explain_free(struct explain_ctx *);
@@ -382,53 +382,19 @@ explain_certs(struct explain_ctx *e, SSL_CTX *ctx)
 	ERR_clear_error();
 }
 
-/* Whether the settings (not the handshakes) allow protocol version v. */
-static bool
-explain_version_enabled(const struct explain_ctx *e, int v)
-{
-	static const struct {
-		int		 version;
-		uint64_t	 op;
-	} ops[] = {
-		{ TLS1_VERSION, SSL_OP_NO_TLSv1 },
-		{ TLS1_1_VERSION, SSL_OP_NO_TLSv1_1 },
-		{ TLS1_2_VERSION, SSL_OP_NO_TLSv1_2 },
-		{ TLS1_3_VERSION, SSL_OP_NO_TLSv1_3 },
-	};
-	size_t	 i;
-
-	switch (e->cc->protocol) {
-	case TF_PROTOCOL_TLSv1:
-		return v == TLS1_VERSION;
-	case TF_PROTOCOL_TLSv1_1:
-		return v == TLS1_1_VERSION;
-	case TF_PROTOCOL_TLSv1_2:
-		return v == TLS1_2_VERSION;
-	default:
-		break;
-	}
-	if ((e->minimum_version > 0 && v < e->minimum_version) ||
-	    (e->maximum_version > 0 && v > e->maximum_version))
-		return false;
-	for (i = 0; i < NITEMS(ops); i++)
-		if (ops[i].version == v && (e->options & ops[i].op) != 0)
-			return false;
-	return true;
-}
-
 /* The sharp edges, said plainly, with the fix where there is one. */
 static void
-explain_warnings(struct explain_ctx *e)
+explain_warnings(struct explain_ctx *e, SSL_CTX *ctx)
 {
 	bool	 any = false, legacy;
 	int	 i;
 
 	for (i = TF_EXPLAIN_TLSv1; i < TF_EXPLAIN_NCLIENTS; i++)
 		any = any || e->clients[i].ok;
-	legacy = (explain_version_enabled(e, TLS1_VERSION) &&
-	    !e->clients[TF_EXPLAIN_TLSv1].ok) ||
-	    (explain_version_enabled(e, TLS1_1_VERSION) &&
-	    !e->clients[TF_EXPLAIN_TLSv1_1].ok);
+	legacy = (!e->clients[TF_EXPLAIN_TLSv1].ok &&
+	    tf_context_version_enabled(ctx, e->cc->protocol, TLS1_VERSION)) ||
+	    (!e->clients[TF_EXPLAIN_TLSv1_1].ok &&
+	    tf_context_version_enabled(ctx, e->cc->protocol, TLS1_1_VERSION));
 	if (!any)
 		list_add(&e->warnings, "no client can connect to this "
 		    "context: every handshake failed");
@@ -459,7 +425,7 @@ explain_collect(struct explain_ctx *e, const struct tf_context_conf *cc,
 	explain_certs(e, ctx);
 	for (i = 0; i < TF_EXPLAIN_NCLIENTS; i++)
 		(void)tf_explain_handshake(ctx, i, &e->clients[i]);
-	explain_warnings(e);
+	explain_warnings(e, ctx);
 }
 
 static void

@@ -641,6 +641,52 @@ START_TEST(test_context_versions_supported_bounds_match_python)
 }
 END_TEST
 
+/* Which versions the settings enable (tf_context_version_enabled). */
+START_TEST(test_context_versions_enabled)
+{
+	static const struct {
+		enum tf_protocol	 protocol;
+		int			 min, max;
+		uint64_t		 options;
+		const char		*want;	/* TLS 1.0 1.1 1.2 1.3 */
+	} cases[] = {
+		{ TF_PROTOCOL_TLS_SERVER, 0, 0, 0, "nnyy" },
+		{ TF_PROTOCOL_TLS, TF_VERSION_MINIMUM_SUPPORTED, 0, 0, "yyyy" },
+		{ TF_PROTOCOL_TLS, TF_VERSION_TLSv1, 0, SSL_OP_NO_TLSv1_2,
+		    "yyny" },
+		{ TF_PROTOCOL_TLS, 0, TF_VERSION_TLSv1_2, SSL_OP_NO_TLSv1_3,
+		    "nnyn" },
+		{ TF_PROTOCOL_TLS_SERVER, TF_VERSION_TLSv1, TF_VERSION_TLSv1_1,
+		    SSL_OP_NO_TLSv1, "nynn" },
+		{ TF_PROTOCOL_TLSv1_1, 0, 0, 0, "nynn" },
+		/* A fixed-version method ignores the OP_NO_TLSv1* bits. */
+		{ TF_PROTOCOL_TLSv1, 0, 0, SSL_OP_NO_TLSv1, "ynnn" },
+	};
+	struct tf_context_conf	 cc;
+	SSL_CTX			*ctx;
+	size_t			 i;
+	int			 v;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		conf_init(&cc, cases[i].protocol);
+		if (cases[i].min != 0)
+			cc.minimum_version = cases[i].min;
+		if (cases[i].max != 0)
+			cc.maximum_version = cases[i].max;
+		cc.options_set = cases[i].options;
+		ctx = build_ok(&cc);
+		for (v = TLS1_VERSION; v <= TLS1_3_VERSION; v++)
+			ck_assert_msg(tf_context_version_enabled(ctx,
+			    cc.protocol, v) == (cases[i].want[v -
+			    TLS1_VERSION] == 'y'), "case %zu, version 0x%x",
+			    i, (unsigned)v);
+		ck_assert(!tf_context_version_enabled(ctx, cc.protocol,
+		    SSL3_VERSION));
+		SSL_CTX_free(ctx);
+	}
+}
+END_TEST
+
 START_TEST(test_context_versions_refused_on_fixed_protocol)
 {
 	struct tf_context_conf	 cc;
@@ -1853,6 +1899,7 @@ context_suite(void)
 	tcase_add_test(tc, test_context_versions_pin);
 	tcase_add_test(tc, test_context_versions_supported_bounds_match_python);
 	tcase_add_test(tc, test_context_versions_refused_on_fixed_protocol);
+	tcase_add_test(tc, test_context_versions_enabled);
 	tcase_add_test(tc, test_context_versions_unknown_value_refused);
 	suite_add_tcase(s, tc);
 

@@ -106,6 +106,8 @@ assert_matrix(const char *body, const char *want, const char *tls)
 		    r.detail[strlen(tls)] == ' ', "TLS client: %s, want %s",
 		    r.detail, tls);
 	ck_assert_uint_eq(ERR_peek_error(), 0);
+	/* The handshakes leave no session in the context's cache. */
+	ck_assert_int_eq(SSL_CTX_sess_number(l.ctx), 0);
 	unload(&l);
 }
 
