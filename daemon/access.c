@@ -22,6 +22,7 @@
 #include "access.h"
 #include "addr.h"
 #include "conn.h"
+#include "json.h"
 #include "listener.h"
 #include "log.h"
 #include "ratelimit.h"
@@ -180,34 +181,18 @@ access_putf(struct access_line *l, const char *fmt, ...)
 }
 
 /*
- * Append v JSON-escaped: quote and backslash escaped, every byte outside
- * printable ASCII as \u00XX. Stops short of the room kept for the fields
- * that follow, never inside an escape.
+ * Append v JSON-escaped (lib/json.c). Stops short of the room kept for the
+ * fields that follow, never inside an escape.
  */
 static void
 access_put_escaped(struct access_line *l, struct access_str v)
 {
-	char	esc[8];
-	size_t	i, n;
+	size_t	room, written;
 
-	for (i = 0; i < v.len; i++) {
-		unsigned char	ch = (unsigned char)v.s[i];
-
-		if (ch == '"' || ch == '\\') {
-			esc[0] = '\\';
-			esc[1] = (char)ch;
-			n = 2;
-		} else if (ch < 0x20 || ch >= 0x7f) {
-			n = (size_t)snprintf(esc, sizeof(esc), "\\u%04x", ch);
-		} else {
-			esc[0] = (char)ch;
-			n = 1;
-		}
-		if (l->len + n + ACCESS_RESERVE >= sizeof(l->buf))
-			break;
-		memcpy(l->buf + l->len, esc, n);
-		l->len += n;
-	}
+	room = sizeof(l->buf) - l->len;
+	room = room > ACCESS_RESERVE ? room - ACCESS_RESERVE : 0;
+	(void)tf_json_escape(l->buf + l->len, room, v.s, v.len, &written);
+	l->len += written;
 	l->buf[l->len] = '\0';
 }
 

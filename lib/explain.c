@@ -31,6 +31,7 @@
 #include "config.h"
 #include "context.h"
 #include "explain.h"
+#include "json.h"
 #include "log.h"
 
 #define NITEMS(a)		(sizeof(a) / sizeof((a)[0]))
@@ -574,20 +575,17 @@ text_write(FILE *out, const struct tf_config *cf,
 	}
 }
 
-/* A JSON string literal. */
+/* A JSON string literal (lib/json.c's escaping). */
 static void
 json_str(FILE *out, const char *s)
 {
-	const unsigned char	*p;
+	char	 buf[256];
+	size_t	 len = strlen(s), off = 0, n;
 
 	fputc('"', out);
-	for (p = (const unsigned char *)s; *p != '\0'; p++) {
-		if (*p == '"' || *p == '\\')
-			fprintf(out, "\\%c", *p);
-		else if (*p < 0x20 || *p == 0x7f)
-			fprintf(out, "\\u%04x", *p);
-		else
-			fputc(*p, out);
+	while (off < len) {
+		off += tf_json_escape(buf, sizeof(buf), s + off, len - off, &n);
+		fwrite(buf, 1, n, out);
 	}
 	fputc('"', out);
 }
