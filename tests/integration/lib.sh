@@ -166,8 +166,19 @@ track() {
 }
 
 # free_port: prints a TCP port on 127.0.0.1 that was free a moment ago.
+# The kernel may hand out the same ephemeral port again once it is free,
+# so a port given to this test before is never given twice.
 free_port() {
-	"$PYTHON" "$TF_CLIENT" free-port || hard_error "free_port failed"
+	_fp_n=0
+	while :; do
+		_fp=$("$PYTHON" "$TF_CLIENT" free-port) ||
+		    hard_error "free_port failed"
+		grep -qx "$_fp" "$WORK/ports.given" 2>/dev/null || break
+		_fp_n=$((_fp_n + 1))
+		[ $_fp_n -lt 50 ] || hard_error "free_port: no new port"
+	done
+	echo "$_fp" >>"$WORK/ports.given"
+	echo "$_fp"
 }
 
 # make_certs: makes certs/ (ca.pem, rsa.pem/key, ecdsa.pem/key, ...).
