@@ -1,63 +1,21 @@
 /*
  * Copyright (c) 2026 The tlsfront authors. ISC license, see LICENSE.
  *
- * tlsfront: the access log line written when a connection ends, as
- * key=value text or as one JSON object, and the rate limit that keeps a
+ * tlsfront: logging the access line written when a connection ends
+ * (formatted by lib/access_line.c), and the rate limit that keeps a
  * flood of failing connections from writing a line each.
  */
-#include <sys/time.h>
-
 #include <inttypes.h>
-#include <stdarg.h>
 #include <stdint.h>
-#include <stdio.h>
-#include <string.h>
 #include <time.h>
 
-#include <openssl/bio.h>
-#include <openssl/err.h>
-#include <openssl/ssl.h>
-#include <openssl/x509.h>
-
 #include "access.h"
-#include "addr.h"
-#include "conn.h"
-#include "json.h"
-#include "listener.h"
 #include "log.h"
 #include "ratelimit.h"
-#include "worker.h"
 
-#define ACCESS_LINE_MAX		8000	/* log.c formats up to 8191 bytes */
-#define ACCESS_RESERVE		256	/* room kept for the fixed fields */
-#define ACCESS_SUBJECT_MAX	512	/* bytes of client subject logged */
 #define ACCESS_WINDOW_MS	1000
 #define ACCESS_SUMMARY \
 	"suppressed %" PRIu64 " %s lines in the last %.1f s"
-
-/* A string that need not end in NUL (ALPN, the subject BIO's data). */
-struct access_str {
-	const char	*s;
-	size_t		 len;
-};
-
-struct access_fields {
-	char			client[TF_ADDR_STRLEN];
-	struct access_str	server;
-	struct access_str	proto;
-	struct access_str	cipher;
-	struct access_str	sni;
-	struct access_str	alpn;
-	struct access_str	subject;
-	long long		hs_ms;
-	long long		duration_ms;
-};
-
-/* The line being built: on the stack, never longer than the buffer. */
-struct access_line {
-	char	buf[ACCESS_LINE_MAX];
-	size_t	len;
-};
 
 static const struct {
 	const char		*name;
@@ -82,209 +40,7 @@ static struct {
 	bool			 ready;
 	bool			 timer_pending;
 	struct event_base	*timer_base;
-	BIO			*subject_bio;	/* reused for every line */
 } access_state;
-
-static struct access_str
-access_str_of(const char *s)
-{
-	struct access_str	v;
-
-	v.s = s != NULL ? s : "-";
-	v.len = strlen(v.s);
-	return v;
-}
-
-static long long
-access_ms(const struct timeval *from, const struct timeval *to)
-{
-	struct timeval	d;
-
-	timersub(to, from, &d);
-	return (long long)d.tv_sec * 1000 + d.tv_usec / 1000;
-}
-
-/* The verified client certificate's subject (RFC 2253), or "-". */
-static struct access_str
-access_subject(SSL *ssl)
-{
-	X509		*cert;
-	char		*data;
-	long		 n;
-
-	if ((cert = SSL_get0_peer_certificate(ssl)) == NULL ||
-	    SSL_get_verify_result(ssl) != X509_V_OK)
-		return access_str_of(NULL);
-	if (access_state.subject_bio == NULL &&
-	    (access_state.subject_bio = BIO_new(BIO_s_mem())) == NULL)
-		goto fail;
-	(void)BIO_reset(access_state.subject_bio);
-	if (X509_NAME_print_ex(access_state.subject_bio,
-	    X509_get_subject_name(cert), 0, XN_FLAG_RFC2253) < 0)
-		goto fail;
-	n = BIO_get_mem_data(access_state.subject_bio, &data);
-	if (n <= 0)
-		goto fail;
-	return (struct access_str){ data, n > ACCESS_SUBJECT_MAX ?
-	    ACCESS_SUBJECT_MAX : (size_t)n };
-fail:
-	ERR_clear_error();
-	return access_str_of(NULL);
-}
-
-static void
-access_collect(const struct tf_conn *c, struct access_fields *f)
-{
-	struct timeval		 now;
-	const unsigned char	*alpn = NULL;
-	unsigned int		 alpn_len = 0;
-	bool			 handshaken = c->handshaken.tv_sec != 0 ||
-	    c->handshaken.tv_usec != 0;
-
-	tf_addr_format_sa((const struct sockaddr *)&c->peer, c->peer_len,
-	    f->client, sizeof(f->client));
-	f->server = access_str_of(c->attempts > 0 ?
-	    c->listener->backend->server_names[c->server] : NULL);
-	f->proto = access_str_of(handshaken ? SSL_get_version(c->ssl) : NULL);
-	f->cipher = access_str_of(handshaken ?
-	    SSL_get_cipher_name(c->ssl) : NULL);
-	/* The client sends SNI before any failure we could log. */
-	f->sni = access_str_of(SSL_get_servername(c->ssl,
-	    TLSEXT_NAMETYPE_host_name));
-	if (handshaken)
-		SSL_get0_alpn_selected(c->ssl, &alpn, &alpn_len);
-	f->alpn = alpn_len > 0 ?
-	    (struct access_str){ (const char *)alpn, alpn_len } :
-	    access_str_of(NULL);
-	f->subject = handshaken ? access_subject(c->ssl) : access_str_of(NULL);
-	event_base_gettimeofday_cached(c->worker->base, &now);
-	f->hs_ms = handshaken ? access_ms(&c->accepted, &c->handshaken) : -1;
-	f->duration_ms = access_ms(&c->accepted, &now);
-}
-
-static void access_putf(struct access_line *, const char *, ...)
-    __attribute__((format(printf, 2, 3)));
-
-/* Append; what does not fit is cut off (the line stays one line). */
-static void
-access_putf(struct access_line *l, const char *fmt, ...)
-{
-	va_list	ap;
-	int	n;
-
-	va_start(ap, fmt);
-	n = vsnprintf(l->buf + l->len, sizeof(l->buf) - l->len, fmt, ap);
-	va_end(ap);
-	if (n > 0)
-		l->len += (size_t)n < sizeof(l->buf) - l->len ? (size_t)n :
-		    sizeof(l->buf) - l->len - 1;
-}
-
-/*
- * Append v JSON-escaped (lib/json.c). Stops short of the room kept for the
- * fields that follow, never inside an escape.
- */
-static void
-access_put_escaped(struct access_line *l, struct access_str v)
-{
-	size_t	room, written;
-
-	room = sizeof(l->buf) - l->len;
-	room = room > ACCESS_RESERVE ? room - ACCESS_RESERVE : 0;
-	(void)tf_json_escape(l->buf + l->len, room, v.s, v.len, &written);
-	l->len += written;
-	l->buf[l->len] = '\0';
-}
-
-/* Whether v can be written bare in the text format. */
-static bool
-access_is_bare(struct access_str v)
-{
-	size_t	i;
-
-	if (v.len == 0)
-		return false;
-	for (i = 0; i < v.len; i++) {
-		unsigned char	ch = (unsigned char)v.s[i];
-
-		if (ch <= 0x20 || ch >= 0x7f || ch == '"' || ch == '\\' ||
-		    ch == '=')
-			return false;
-	}
-	return true;
-}
-
-/* " key=value", quoted and escaped unless the value is plain. */
-static void
-access_put_text(struct access_line *l, const char *key, struct access_str v,
-    bool quote)
-{
-	quote = quote || !access_is_bare(v);
-	access_putf(l, " %s=%s", key, quote ? "\"" : "");
-	access_put_escaped(l, v);
-	access_putf(l, "%s", quote ? "\"" : "");
-}
-
-static void
-access_put_json(struct access_line *l, const char *key, struct access_str v)
-{
-	access_putf(l, ",\"%s\":\"", key);
-	access_put_escaped(l, v);
-	access_putf(l, "\"");
-}
-
-static void
-access_log_text(const struct tf_conn *c, const struct access_fields *f)
-{
-	struct access_line	l;
-
-	l.len = 0;
-	access_putf(&l, "access conn=%" PRIu64, c->id);
-	access_put_text(&l, "client", access_str_of(f->client), false);
-	access_put_text(&l, "listen", access_str_of(c->listener->name), false);
-	access_put_text(&l, "backend",
-	    access_str_of(c->listener->backend->name), false);
-	access_put_text(&l, "server", f->server, false);
-	access_put_text(&l, "proto", f->proto, false);
-	access_put_text(&l, "cipher", f->cipher, false);
-	access_put_text(&l, "sni", f->sni, false);
-	access_put_text(&l, "alpn", f->alpn, false);
-	access_put_text(&l, "client_subject", f->subject, false);
-	access_putf(&l, " hs_ms=%lld duration_ms=%lld bytes_in=%" PRIu64
-	    " bytes_out=%" PRIu64 " end=%s", f->hs_ms, f->duration_ms,
-	    c->bytes_in, c->bytes_out, tf_conn_end_name(c->end));
-	if (c->detail != NULL)
-		access_put_text(&l, "detail", access_str_of(c->detail), true);
-	tf_log_info("%s", l.buf);
-}
-
-static void
-access_log_json(const struct tf_conn *c, const struct access_fields *f)
-{
-	struct access_line	l;
-
-	l.len = 0;
-	access_putf(&l, "{\"conn\":%" PRIu64, c->id);
-	access_put_json(&l, "client", access_str_of(f->client));
-	access_put_json(&l, "listen", access_str_of(c->listener->name));
-	access_put_json(&l, "backend",
-	    access_str_of(c->listener->backend->name));
-	access_put_json(&l, "server", f->server);
-	access_put_json(&l, "proto", f->proto);
-	access_put_json(&l, "cipher", f->cipher);
-	access_put_json(&l, "sni", f->sni);
-	access_put_json(&l, "alpn", f->alpn);
-	access_put_json(&l, "client_subject", f->subject);
-	access_putf(&l, ",\"hs_ms\":%lld,\"duration_ms\":%lld,"
-	    "\"bytes_in\":%" PRIu64 ",\"bytes_out\":%" PRIu64,
-	    f->hs_ms, f->duration_ms, c->bytes_in, c->bytes_out);
-	access_put_json(&l, "end", access_str_of(tf_conn_end_name(c->end)));
-	access_put_json(&l, "detail", (struct access_str){
-	    c->detail != NULL ? c->detail : "",
-	    c->detail != NULL ? strlen(c->detail) : 0 });
-	access_putf(&l, "}");
-	tf_log_info("%s", l.buf);
-}
 
 /* The rate-limited kind of c's access line, or TF_ACCESS_NKINDS. */
 static enum tf_access_kind
@@ -302,24 +58,26 @@ access_kind_of(enum tf_conn_end end)
 	}
 }
 
-void
-tf_access_log(const struct tf_conn *c, enum tf_access_format format)
+bool
+tf_access_wanted(struct event_base *base, enum tf_conn_end end,
+    enum tf_access_format format)
 {
-	struct access_fields	f;
-	enum tf_access_kind	kind = access_kind_of(c->end);
+	enum tf_access_kind	kind = access_kind_of(end);
 
 	if (format == TF_ACCESS_OFF || !tf_log_enabled(TF_LOG_INFO))
-		return;
-	if (kind != TF_ACCESS_NKINDS &&
-	    !tf_access_may_log(c->worker->base, kind))
-		return;
-	access_collect(c, &f);
-	if (format == TF_ACCESS_JSON)
-		access_log_json(c, &f);
-	else
-		access_log_text(c, &f);
-	if (access_state.subject_bio != NULL)
-		(void)BIO_reset(access_state.subject_bio);
+		return false;
+	return kind == TF_ACCESS_NKINDS || tf_access_may_log(base, kind);
+}
+
+void
+tf_access_log(const struct tf_access_record *rec,
+    enum tf_access_format format)
+{
+	char	line[TF_ACCESS_LINE_MAX];
+
+	(void)tf_access_format(rec, format == TF_ACCESS_JSON, line,
+	    sizeof(line));
+	tf_log_info("%s", line);
 }
 
 static uint64_t
@@ -448,6 +206,5 @@ tf_access_flush(void)
 		access_report(access_now_ms(), true);
 	access_state.timer_pending = false;
 	access_state.timer_base = NULL;
-	BIO_free(access_state.subject_bio);
-	access_state.subject_bio = NULL;
+	tf_access_record_free();
 }

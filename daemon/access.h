@@ -12,9 +12,9 @@
 
 #include <event2/event.h>
 
+#include "access_line.h"
 #include "config.h"
-
-struct tf_conn;
+#include "conn.h"
 
 /* Lines per second and kind that pass before the rest are summarized. */
 #define TF_ACCESS_RATE_LIMIT	10
@@ -29,10 +29,16 @@ enum tf_access_kind {
 };
 
 /*
- * Log c's summary at info level in the given format (off: nothing).
- * Lines of the failure kinds above are rate limited.
+ * Whether the access line of a connection that ended so is to be written
+ * (format not off, info level on, and for the failure kinds above within
+ * the rate limit, which this counts). Ask once per connection.
  */
-void	tf_access_log(const struct tf_conn *c, enum tf_access_format);
+bool	tf_access_wanted(struct event_base *, enum tf_conn_end,
+	    enum tf_access_format);
+
+/* Write the access line at info level in format. */
+void	tf_access_log(const struct tf_access_record *,
+	    enum tf_access_format);
 
 /*
  * Whether one more line of kind may be logged now in the worker whose

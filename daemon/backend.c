@@ -19,33 +19,43 @@
 #include "conn.h"
 #include "listener.h"
 #include "log.h"
+#include "side.h"
 #include "worker.h"
 
 static const struct tf_backend_conf *
 backend_of(const struct tf_conn *c)
 {
-	return c->listener->backend;
+	return tf_conn_listener(c)->backend;
 }
 
 static void
-backend_log_failure(const struct tf_conn *c, const char *why)
+backend_log_failure(const struct tf_conn *c, const struct tf_connect *cn,
+    const char *why)
 {
 	const struct tf_backend_conf	*b = backend_of(c);
 
 	/* A client flood against a dead backend must not flood the log. */
-	if (!tf_access_may_log(c->worker->base, TF_ACCESS_KIND_BACKEND_WARNING))
+	if (!tf_access_may_log(tf_conn_worker(c)->base,
+	    TF_ACCESS_KIND_BACKEND_WARNING))
 		return;
 	tf_log_warnx("conn %llu: backend %s: server %s: %s",
-	    (unsigned long long)c->id, b->name, b->server_names[c->server],
-	    why);
+	    (unsigned long long)tf_conn_id(c), b->name,
+	    b->server_names[cn->server], why);
+}
+
+const char *
+tf_backend_server_name(const struct tf_listener *l,
+    const struct tf_connect *cn)
+{
+	return cn->attempts > 0 ? l->backend->server_names[cn->server] : NULL;
 }
 
 /* Start a non-blocking connect to server idx: 1 connected, 0 pending,
  * -1 failed (errno set). */
 static int
-backend_start(struct tf_conn *c, size_t idx)
+backend_start(struct tf_conn *c, struct tf_connect *cn)
 {
-	const struct tf_addr	*addr = &backend_of(c)->servers[idx];
+	const struct tf_addr	*addr = &backend_of(c)->servers[cn->server];
 	int			 fd, on = 1, saved_errno;
 
 	fd = socket(addr->ss.ss_family,
@@ -54,6 +64,7 @@ backend_start(struct tf_conn *c, size_t idx)
 		return -1;
 	if (!tf_addr_is_unix(addr))
 		setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &on, sizeof(on));
+	cn->fd = fd;
 	if (connect(fd, (const struct sockaddr *)&addr->ss, addr->len) == 0) {
 		tf_conn_backend_attach(c, fd);
 		return 1;
@@ -62,6 +73,7 @@ backend_start(struct tf_conn *c, size_t idx)
 		tf_conn_backend_attach(c, fd);
 		return 0;
 	}
+	cn->fd = -1;
 	saved_errno = errno;
 	close(fd);
 	errno = saved_errno;
@@ -70,40 +82,38 @@ backend_start(struct tf_conn *c, size_t idx)
 
 /* Try the servers not tried yet. Returns -1 if c was closed. */
 static int
-backend_try_next(struct tf_conn *c)
+backend_try_next(struct tf_conn *c, struct tf_connect *cn)
 {
 	const struct tf_backend_conf	*b = backend_of(c);
 	int				 r;
 
-	while (c->attempts < b->nservers) {
-		/* c->server is the one tried last, or the first to try. */
-		if (c->attempts > 0)
-			c->server = (c->server + 1) % b->nservers;
-		c->attempts++;
-		r = backend_start(c, c->server);
+	while (cn->attempts < b->nservers) {
+		/* cn->server is the one tried last, or the first to try. */
+		if (cn->attempts > 0)
+			cn->server = (cn->server + 1) % b->nservers;
+		cn->attempts++;
+		r = backend_start(c, cn);
 		if (r == 1)
 			return tf_conn_backend_ready(c);
 		if (r == 0) {
-			evtimer_del(&c->timer);
-			tf_conn_arm_timer(c);
+			tf_conn_connect_pending(c);
 			return 0;
 		}
-		backend_log_failure(c, strerror(errno));
+		backend_log_failure(c, cn, strerror(errno));
 	}
-	c->detail = "no backend server reachable";
-	tf_conn_close(c, TF_END_CONNECT_FAILED);
+	tf_conn_close(c, TF_END_CONNECT_FAILED, "no backend server reachable");
 	return -1;
 }
 
 int
-tf_backend_connect(struct tf_conn *c)
+tf_backend_connect(struct tf_conn *c, struct tf_connect *cn)
 {
 	const struct tf_backend_conf	*b = backend_of(c);
-	size_t				 bi = c->listener->conf->backend;
+	size_t				 bi = tf_conn_listener(c)->conf->backend;
 
-	c->attempts = 0;
-	c->server = c->worker->backend_next[bi]++ % b->nservers;
-	return backend_try_next(c);
+	cn->attempts = 0;
+	cn->server = tf_conn_worker(c)->backend_next[bi]++ % b->nservers;
+	return backend_try_next(c, cn);
 }
 
 /*
@@ -112,25 +122,26 @@ tf_backend_connect(struct tf_conn *c)
  * when it failed); only otherwise is SO_ERROR worth a system call.
  */
 int
-tf_backend_connect_event(struct tf_conn *c, short what)
+tf_backend_connect_event(struct tf_conn *c, struct tf_connect *cn,
+    unsigned what)
 {
 	int		err = 0;
 	socklen_t	len = sizeof(err);
 
-	if ((what & (EV_READ | EV_WRITE)) != EV_WRITE &&
-	    getsockopt(c->bfd, SOL_SOCKET, SO_ERROR, &err, &len) == -1)
+	if ((what & (TF_IO_READ | TF_IO_WRITE | TF_IO_FIN)) != TF_IO_WRITE &&
+	    getsockopt(cn->fd, SOL_SOCKET, SO_ERROR, &err, &len) == -1)
 		err = errno;
 	if (err == 0)
 		return tf_conn_backend_ready(c);
-	backend_log_failure(c, strerror(err));
+	backend_log_failure(c, cn, strerror(err));
 	tf_conn_backend_detach(c);
-	return backend_try_next(c);
+	return backend_try_next(c, cn);
 }
 
 int
-tf_backend_connect_timeout(struct tf_conn *c)
+tf_backend_connect_timeout(struct tf_conn *c, struct tf_connect *cn)
 {
-	backend_log_failure(c, "connect timed out");
+	backend_log_failure(c, cn, "connect timed out");
 	tf_conn_backend_detach(c);
-	return backend_try_next(c);
+	return backend_try_next(c, cn);
 }

@@ -8,14 +8,31 @@
 #ifndef TF_BACKEND_H
 #define TF_BACKEND_H
 
+#include <stddef.h>
+
 struct tf_conn;
+struct tf_listener;
+
+/* Where a connection's connect stands; the connection holds it. */
+struct tf_connect {
+	size_t	server;		/* index of the server tried last */
+	size_t	attempts;	/* servers tried so far */
+	int	fd;		/* the socket of the attempt under way */
+};
 
 /* Start connecting c to its backend. Returns -1 if c was closed. */
-int	tf_backend_connect(struct tf_conn *);
-/* The pending connect finished: what the backend socket's event reported
- * (EV_READ, EV_WRITE). Returns -1 if c was closed. */
-int	tf_backend_connect_event(struct tf_conn *, short what);
+int	tf_backend_connect(struct tf_conn *c, struct tf_connect *);
+
+/* The pending connect finished: what (TF_IO_*) the backend socket
+ * reported. Returns -1 if c was closed. */
+int	tf_backend_connect_event(struct tf_conn *c, struct tf_connect *,
+	    unsigned what);
+
 /* The pending connect took too long. -1 if c was closed. */
-int	tf_backend_connect_timeout(struct tf_conn *);
+int	tf_backend_connect_timeout(struct tf_conn *c, struct tf_connect *);
+
+/* The name of the server in use, or NULL before any attempt. */
+const char *tf_backend_server_name(const struct tf_listener *,
+	    const struct tf_connect *);
 
 #endif

@@ -2,9 +2,12 @@
  * Copyright (c) 2026 The tlsfront authors. ISC license, see LICENSE.
  *
  * tlsfront: a connection's life: accept, TLS handshake, backend connect,
- * relaying, and the single close path that frees everything it owns.
+ * relaying, and the single close path. The sockets' I/O is lib/side.c's,
+ * the moving of bytes lib/relay.c's; this file turns events into calls to
+ * them and their results into states, timers and the end of c.
  */
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 
@@ -13,11 +16,15 @@
 #ifdef __GLIBC__
 #include <malloc.h>
 #endif
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include <event2/event.h>
+#include <event2/event_struct.h>
 #include <openssl/err.h>
+#include <openssl/ssl.h>
 
 #include "access.h"
 #include "backend.h"
@@ -26,12 +33,63 @@
 #include "listener.h"
 #include "log.h"
 #include "relay.h"
+#include "side.h"
 #include "worker.h"
+
+/* The peer's address, compactly: a unix peer's path is kept only if it
+ * fits here (26 bytes); longer ones are logged as "unix:". */
+union conn_peer {
+	struct sockaddr		sa;
+	struct sockaddr_in	sin;
+	struct sockaddr_in6	sin6;
+};
+
+#define CONN_MAGIC	0x74666331U	/* "tfc1": a live connection */
+#define CONN_FREED	0x64656164U	/* "dead": freed (debug builds) */
+
+struct tf_conn {
+#ifdef TF_DEBUG
+	uint32_t		 magic;
+#endif
+	uint64_t		 id;
+	enum tf_conn_state	 state;
+	struct tf_worker	*worker;
+	struct tf_listener	*listener;
+	TAILQ_ENTRY(tf_conn)	 entry;		/* worker's list, then dead */
+
+	struct tf_relay		 relay;		/* both sides and their bytes */
+	struct event		 cev;		/* client: edge-triggered, */
+	struct event		 bev;		/* backend: read+write+closed */
+	struct tf_connect	 connect;
+
+	struct event		 timer;
+	struct timeval		 accepted;
+	struct timeval		 handshaken;
+	struct timeval		 last_activity;
+	union conn_peer		 peer;
+	socklen_t		 peer_len;
+	enum tf_conn_end	 end;
+	const char		*detail;	/* static string: why it ended */
+};
+
+/*
+ * Every callback first checks that c is a live connection: in a debug
+ * build (--enable-debug) a freed or foreign pointer stops the process at
+ * once instead of corrupting another connection.
+ */
+#ifdef TF_DEBUG
+#define CONN_CHECK(c)	assert((c)->magic == CONN_MAGIC)
+#else
+#define CONN_CHECK(c)	((void)(c))
+#endif
 
 static const char *const state_names[] = {
 	[TF_CONN_HANDSHAKE] = "handshake",
 	[TF_CONN_CONNECTING] = "connecting",
 	[TF_CONN_RELAYING] = "relaying",
+	[TF_CONN_CLIENT_DONE] = "client_done",
+	[TF_CONN_BACKEND_DONE] = "backend_done",
+	[TF_CONN_DRAINING] = "draining",
 	[TF_CONN_CLOSED] = "closed",
 };
 
@@ -47,6 +105,11 @@ static const char *const end_names[] = {
 	[TF_END_NO_MEMORY] = "no_memory",
 };
 
+/* Connections closed in this loop pass, freed at its end. */
+static struct tf_conn_list	 conn_dead = TAILQ_HEAD_INITIALIZER(conn_dead);
+static struct event		 conn_reaper;
+static struct event_base	*conn_reaper_base;
+
 const char *
 tf_conn_state_name(enum tf_conn_state state)
 {
@@ -59,29 +122,70 @@ tf_conn_end_name(enum tf_conn_end end)
 	return end_names[end];
 }
 
-/* The forward-only life of a connection; closing is allowed from any. */
+uint64_t
+tf_conn_id(const struct tf_conn *c)
+{
+	return c->id;
+}
+
+struct tf_worker *
+tf_conn_worker(const struct tf_conn *c)
+{
+	return c->worker;
+}
+
+struct tf_listener *
+tf_conn_listener(const struct tf_conn *c)
+{
+	return c->listener;
+}
+
+static struct tf_side *
+conn_client(struct tf_conn *c)
+{
+	return &c->relay.side[TF_SIDE_CLIENT];
+}
+
+static struct tf_side *
+conn_backend(struct tf_conn *c)
+{
+	return &c->relay.side[TF_SIDE_BACKEND];
+}
+
+static bool
+conn_is_relaying(enum tf_conn_state state)
+{
+	return state >= TF_CONN_RELAYING && state <= TF_CONN_DRAINING;
+}
+
+/* The forward-only life drawn in conn.h; closing is allowed from any. */
 static bool
 conn_transition_ok(enum tf_conn_state from, enum tf_conn_state to)
 {
-	if (to == TF_CONN_CLOSED)
+	switch (to) {
+	case TF_CONN_CLOSED:
 		return from != TF_CONN_CLOSED;
-	return (from == TF_CONN_HANDSHAKE && to == TF_CONN_CONNECTING) ||
-	    (from == TF_CONN_CONNECTING && to == TF_CONN_RELAYING);
+	case TF_CONN_CONNECTING:
+		return from == TF_CONN_HANDSHAKE;
+	case TF_CONN_RELAYING:
+		return from == TF_CONN_CONNECTING;
+	case TF_CONN_CLIENT_DONE:
+	case TF_CONN_BACKEND_DONE:
+		return from == TF_CONN_RELAYING;
+	case TF_CONN_DRAINING:
+		return conn_is_relaying(from) && from != TF_CONN_DRAINING;
+	default:
+		return false;
+	}
 }
 
-void
-tf_conn_set_state(struct tf_conn *c, enum tf_conn_state state)
+static void
+conn_set_state(struct tf_conn *c, enum tf_conn_state state)
 {
 	assert(conn_transition_ok(c->state, state));
 	tf_log_debug("conn %llu: %s -> %s", (unsigned long long)c->id,
 	    state_names[c->state], state_names[state]);
 	c->state = state;
-}
-
-void
-tf_conn_touch(struct tf_conn *c)
-{
-	event_base_gettimeofday_cached(c->worker->base, &c->last_activity);
 }
 
 static struct timeval
@@ -94,26 +198,29 @@ conn_seconds(double seconds)
 	return tv;
 }
 
-void
-tf_conn_arm_timer(struct tf_conn *c)
+/* (Re)arm c's timer for its state. */
+static void
+conn_arm_timer(struct tf_conn *c)
 {
 	const struct tf_config	*cf = c->worker->gen->config;
 	struct timeval		 tv;
 
-	switch (c->state) {
-	case TF_CONN_HANDSHAKE:
+	if (c->state == TF_CONN_HANDSHAKE)
 		tv = conn_seconds(cf->timeout_handshake);
-		break;
-	case TF_CONN_CONNECTING:
+	else if (c->state == TF_CONN_CONNECTING)
 		tv = conn_seconds(cf->timeout_connect);
-		break;
-	case TF_CONN_RELAYING:
+	else if (conn_is_relaying(c->state))
 		tv = conn_seconds(cf->timeout_idle);
-		break;
-	default:
+	else
 		return;
-	}
+	evtimer_del(&c->timer);
 	evtimer_add(&c->timer, &tv);
+}
+
+void
+tf_conn_connect_pending(struct tf_conn *c)
+{
+	conn_arm_timer(c);
 }
 
 /*
@@ -131,7 +238,7 @@ conn_idle_check(struct tf_conn *c)
 	event_base_gettimeofday_cached(c->worker->base, &now);
 	timersub(&now, &c->last_activity, &idle_for);
 	if (timercmp(&idle_for, &limit, >=)) {
-		tf_conn_close(c, TF_END_IDLE_TIMEOUT);
+		tf_conn_close(c, TF_END_IDLE_TIMEOUT, NULL);
 		return;
 	}
 	timersub(&limit, &idle_for, &rest);
@@ -145,19 +252,13 @@ conn_timer_cb(evutil_socket_t fd, short what, void *arg)
 
 	(void)fd;
 	(void)what;
-	switch (c->state) {
-	case TF_CONN_HANDSHAKE:
-		tf_conn_close(c, TF_END_HANDSHAKE_TIMEOUT);
-		break;
-	case TF_CONN_CONNECTING:
-		tf_backend_connect_timeout(c);
-		break;
-	case TF_CONN_RELAYING:
+	CONN_CHECK(c);
+	if (c->state == TF_CONN_HANDSHAKE)
+		tf_conn_close(c, TF_END_HANDSHAKE_TIMEOUT, NULL);
+	else if (c->state == TF_CONN_CONNECTING)
+		(void)tf_backend_connect_timeout(c, &c->connect);
+	else if (conn_is_relaying(c->state))
 		conn_idle_check(c);
-		break;
-	default:
-		break;
-	}
 }
 
 /*
@@ -206,109 +307,128 @@ conn_trim_note(struct tf_worker *w)
 		evtimer_add(&conn_trim_timer, &tv);
 }
 
-/* Reason string of the first queued OpenSSL error (static), then clear. */
-static const char *
-conn_ssl_reason(void)
+/* libevent's readiness as the sides take it. */
+static unsigned
+conn_io(short what)
 {
-	const char	*reason = ERR_reason_error_string(ERR_peek_error());
+	unsigned	io = 0;
 
-	ERR_clear_error();
-	return reason != NULL ? reason : "connection closed or reset";
+	if (what & EV_READ)
+		io |= TF_IO_READ;
+	if (what & EV_WRITE)
+		io |= TF_IO_WRITE;
+	if (what & EV_CLOSED)
+		io |= TF_IO_FIN;
+	return io;
+}
+
+static enum tf_conn_state
+conn_state_of(enum tf_relay_phase phase)
+{
+	switch (phase) {
+	case TF_RELAY_CLIENT_DONE:
+		return TF_CONN_CLIENT_DONE;
+	case TF_RELAY_BACKEND_DONE:
+		return TF_CONN_BACKEND_DONE;
+	case TF_RELAY_DRAINING:
+		return TF_CONN_DRAINING;
+	default:
+		return TF_CONN_RELAYING;
+	}
+}
+
+/* Act on what the relay says after it ran. Returns -1 if c closed. */
+static int
+conn_relayed(struct tf_conn *c, enum tf_relay_status status)
+{
+	struct tf_relay		*r = &c->relay;
+	enum tf_conn_state	 state;
+	enum tf_conn_end	 end;
+
+	if (r->active) {
+		event_base_gettimeofday_cached(c->worker->base,
+		    &c->last_activity);
+		r->active = false;
+	}
+	switch (status) {
+	case TF_RELAY_WAITING:
+		if ((state = conn_state_of(tf_relay_phase(r))) != c->state)
+			conn_set_state(c, state);
+		return 0;
+	case TF_RELAY_FINISHED:
+		tf_conn_close(c, TF_END_CLOSED, NULL);
+		return -1;
+	default:
+		if (r->no_memory)
+			end = TF_END_NO_MEMORY;
+		else if (r->failed_side == TF_SIDE_CLIENT)
+			end = TF_END_CLIENT_ERROR;
+		else
+			end = TF_END_BACKEND_ERROR;
+		tf_conn_close(c, end, r->detail);
+		return -1;
+	}
 }
 
 static void
 conn_handshake(struct tf_conn *c)
 {
-	int	r, err;
-
-	for (;;) {
-		ERR_clear_error();
-		r = SSL_do_handshake(c->ssl);
-		if (r == 1) {
-			/* The tickets wait in c->out for the first response. */
-			event_base_gettimeofday_cached(c->worker->base,
-			    &c->handshaken);
-			c->last_activity = c->handshaken;
-			c->ssl_read_block = 0;
-			conn_trim_note(c->worker);
-			tf_conn_set_state(c, TF_CONN_CONNECTING);
-			tf_backend_connect(c);
-			return;
-		}
-		err = SSL_get_error(c->ssl, r);
-		if (err != SSL_ERROR_WANT_READ && err != SSL_ERROR_WANT_WRITE)
-			break;
-		/* Send the flight, then wait for the client's answer. */
-		r = tf_relay_out_flush(c);
-		if (r == -1)
-			break;
-		if (err == SSL_ERROR_WANT_WRITE && r == 1)
-			continue;
-		c->ssl_read_block = err == SSL_ERROR_WANT_READ ? EV_READ : 0;
-		return;
+	switch (tf_side_handshake(conn_client(c))) {
+	case 1:
+		/* The tickets wait in the client's out buffer for the first
+		 * response. */
+		event_base_gettimeofday_cached(c->worker->base, &c->handshaken);
+		c->last_activity = c->handshaken;
+		conn_trim_note(c->worker);
+		conn_set_state(c, TF_CONN_CONNECTING);
+		(void)tf_backend_connect(c, &c->connect);
+		break;
+	case 0:
+		break;
+	default:
+		tf_conn_close(c, TF_END_HANDSHAKE_ERROR, conn_client(c)->error);
+		break;
 	}
-	c->ssl_failed = true;
-	c->detail = conn_ssl_reason();
-	tf_conn_close(c, TF_END_HANDSHAKE_ERROR);
 }
 
 static void
 conn_client_cb(evutil_socket_t fd, short what, void *arg)
 {
 	struct tf_conn	*c = arg;
+	unsigned	 io = conn_io(what);
 
 	(void)fd;
-	/* Whatever the state, a new edge means the socket has news. */
-	if (what & EV_CLOSED) {
-		c->client_fin = true;
-		what |= EV_READ;
-	}
-	if (what & EV_READ)
-		c->in_drained = false;
-	switch (c->state) {
-	case TF_CONN_HANDSHAKE:
-		/* Only what the handshake waits for (edge-triggered). */
-		if ((what & EV_WRITE) && c->out_block)
-			c->out_block = false;
-		else if ((what & c->ssl_read_block) == 0)
-			break;
+	CONN_CHECK(c);
+	if (conn_is_relaying(c->state))
+		(void)conn_relayed(c, tf_relay_event(&c->relay,
+		    TF_SIDE_CLIENT, io));
+	else if (tf_side_wake(conn_client(c), io) &&
+	    c->state == TF_CONN_HANDSHAKE)
 		conn_handshake(c);
-		break;
-	case TF_CONN_RELAYING:
-		tf_relay_client_event(c, what);
-		break;
-	default:
-		break;
-	}
 }
 
 static void
 conn_backend_cb(evutil_socket_t fd, short what, void *arg)
 {
 	struct tf_conn	*c = arg;
+	unsigned	 io = conn_io(what);
 
 	(void)fd;
-	if (what & EV_CLOSED) {
-		c->backend_fin = true;
-		what |= EV_READ;
-	}
-	switch (c->state) {
-	case TF_CONN_CONNECTING:
-		tf_backend_connect_event(c, what);
-		break;
-	case TF_CONN_RELAYING:
-		tf_relay_backend_event(c, what);
-		break;
-	default:
-		break;
+	CONN_CHECK(c);
+	if (conn_is_relaying(c->state)) {
+		(void)conn_relayed(c, tf_relay_event(&c->relay,
+		    TF_SIDE_BACKEND, io));
+	} else if (c->state == TF_CONN_CONNECTING) {
+		/* A FIN may come with the connect: the relay must know. */
+		(void)tf_side_wake(conn_backend(c), io);
+		(void)tf_backend_connect_event(c, &c->connect, io);
 	}
 }
 
 void
 tf_conn_backend_attach(struct tf_conn *c, int fd)
 {
-	c->bfd = fd;
-	c->backend_fin = false;
+	tf_side_init(conn_backend(c), TF_SIDE_BACKEND, fd);
 	event_assign(&c->bev, c->worker->base, fd,
 	    EV_READ | EV_WRITE | EV_CLOSED | EV_ET | EV_PERSIST,
 	    conn_backend_cb, c);
@@ -318,31 +438,28 @@ tf_conn_backend_attach(struct tf_conn *c, int fd)
 void
 tf_conn_backend_detach(struct tf_conn *c)
 {
-	if (c->bfd == -1)
+	if (conn_backend(c)->fd == -1)
 		return;
 	event_del(&c->bev);
-	close(c->bfd);
-	c->bfd = -1;
+	tf_side_close(conn_backend(c));
 }
 
 int
 tf_conn_backend_ready(struct tf_conn *c)
 {
-	tf_conn_set_state(c, TF_CONN_RELAYING);
-	evtimer_del(&c->timer);
-	tf_conn_arm_timer(c);
-	return tf_relay_start(c);
+	conn_set_state(c, TF_CONN_RELAYING);
+	conn_arm_timer(c);
+	return conn_relayed(c, tf_relay_start(&c->relay));
 }
 
 static void
-conn_new_failed(const struct tf_listener *l, struct tf_conn *c, int fd)
+conn_new_failed(const struct tf_listener *l, struct tf_conn *c, SSL *ssl,
+    int fd)
 {
 	tf_log_warnx("listener %s: out of memory for a new connection",
 	    l->name);
-	if (c != NULL) {
-		SSL_free(c->ssl);
-		free(c);
-	}
+	SSL_free(ssl);
+	free(c);
 	ERR_clear_error();
 	close(fd);
 }
@@ -352,22 +469,23 @@ tf_conn_new(struct tf_worker *w, struct tf_listener *l, int fd,
     const struct sockaddr *sa, socklen_t salen)
 {
 	struct tf_conn	*c;
+	SSL		*ssl = NULL;
 	int		 on = 1;
 
-	if ((c = calloc(1, sizeof(*c))) == NULL) {
-		conn_new_failed(l, NULL, fd);
+	if ((c = calloc(1, sizeof(*c))) == NULL ||
+	    (ssl = SSL_new(l->ctx)) == NULL ||
+	    tf_side_init_tls(conn_client(c), TF_SIDE_CLIENT, fd, ssl) == -1) {
+		conn_new_failed(l, c, ssl, fd);
 		return;
 	}
-	c->cfd = fd;
-	if ((c->ssl = SSL_new(l->ctx)) == NULL ||
-	    tf_relay_attach_bio(c) == -1) {
-		conn_new_failed(l, c, fd);
-		return;
-	}
+#ifdef TF_DEBUG
+	c->magic = CONN_MAGIC;
+#endif
+	tf_side_init(conn_backend(c), TF_SIDE_BACKEND, -1);
 	c->id = ((uint64_t)w->index << 48) | ++w->next_conn_id;
 	c->worker = w;
 	c->listener = l;
-	c->bfd = -1;
+	c->connect.fd = -1;
 	/* A unix peer path too long for c->peer shows as "unix:", never cut. */
 	if (salen > sizeof(c->peer))
 		salen = sizeof(sa->sa_family);
@@ -376,47 +494,129 @@ tf_conn_new(struct tf_worker *w, struct tf_listener *l, int fd,
 	event_base_gettimeofday_cached(w->base, &c->accepted);
 	if (sa->sa_family != AF_UNIX && !l->nodelay_inherited)
 		setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &on, sizeof(on));
-	SSL_set_accept_state(c->ssl);
-	/* One read() per flight or burst, not a header and a body each. */
-	SSL_set_read_ahead(c->ssl, 1);
+	SSL_set_accept_state(ssl);
 	event_assign(&c->cev, w->base, fd,
 	    EV_READ | EV_WRITE | EV_CLOSED | EV_ET | EV_PERSIST,
 	    conn_client_cb, c);
 	event_add(&c->cev, NULL);
 	evtimer_assign(&c->timer, w->base, conn_timer_cb, c);
-	tf_worker_conn_opened(w, c);
-	tf_conn_arm_timer(c);
+	TAILQ_INSERT_TAIL(&w->conns, c, entry);
+	tf_worker_conn_opened(w);
+	conn_arm_timer(c);
 	/* The ClientHello is usually there already: try at once. */
 	conn_handshake(c);
 }
 
-/* One close_notify, not waiting for the peer's, where TLS still works. */
-static void
-conn_send_close_notify(struct tf_conn *c)
+static long long
+conn_ms(const struct timeval *from, const struct timeval *to)
 {
-	if (c->ssl_failed || c->client_shut_sent || !SSL_is_init_finished(c->ssl))
+	struct timeval	d;
+
+	timersub(to, from, &d);
+	return (long long)d.tv_sec * 1000 + d.tv_usec / 1000;
+}
+
+static void
+conn_log_access(struct tf_conn *c)
+{
+	enum tf_access_format	 format = c->worker->gen->config->log_access;
+	struct tf_access_record	 rec;
+	struct timeval		 now;
+	bool			 handshaken = timerisset(&c->handshaken);
+
+	if (!tf_access_wanted(c->worker->base, c->end, format))
 		return;
-	ERR_clear_error();
-	if (SSL_shutdown(c->ssl) >= 0)
-		c->client_shut_sent = true;
-	ERR_clear_error();
+	memset(&rec, 0, sizeof(rec));
+	rec.conn = c->id;
+	tf_addr_format_sa(&c->peer.sa, c->peer_len, rec.client,
+	    sizeof(rec.client));
+	rec.listen = tf_access_str(c->listener->name);
+	rec.backend = tf_access_str(c->listener->backend->name);
+	rec.server = tf_access_str(tf_backend_server_name(c->listener,
+	    &c->connect));
+	tf_access_record_tls(&rec, conn_client(c)->ssl, handshaken);
+	event_base_gettimeofday_cached(c->worker->base, &now);
+	rec.hs_ms = handshaken ? conn_ms(&c->accepted, &c->handshaken) : -1;
+	rec.duration_ms = conn_ms(&c->accepted, &now);
+	rec.bytes_in = c->relay.received[TF_SIDE_CLIENT];
+	rec.bytes_out = c->relay.sent[TF_SIDE_CLIENT];
+	rec.end = end_names[c->end];
+	rec.detail = c->detail;
+	tf_access_log(&rec, format);
+}
+
+static void
+conn_free(struct tf_conn *c)
+{
+	tf_relay_release(&c->relay);
+	tf_side_free(conn_client(c));
+	tf_side_free(conn_backend(c));
+#ifdef TF_DEBUG
+	c->magic = CONN_FREED;
+#endif
+	free(c);
 }
 
 void
-tf_conn_close(struct tf_conn *c, enum tf_conn_end end)
+tf_conn_reap(void)
 {
-	tf_conn_set_state(c, TF_CONN_CLOSED);
+	struct tf_conn	*c;
+
+	while ((c = TAILQ_FIRST(&conn_dead)) != NULL) {
+		TAILQ_REMOVE(&conn_dead, c, entry);
+		conn_free(c);
+	}
+}
+
+static void
+conn_reaper_cb(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd;
+	(void)what;
+	(void)arg;
+	tf_conn_reap();
+}
+
+/* Free c once the callbacks of this loop pass are done with it. */
+static void
+conn_free_later(struct tf_conn *c)
+{
+	struct event_base	*base = c->worker->base;
+
+	if (conn_reaper_base != base) {
+		event_assign(&conn_reaper, base, -1, 0, conn_reaper_cb, NULL);
+		conn_reaper_base = base;
+	}
+	TAILQ_INSERT_TAIL(&conn_dead, c, entry);
+	if (!event_pending(&conn_reaper, EV_TIMEOUT, NULL))
+		event_active(&conn_reaper, EV_TIMEOUT, 1);
+}
+
+void
+tf_conn_close(struct tf_conn *c, enum tf_conn_end end, const char *detail)
+{
+	CONN_CHECK(c);
+	if (c->state == TF_CONN_CLOSED)
+		return;
+	conn_set_state(c, TF_CONN_CLOSED);
 	c->end = end;
+	c->detail = detail;
 	evtimer_del(&c->timer);
 	event_del(&c->cev);
 	tf_conn_backend_detach(c);
-	conn_send_close_notify(c);
-	(void)tf_relay_out_flush(c);	/* what is still there: alert, tickets */
-	close(c->cfd);
-	tf_access_log(c, c->worker->gen->config->log_access);
-	tf_worker_conn_closed(c->worker, c);
-	tf_relay_release(c);
-	SSL_free(c->ssl);
+	tf_side_close(conn_client(c));
+	conn_log_access(c);
+	TAILQ_REMOVE(&c->worker->conns, c, entry);
 	conn_trim_note(c->worker);
-	free(c);
+	conn_free_later(c);
+	tf_worker_conn_closed(c->worker);
+}
+
+void
+tf_conn_close_all(struct tf_worker *w, enum tf_conn_end end)
+{
+	struct tf_conn	*c;
+
+	while ((c = TAILQ_FIRST(&w->conns)) != NULL)
+		tf_conn_close(c, end, NULL);
 }

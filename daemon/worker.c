@@ -76,9 +76,8 @@ tf_worker_accept_backoff(struct tf_worker *w)
 }
 
 void
-tf_worker_conn_opened(struct tf_worker *w, struct tf_conn *c)
+tf_worker_conn_opened(struct tf_worker *w)
 {
-	TAILQ_INSERT_TAIL(&w->conns, c, entry);
 	atomic_fetch_add_explicit(&w->stats->accepted, 1, memory_order_relaxed);
 	atomic_store_explicit(&w->stats->active, w->nconns + 1,
 	    memory_order_relaxed);
@@ -90,9 +89,8 @@ tf_worker_conn_opened(struct tf_worker *w, struct tf_conn *c)
 }
 
 void
-tf_worker_conn_closed(struct tf_worker *w, struct tf_conn *c)
+tf_worker_conn_closed(struct tf_worker *w)
 {
-	TAILQ_REMOVE(&w->conns, c, entry);
 	w->nconns--;
 	atomic_store_explicit(&w->stats->active, w->nconns,
 	    memory_order_relaxed);
@@ -112,14 +110,12 @@ static void
 worker_drain_timeout_cb(evutil_socket_t fd, short what, void *arg)
 {
 	struct tf_worker	*w = arg;
-	struct tf_conn		*c;
 
 	(void)fd;
 	(void)what;
 	tf_log_notice("worker %d: drain timeout; closing %zu connection(s)",
 	    w->index, w->nconns);
-	while ((c = TAILQ_FIRST(&w->conns)) != NULL)
-		tf_conn_close(c, TF_END_SHUTDOWN);
+	tf_conn_close_all(w, TF_END_SHUTDOWN);
 	event_base_loopexit(w->base, NULL);
 }
 
@@ -180,11 +176,10 @@ worker_retire_cb(evutil_socket_t sig, short what, void *arg)
 static void
 worker_free(struct tf_worker *w)
 {
-	struct tf_conn	*c;
-	size_t		 i;
+	size_t	i;
 
-	while ((c = TAILQ_FIRST(&w->conns)) != NULL)
-		tf_conn_close(c, TF_END_SHUTDOWN);
+	tf_conn_close_all(w, TF_END_SHUTDOWN);
+	tf_conn_reap();
 	tf_access_flush();	/* summaries of lines still held back */
 	for (i = 0; i < w->nlisteners; i++)
 		tf_listener_free(w->listeners[i]);

@@ -18,11 +18,10 @@
 
 #include <event2/event.h>
 
-struct tf_conn;
+#include "conn.h"
+
 struct tf_generation;
 struct tf_listener;
-
-TAILQ_HEAD(tf_conn_list, tf_conn);
 
 /*
  * A worker's counters, in memory shared with the master (for STATUS=).
@@ -41,7 +40,7 @@ struct tf_worker {
 	struct tf_listener	**listeners;	/* one per config listener */
 	size_t			 nlisteners;
 	size_t			*backend_next;	/* round-robin start per backend */
-	struct tf_conn_list	 conns;
+	struct tf_conn_list	 conns;		/* open ones (conn.c) */
 	size_t			 nconns;
 	size_t			 max_conns;
 	uint64_t		 next_conn_id;
@@ -66,9 +65,10 @@ struct tf_worker {
 int	tf_worker_run(struct tf_generation *gen, int index, size_t nworkers,
 	    const int *fds, struct tf_worker_stats *stats);
 
-/* A connection starts or ends: bookkeeping, accept pause/resumption. */
-void	tf_worker_conn_opened(struct tf_worker *, struct tf_conn *);
-void	tf_worker_conn_closed(struct tf_worker *, struct tf_conn *);
+/* A connection starts or ends (conn.c keeps w->conns): counting, accept
+ * pause and resumption, the end of a drain. */
+void	tf_worker_conn_opened(struct tf_worker *);
+void	tf_worker_conn_closed(struct tf_worker *);
 
 /* accept() ran out of descriptors: pause accepting for a moment. */
 void	tf_worker_accept_backoff(struct tf_worker *);

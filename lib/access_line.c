@@ -1,0 +1,223 @@
+/*
+ * Copyright (c) 2026 The tlsfront authors. ISC license, see LICENSE.
+ *
+ * tlsfront: formatting the access line. Values are JSON-escaped with
+ * lib/json.c in both formats; the text format quotes a value unless it is
+ * plain, so a line stays one line and one key=value per field.
+ */
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <openssl/bio.h>
+#include <openssl/err.h>
+#include <openssl/x509.h>
+
+#include "access_line.h"
+#include "json.h"
+
+#define ACCESS_RESERVE	256	/* room kept for the fixed fields */
+
+/* The line being built, never longer than its buffer. */
+struct access_line {
+	char	*buf;
+	size_t	 size;
+	size_t	 len;
+};
+
+static BIO	*access_subject_bio;	/* reused for every record */
+
+struct tf_access_str
+tf_access_str(const char *s)
+{
+	struct tf_access_str	v;
+
+	v.s = s != NULL ? s : "-";
+	v.len = strlen(v.s);
+	return v;
+}
+
+/* The verified client certificate's subject (RFC 2253), or "-". */
+static struct tf_access_str
+access_subject(SSL *ssl)
+{
+	X509	*cert;
+	char	*data;
+	long	 n;
+
+	if ((cert = SSL_get0_peer_certificate(ssl)) == NULL ||
+	    SSL_get_verify_result(ssl) != X509_V_OK)
+		return tf_access_str(NULL);
+	if (access_subject_bio == NULL &&
+	    (access_subject_bio = BIO_new(BIO_s_mem())) == NULL)
+		goto fail;
+	(void)BIO_reset(access_subject_bio);
+	if (X509_NAME_print_ex(access_subject_bio,
+	    X509_get_subject_name(cert), 0, XN_FLAG_RFC2253) < 0)
+		goto fail;
+	n = BIO_get_mem_data(access_subject_bio, &data);
+	if (n <= 0)
+		goto fail;
+	return (struct tf_access_str){ data, n > TF_ACCESS_SUBJECT_MAX ?
+	    TF_ACCESS_SUBJECT_MAX : (size_t)n };
+fail:
+	ERR_clear_error();
+	return tf_access_str(NULL);
+}
+
+void
+tf_access_record_tls(struct tf_access_record *rec, SSL *ssl, bool handshaken)
+{
+	const unsigned char	*alpn = NULL;
+	unsigned int		 alpn_len = 0;
+
+	rec->proto = tf_access_str(handshaken ? SSL_get_version(ssl) : NULL);
+	rec->cipher = tf_access_str(handshaken ?
+	    SSL_get_cipher_name(ssl) : NULL);
+	rec->sni = tf_access_str(SSL_get_servername(ssl,
+	    TLSEXT_NAMETYPE_host_name));
+	if (handshaken)
+		SSL_get0_alpn_selected(ssl, &alpn, &alpn_len);
+	rec->alpn = alpn_len > 0 ?
+	    (struct tf_access_str){ (const char *)alpn, alpn_len } :
+	    tf_access_str(NULL);
+	rec->client_subject = handshaken ? access_subject(ssl) :
+	    tf_access_str(NULL);
+}
+
+void
+tf_access_record_free(void)
+{
+	BIO_free(access_subject_bio);
+	access_subject_bio = NULL;
+}
+
+static void access_putf(struct access_line *, const char *, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/* Append; what does not fit is cut off (the line stays one line). */
+static void
+access_putf(struct access_line *l, const char *fmt, ...)
+{
+	va_list	ap;
+	int	n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(l->buf + l->len, l->size - l->len, fmt, ap);
+	va_end(ap);
+	if (n > 0)
+		l->len += (size_t)n < l->size - l->len ? (size_t)n :
+		    l->size - l->len - 1;
+}
+
+/* Append v JSON-escaped. Stops short of the room kept for the fields that
+ * follow, never inside an escape. */
+static void
+access_put_escaped(struct access_line *l, struct tf_access_str v)
+{
+	size_t	room, written;
+
+	room = l->size - l->len;
+	room = room > ACCESS_RESERVE ? room - ACCESS_RESERVE : 0;
+	(void)tf_json_escape(l->buf + l->len, room, v.s, v.len, &written);
+	l->len += written;
+	l->buf[l->len] = '\0';
+}
+
+/* Whether v can be written bare in the text format. */
+static bool
+access_is_bare(struct tf_access_str v)
+{
+	size_t	i;
+
+	if (v.len == 0)
+		return false;
+	for (i = 0; i < v.len; i++) {
+		unsigned char	ch = (unsigned char)v.s[i];
+
+		if (ch <= 0x20 || ch >= 0x7f || ch == '"' || ch == '\\' ||
+		    ch == '=')
+			return false;
+	}
+	return true;
+}
+
+/* " key=value", quoted and escaped unless the value is plain. */
+static void
+access_put_text(struct access_line *l, const char *key,
+    struct tf_access_str v, bool quote)
+{
+	quote = quote || !access_is_bare(v);
+	access_putf(l, " %s=%s", key, quote ? "\"" : "");
+	access_put_escaped(l, v);
+	access_putf(l, "%s", quote ? "\"" : "");
+}
+
+static void
+access_put_json(struct access_line *l, const char *key,
+    struct tf_access_str v)
+{
+	access_putf(l, ",\"%s\":\"", key);
+	access_put_escaped(l, v);
+	access_putf(l, "\"");
+}
+
+static void
+access_format_text(const struct tf_access_record *r, struct access_line *l)
+{
+	access_putf(l, "access conn=%" PRIu64, r->conn);
+	access_put_text(l, "client", tf_access_str(r->client), false);
+	access_put_text(l, "listen", r->listen, false);
+	access_put_text(l, "backend", r->backend, false);
+	access_put_text(l, "server", r->server, false);
+	access_put_text(l, "proto", r->proto, false);
+	access_put_text(l, "cipher", r->cipher, false);
+	access_put_text(l, "sni", r->sni, false);
+	access_put_text(l, "alpn", r->alpn, false);
+	access_put_text(l, "client_subject", r->client_subject, false);
+	access_putf(l, " hs_ms=%lld duration_ms=%lld bytes_in=%" PRIu64
+	    " bytes_out=%" PRIu64 " end=%s", r->hs_ms, r->duration_ms,
+	    r->bytes_in, r->bytes_out, r->end);
+	if (r->detail != NULL)
+		access_put_text(l, "detail", tf_access_str(r->detail), true);
+}
+
+static void
+access_format_json(const struct tf_access_record *r, struct access_line *l)
+{
+	access_putf(l, "{\"conn\":%" PRIu64, r->conn);
+	access_put_json(l, "client", tf_access_str(r->client));
+	access_put_json(l, "listen", r->listen);
+	access_put_json(l, "backend", r->backend);
+	access_put_json(l, "server", r->server);
+	access_put_json(l, "proto", r->proto);
+	access_put_json(l, "cipher", r->cipher);
+	access_put_json(l, "sni", r->sni);
+	access_put_json(l, "alpn", r->alpn);
+	access_put_json(l, "client_subject", r->client_subject);
+	access_putf(l, ",\"hs_ms\":%lld,\"duration_ms\":%lld,"
+	    "\"bytes_in\":%" PRIu64 ",\"bytes_out\":%" PRIu64,
+	    r->hs_ms, r->duration_ms, r->bytes_in, r->bytes_out);
+	access_put_json(l, "end", tf_access_str(r->end));
+	access_put_json(l, "detail", (struct tf_access_str){
+	    r->detail != NULL ? r->detail : "",
+	    r->detail != NULL ? strlen(r->detail) : 0 });
+	access_putf(l, "}");
+}
+
+size_t
+tf_access_format(const struct tf_access_record *rec, bool json, char *buf,
+    size_t size)
+{
+	struct access_line	l = { buf, size, 0 };
+
+	if (size == 0)
+		return 0;
+	buf[0] = '\0';
+	if (json)
+		access_format_json(rec, &l);
+	else
+		access_format_text(rec, &l);
+	return l.len;
+}

@@ -1,0 +1,574 @@
+/*
+ * Copyright (c) 2026 The tlsfront authors. ISC license, see LICENSE.
+ *
+ * tlsfront: one side's transport. A TLS side's records go through a BIO
+ * of our own: they are gathered in s->out and sent with one send() per
+ * handshake flight or relayed burst (up to four full records) instead of
+ * one write() each; reads skip the EAGAIN probe after a short read.
+ */
+#include <sys/socket.h>
+
+#include <errno.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <openssl/bio.h>
+#include <openssl/err.h>
+
+#include "side.h"
+
+/* Room allowed per TLS record for its header, padding and tag, and the
+ * least plaintext worth reading for records. */
+#define SIDE_RECORD_OVERHEAD	256
+#define SIDE_MIN_READ		4096
+
+static const struct {
+	const char	*reset;
+	const char	*read_failed;
+	const char	*write_failed;
+} side_words[] = {
+	[TF_SIDE_CLIENT] = { "client connection reset",
+	    "read from client failed", "write to client failed" },
+	[TF_SIDE_BACKEND] = { "backend connection reset",
+	    "read from backend failed", "write to backend failed" },
+};
+
+static BIO_METHOD	*side_bio_method;
+
+void
+tf_side_init(struct tf_side *s, enum tf_side_role role, int fd)
+{
+	memset(s, 0, sizeof(*s));
+	s->fd = fd;
+	s->role = role;
+}
+
+/* Reason string of the first queued OpenSSL error (static), then clear. */
+static const char *
+side_ssl_reason(const struct tf_side *s)
+{
+	const char	*reason = ERR_reason_error_string(ERR_peek_error());
+
+	ERR_clear_error();
+	return reason != NULL ? reason : side_words[s->role].reset;
+}
+
+/* s->out: small for the handshake, a record or four when relaying. */
+static int
+side_out_reserve(struct tf_side *s)
+{
+	if (!s->relaying)
+		return tf_buf_reserve(&s->out, TF_BUF_FLIGHT);
+	return tf_buf_reserve(&s->out, s->bulk_write ? TF_BUF_LARGE :
+	    TF_BUF_SMALL);
+}
+
+/*
+ * Relaying, with handshake bytes still in the flight-sized s->out (the
+ * tickets) and a record that does not fit after them (the first
+ * response, when it came in the same turn): move them to a relay-sized
+ * buffer, so they leave together in one send().
+ */
+static int
+side_out_upgrade(struct tf_side *s)
+{
+	struct tf_buf	*o = &s->out, big = { NULL, 0, 0, 0 };
+
+	if (o->data == NULL || o->cap != TF_BUF_FLIGHT)
+		return 0;
+	if (tf_buf_reserve(&big, s->bulk_write ? TF_BUF_LARGE :
+	    TF_BUF_SMALL) == -1)
+		return -1;
+	memcpy(big.data, o->data + o->off, o->len);
+	big.len = o->len;
+	tf_buf_free(o);
+	*o = big;
+	return 0;
+}
+
+/* Send what s->out holds: 1 all sent, 0 blocked, -1 failed. */
+static int
+side_out_send(struct tf_side *s)
+{
+	struct tf_buf	*o = &s->out;
+	ssize_t		 n;
+
+	if (s->out_failed)
+		return -1;
+	while (o->len > 0) {
+		n = send(s->fd, o->data + o->off, o->len, MSG_NOSIGNAL);
+		if (n > 0) {
+			tf_buf_consumed(o, (size_t)n);
+		} else if (errno == EAGAIN || errno == EWOULDBLOCK) {
+			s->out_block = true;
+			return 0;
+		} else if (errno != EINTR) {
+			s->out_failed = true;
+			return -1;
+		}
+	}
+	s->out_block = false;
+	tf_buf_free(o);
+	return 1;
+}
+
+int
+tf_side_flush(struct tf_side *s, bool *resumed)
+{
+	bool	was_blocked = s->out_block;
+	int	r;
+
+	*resumed = false;
+	if (s->ssl == NULL)
+		return 1;	/* plaintext is written straight to the socket */
+	if ((r = side_out_send(s)) != 1)
+		return r;
+	/*
+	 * s->out is empty now: whatever stopped for room in it (a write, a
+	 * read with a record of its own to send such as a KeyUpdate answer,
+	 * or the other side before reading more) goes on.
+	 */
+	*resumed = was_blocked;
+	if (s->write_block == TF_IO_WRITE) {
+		s->write_block = 0;
+		*resumed = true;
+	}
+	if (s->read_block == TF_IO_WRITE) {
+		s->read_block = 0;
+		*resumed = true;
+	}
+	return 1;
+}
+
+/* BIO write: append to s->out; when it is full, send what it holds. */
+static int
+side_bio_write(BIO *bio, const char *data, int len)
+{
+	struct tf_side	*s = BIO_get_data(bio);
+	struct tf_buf	*o = &s->out;
+	size_t		 room;
+
+	BIO_clear_retry_flags(bio);
+	if (len <= 0)
+		return 0;
+	if (s->out_failed || side_out_reserve(s) == -1)
+		return -1;
+	if (s->relaying && o->cap == TF_BUF_FLIGHT &&
+	    o->off + o->len + (size_t)len > o->cap && side_out_upgrade(s) == -1)
+		return -1;
+	if (o->off + o->len == o->cap) {
+		if (side_out_send(s) == -1)
+			return -1;
+		if (side_out_reserve(s) == -1)
+			return -1;
+	}
+	if (o->off > 0 && o->off + o->len + (size_t)len > o->cap) {
+		memmove(o->data, o->data + o->off, o->len);
+		o->off = 0;
+	}
+	room = o->cap - o->off - o->len;
+	if (room == 0) {
+		BIO_set_retry_write(bio);
+		return -1;
+	}
+	if (room > (size_t)len)
+		room = (size_t)len;
+	memcpy(o->data + o->off + o->len, data, room);
+	o->len += (uint32_t)room;
+	return (int)room;
+}
+
+/*
+ * BIO read: the socket, without the EAGAIN probe after a short read
+ * (edge-triggered: more bytes raise a new event that clears in_drained).
+ * EOF is remembered for BIO_eof(), which libssl asks to tell a FIN
+ * without close_notify from a reset.
+ */
+static int
+side_bio_read(BIO *bio, char *buf, int len)
+{
+	struct tf_side	*s = BIO_get_data(bio);
+	ssize_t		 n;
+
+	BIO_clear_retry_flags(bio);
+	if (len <= 0)
+		return 0;
+	if (s->in_drained) {
+		BIO_set_retry_read(bio);
+		return -1;
+	}
+	while ((n = read(s->fd, buf, (size_t)len)) == -1 && errno == EINTR)
+		continue;
+	if (n > 0) {
+		if (n < len && !s->fin)
+			s->in_drained = true;
+		return (int)n;
+	}
+	if (n == 0) {
+		s->in_eof = true;
+		return 0;
+	}
+	if (errno == EAGAIN || errno == EWOULDBLOCK) {
+		s->in_drained = true;
+		BIO_set_retry_read(bio);
+	}
+	return -1;
+}
+
+/*
+ * Flushing is deferred: the side's user sends s->out itself before it
+ * waits for the peer (end of a handshake step, end of a relay pump, at
+ * close), so a whole flight and the tickets after it leave together.
+ */
+static long
+side_bio_ctrl(BIO *bio, int cmd, long num, void *ptr)
+{
+	struct tf_side	*s = BIO_get_data(bio);
+
+	(void)num;
+	(void)ptr;
+	switch (cmd) {
+	case BIO_CTRL_FLUSH:
+		return s->out_failed ? -1 : 1;
+	case BIO_CTRL_WPENDING:
+		return (long)s->out.len;
+	case BIO_CTRL_EOF:
+		return s->in_eof;
+	default:
+		return 0;
+	}
+}
+
+static int
+side_bio_create(BIO *bio)
+{
+	BIO_set_init(bio, 1);
+	return 1;
+}
+
+static BIO_METHOD *
+side_bio_method_get(void)
+{
+	if (side_bio_method != NULL)
+		return side_bio_method;
+	side_bio_method = BIO_meth_new(BIO_get_new_index() |
+	    BIO_TYPE_SOURCE_SINK, "tlsfront side");
+	if (side_bio_method == NULL ||
+	    !BIO_meth_set_write(side_bio_method, side_bio_write) ||
+	    !BIO_meth_set_read(side_bio_method, side_bio_read) ||
+	    !BIO_meth_set_ctrl(side_bio_method, side_bio_ctrl) ||
+	    !BIO_meth_set_create(side_bio_method, side_bio_create)) {
+		BIO_meth_free(side_bio_method);
+		side_bio_method = NULL;
+	}
+	return side_bio_method;
+}
+
+int
+tf_side_init_tls(struct tf_side *s, enum tf_side_role role, int fd,
+    SSL *ssl)
+{
+	BIO_METHOD	*method = side_bio_method_get();
+	BIO		*bio;
+
+	tf_side_init(s, role, fd);
+	if (method == NULL || (bio = BIO_new(method)) == NULL)
+		return -1;
+	BIO_set_data(bio, s);
+	SSL_set_bio(ssl, bio, bio);
+	/* One read() per flight or burst, not a header and a body each. */
+	SSL_set_read_ahead(ssl, 1);
+	s->ssl = ssl;
+	return 0;
+}
+
+int
+tf_side_handshake(struct tf_side *s)
+{
+	int	r, err;
+
+	for (;;) {
+		ERR_clear_error();
+		r = SSL_do_handshake(s->ssl);
+		if (r == 1) {
+			s->read_block = 0;
+			return 1;
+		}
+		err = SSL_get_error(s->ssl, r);
+		if (err != SSL_ERROR_WANT_READ && err != SSL_ERROR_WANT_WRITE)
+			break;
+		/* Send the flight, then wait for the peer's answer. */
+		r = side_out_send(s);
+		if (r == -1)
+			break;
+		if (err == SSL_ERROR_WANT_WRITE && r == 1)
+			continue;
+		s->read_block = err == SSL_ERROR_WANT_READ ? TF_IO_READ : 0;
+		return 0;
+	}
+	s->failed = true;
+	s->error = side_ssl_reason(s);
+	return -1;
+}
+
+bool
+tf_side_wake(struct tf_side *s, unsigned what)
+{
+	bool	moved = false;
+
+	if (what & TF_IO_FIN) {
+		s->fin = true;
+		what |= TF_IO_READ;
+	}
+	if (what & TF_IO_READ)
+		s->in_drained = false;
+	if (s->read_block & what) {
+		s->read_block = 0;
+		moved = true;
+	}
+	if (s->write_block & what) {
+		s->write_block = 0;
+		moved = true;
+	}
+	if ((what & TF_IO_WRITE) && s->out_block) {
+		s->out_block = false;
+		moved = true;
+	}
+	return moved;
+}
+
+void
+tf_side_start_relay(struct tf_side *s)
+{
+	s->relaying = true;
+	s->read_block = 0;
+	s->write_block = 0;
+}
+
+/*
+ * SSL_read (reading) or SSL_write/SSL_shutdown failed with err. Returns 0
+ * (waiting, as the op's block now says, or for a read the end of the
+ * stream) or -1.
+ */
+static int
+side_tls_stopped(struct tf_side *s, int err, bool reading)
+{
+	uint8_t		*op_block = reading ? &s->read_block : &s->write_block;
+	unsigned long	 e;
+
+	switch (err) {
+	case SSL_ERROR_WANT_READ:
+		*op_block = TF_IO_READ;
+		return 0;
+	case SSL_ERROR_WANT_WRITE:
+		*op_block = TF_IO_WRITE;
+		return 0;
+	case SSL_ERROR_ZERO_RETURN:
+		if (!reading)
+			goto reset;
+		s->eof = true;
+		return 0;
+	case SSL_ERROR_SSL:
+		e = ERR_peek_error();
+		s->failed = true;
+		if (reading &&
+		    ERR_GET_REASON(e) == SSL_R_UNEXPECTED_EOF_WHILE_READING) {
+			/* A FIN without close_notify: the stream may be cut. */
+			ERR_clear_error();
+			s->eof = true;
+			s->truncated = true;
+			return 0;
+		}
+		s->error = side_ssl_reason(s);
+		return -1;
+	default:
+	reset:
+		s->failed = true;
+		s->error = side_words[s->role].reset;
+		ERR_clear_error();
+		return -1;
+	}
+}
+
+static ssize_t
+side_tls_read(struct tf_side *s, void *buf, size_t len)
+{
+	int	n;
+
+	ERR_clear_error();
+	n = SSL_read(s->ssl, buf, len > INT32_MAX ? INT32_MAX : (int)len);
+	if (n > 0)
+		return n;
+	return side_tls_stopped(s, SSL_get_error(s->ssl, n), true);
+}
+
+static ssize_t
+side_plain_read(struct tf_side *s, void *buf, size_t len)
+{
+	ssize_t	n;
+
+	for (;;) {
+		n = recv(s->fd, buf, len, 0);
+		if (n > 0) {
+			/* A short read emptied the socket: no EAGAIN probe,
+			 * more bytes raise a new edge (after a FIN the reads
+			 * go on to the EOF, which raises none). */
+			if ((size_t)n < len && !s->fin)
+				s->read_block = TF_IO_READ;
+			return n;
+		}
+		if (n == 0) {
+			s->eof = true;
+			return 0;
+		}
+		if (errno == EAGAIN || errno == EWOULDBLOCK) {
+			s->read_block = TF_IO_READ;
+			return 0;
+		}
+		if (errno != EINTR) {
+			s->error = side_words[s->role].read_failed;
+			return -1;
+		}
+	}
+}
+
+ssize_t
+tf_side_read(struct tf_side *s, void *buf, size_t len)
+{
+	return s->ssl != NULL ? side_tls_read(s, buf, len) :
+	    side_plain_read(s, buf, len);
+}
+
+static ssize_t
+side_tls_write(struct tf_side *s, const void *buf, size_t len)
+{
+	int	n;
+
+	if (s->failed)
+		return 0;
+	ERR_clear_error();
+	n = SSL_write(s->ssl, buf, len > INT32_MAX ? INT32_MAX : (int)len);
+	if (n > 0)
+		return n;
+	return side_tls_stopped(s, SSL_get_error(s->ssl, n), false);
+}
+
+static ssize_t
+side_plain_write(struct tf_side *s, const void *buf, size_t len)
+{
+	ssize_t	n;
+
+	for (;;) {
+		n = send(s->fd, buf, len, MSG_NOSIGNAL);
+		if (n > 0)
+			return n;
+		if (errno == EAGAIN || errno == EWOULDBLOCK) {
+			s->write_block = TF_IO_WRITE;
+			return 0;
+		}
+		if (errno != EINTR) {
+			s->error = side_words[s->role].write_failed;
+			return -1;
+		}
+	}
+}
+
+ssize_t
+tf_side_write(struct tf_side *s, const void *buf, size_t len)
+{
+	if (s->write_block != 0)
+		return 0;
+	return s->ssl != NULL ? side_tls_write(s, buf, len) :
+	    side_plain_write(s, buf, len);
+}
+
+int
+tf_side_shutdown(struct tf_side *s)
+{
+	int	r;
+
+	if (s->shut_sent)
+		return 0;
+	if (s->ssl == NULL) {
+		/* Once the peer's EOF is read, close() is about to send the
+		 * same FIN. */
+		if (!s->eof)
+			shutdown(s->fd, SHUT_WR);
+		s->shut_sent = true;
+		return 0;
+	}
+	if (s->failed || s->write_block != 0)
+		return 0;
+	ERR_clear_error();
+	if ((r = SSL_shutdown(s->ssl)) >= 0) {
+		s->shut_sent = true;
+		return 0;
+	}
+	return side_tls_stopped(s, SSL_get_error(s->ssl, r), false);
+}
+
+uint32_t
+tf_side_write_room(const struct tf_side *s, uint32_t chunk)
+{
+	uint32_t	room, slack;
+
+	if (s->ssl == NULL)
+		return chunk;
+	/* An absent buffer counts as the one the BIO would take;
+	 * side_out_upgrade() makes a flight-sized one so. */
+	if (s->out.data == NULL || s->out.cap == TF_BUF_FLIGHT)
+		room = (s->bulk_write ? TF_BUF_LARGE : TF_BUF_SMALL) -
+		    s->out.len;
+	else
+		room = s->out.cap - s->out.len;
+	slack = (chunk / TF_BUF_SMALL_CHUNK + 1) * SIDE_RECORD_OVERHEAD;
+	if (room < slack + SIDE_MIN_READ)
+		return 0;
+	return room - slack < chunk ? room - slack : chunk;
+}
+
+void
+tf_side_set_bulk_read(struct tf_side *s)
+{
+	/* read_ahead takes up to four records per read() (libssl sizes its
+	 * next read buffer by this, and frees it whenever it is empty). */
+	if (s->ssl != NULL)
+		SSL_set_default_read_buffer_len(s->ssl, TF_BUF_LARGE);
+}
+
+void
+tf_side_set_bulk_write(struct tf_side *s)
+{
+	s->bulk_write = true;
+}
+
+bool
+tf_side_out_done(const struct tf_side *s)
+{
+	return s->out.len == 0 || s->out_failed;
+}
+
+void
+tf_side_close(struct tf_side *s)
+{
+	if (s->fd == -1)
+		return;
+	if (s->ssl != NULL && !s->failed && !s->shut_sent &&
+	    SSL_is_init_finished(s->ssl)) {
+		ERR_clear_error();
+		if (SSL_shutdown(s->ssl) >= 0)
+			s->shut_sent = true;
+		ERR_clear_error();
+	}
+	(void)side_out_send(s);		/* what is still there: alert, tickets */
+	close(s->fd);
+	s->fd = -1;
+}
+
+void
+tf_side_free(struct tf_side *s)
+{
+	tf_buf_free(&s->out);
+	SSL_free(s->ssl);
+	s->ssl = NULL;
+}
