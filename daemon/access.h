@@ -1,9 +1,9 @@
 /*
  * Copyright (c) 2026 The tlsfront authors. ISC license, see LICENSE.
  *
- * tlsfront: the access log line written when a connection ends, and the
- * rate limit that turns floods of failing connections into a few lines
- * plus one summary line per second.
+ * tlsfront: writing the access line of a connection that ended (its
+ * format is lib/access_line.c's), and the rate limit that turns floods of
+ * failing connections into a few lines plus one summary line per second.
  */
 #ifndef TF_ACCESS_H
 #define TF_ACCESS_H
