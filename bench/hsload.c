@@ -12,6 +12,9 @@
  *           (SSL_OP_NO_TICKET, no SSL_set_session); every reused session is
  *           counted so the caller can check the count is zero.
  *   resume  each slot offers the last ticket it received (TLS 1.3 or 1.2).
+ *           hs and resume run for -d seconds, or, with -N COUNT, until
+ *           COUNT connections have completed or failed (e.g. -c 1 -N 200
+ *           for a fixed, sequential workload under valgrind).
  *   down    each of -n connections GETs -b bytes (bulk download), again
  *           and again on the same connection until -d seconds have passed.
  *   up      the same with POSTs of -b bytes (bulk upload).
@@ -79,6 +82,7 @@ struct hs_opts {
 	enum hs_mode		 mode;
 	int			 conc;
 	int			 nconn;		/* down/up/hold/slow */
+	int			 total;		/* hs/resume: -N, 0 = no limit */
 	double			 secs;
 	int			 tls;		/* 12, 13 or 0 (both) */
 	long long		 bytes;
@@ -127,9 +131,9 @@ usage(void)
 {
 	fprintf(stderr,
 	    "usage: hsload -a HOST:PORT [-m hs|resume|down|up|hold|slow]\n"
-	    "    [-c CONCURRENCY] [-n CONNECTIONS] [-d SECONDS] [-t 12|13]\n"
-	    "    [-b BYTES] [-p PATH] [--ciphers LIST] [--suites LIST]\n"
-	    "    [--groups LIST] [--sigalgs LIST]\n");
+	    "    [-c CONCURRENCY] [-n CONNECTIONS] [-N TOTAL] [-d SECONDS]\n"
+	    "    [-t 12|13] [-b BYTES] [-p PATH] [--ciphers LIST]\n"
+	    "    [--suites LIST] [--groups LIST] [--sigalgs LIST]\n");
 	exit(2);
 }
 
@@ -240,7 +244,8 @@ slot_close(struct hs_slot *s, bool ok)
 	}
 	s->state = ST_FREE;
 	ERR_clear_error();
-	if (!stopping && (opt.mode == MODE_HS || opt.mode == MODE_RESUME))
+	if (!stopping && (opt.mode == MODE_HS || opt.mode == MODE_RESUME) &&
+	    (opt.total == 0 || n_started < (unsigned long long)opt.total))
 		slot_start(s);
 }
 
@@ -550,9 +555,10 @@ run_rate(void)
 
 	t0 = now();
 	end = t0 + opt.secs;
-	for (i = 0; i < opt.conc; i++)
+	for (i = 0; i < opt.conc && (opt.total == 0 || i < opt.total); i++)
 		slot_start(&slots[i]);
-	while (now() < end && !got_signal)
+	while (now() < end && !got_signal &&
+	    !(opt.total != 0 && bulk_finished()))
 		loop_once(50);
 	t1 = now();
 	stopping = true;
@@ -688,13 +694,14 @@ parse_args(int argc, char **argv)
 	opt.nconn = 1;
 	opt.secs = 5;
 	opt.bytes = 64LL << 20;
-	while ((ch = getopt_long(argc, argv, "a:m:c:n:d:t:b:p:", lo,
+	while ((ch = getopt_long(argc, argv, "a:m:c:n:N:d:t:b:p:", lo,
 	    NULL)) != -1) {
 		switch (ch) {
 		case 'a': parse_addr(optarg); break;
 		case 'm': opt.mode = parse_mode(optarg); break;
 		case 'c': opt.conc = atoi(optarg); break;
 		case 'n': opt.nconn = atoi(optarg); break;
+		case 'N': opt.total = atoi(optarg); break;
 		case 'd': opt.secs = atof(optarg); break;
 		case 't': opt.tls = atoi(optarg); break;
 		case 'b': opt.bytes = atoll(optarg); break;
@@ -706,7 +713,7 @@ parse_args(int argc, char **argv)
 		default: usage();
 		}
 	}
-	if (opt.addr.sin_family == 0 || opt.conc < 1 || opt.nconn < 1 ||
+	if (opt.addr.sin_family == 0 || opt.conc < 1 || opt.nconn < 1 || opt.total < 0 ||
 	    opt.secs <= 0 || (opt.tls != 0 && opt.tls != 12 && opt.tls != 13))
 		usage();
 }
