@@ -557,8 +557,8 @@ conn_free(struct tf_conn *c)
 	free(c);
 }
 
-void
-tf_conn_reap(void)
+static void
+conn_reap_dead(void)
 {
 	struct tf_conn	*c;
 
@@ -574,7 +574,18 @@ conn_reaper_cb(evutil_socket_t fd, short what, void *arg)
 	(void)fd;
 	(void)what;
 	(void)arg;
-	tf_conn_reap();
+	conn_reap_dead();
+}
+
+void
+tf_conn_reap(void)
+{
+	conn_reap_dead();
+	/* The loop is over: the reaper belongs to no base any more. */
+	if (conn_reaper_base != NULL) {
+		event_del(&conn_reaper);
+		conn_reaper_base = NULL;
+	}
 }
 
 /* Free c once the callbacks of this loop pass are done with it. */

@@ -53,7 +53,7 @@ tf_generation_new(struct tf_config *config, struct tf_errs *errs)
 		if (gen->contexts[i] == NULL)
 			failed = 1;
 		else
-			tf_context_warnings(&config->contexts[i],
+			tf_context_all_warnings(&config->contexts[i],
 			    gen->contexts[i], config->file, &gen->warnings);
 	}
 	generation_wipe_passwords(config);

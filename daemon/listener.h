@@ -35,7 +35,8 @@ struct tf_listener {
  */
 int	tf_listener_bind(const struct tf_addr *, const char **what);
 
-/* Start accepting on fd (taken over) for listener conf index i of w. */
+/* Start accepting on fd for listener conf index i of w. fd is taken over
+ * either way: on failure (NULL) it has been closed. */
 struct tf_listener	*tf_listener_new(struct tf_worker *w, size_t i, int fd);
 /* Stop accepting and close the socket; connections accepted on l keep
  * using it until tf_listener_free(). */

@@ -255,6 +255,8 @@ worker_setup(struct tf_worker *w, const int *fds)
 	signal(SIGHUP, SIG_IGN);
 	worker_unblock_signals();
 	for (i = 0; i < cf->nlisteners; i++) {
+		/* Taken over from here, whether it succeeds or not. */
+		w->nfds_taken = i + 1;
 		w->listeners[i] = tf_listener_new(w, i, fds[i]);
 		if (w->listeners[i] == NULL)
 			return -1;
@@ -287,10 +289,10 @@ tf_worker_run(struct tf_generation *gen, int index, size_t nworkers,
 	event_config_free(evcfg);
 	if (w.base == NULL || worker_setup(&w, fds) == -1) {
 		tf_log_warnx("worker %d: cannot start", index);
-		/* Close the sockets worker_setup did not take over. */
-		for (i = 0; i < cf->nlisteners; i++)
-			if (w.listeners == NULL || w.listeners[i] == NULL)
-				close(fds[i]);
+		/* Close the sockets worker_setup did not hand over (a
+		 * listener that failed closed its own). */
+		for (i = w.nfds_taken; i < cf->nlisteners; i++)
+			close(fds[i]);
 		worker_free(&w);
 		return -1;
 	}

@@ -39,6 +39,7 @@ struct tf_worker {
 	struct tf_generation	*gen;
 	struct tf_listener	**listeners;	/* one per config listener */
 	size_t			 nlisteners;
+	size_t			 nfds_taken;	/* sockets handed to listeners */
 	size_t			*backend_next;	/* round-robin start per backend */
 	struct tf_conn_list	 conns;		/* open ones (conn.c) */
 	size_t			 nconns;

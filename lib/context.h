@@ -48,6 +48,16 @@ int	 tf_context_warnings(const struct tf_context_conf *cc, SSL_CTX *ctx,
 	    const char *file, struct tf_errs *warnings);
 
 /*
+ * Every warning about a built context, the set that -t, the log and
+ * --explain print: tf_context_warnings', then "no client can connect"
+ * when no version completes a handshake, TLS 1.0/1.1 enabled but failing
+ * at the security level while newer versions work, and certificates that
+ * have expired or expire within 30 days. Returns the number appended.
+ */
+int	 tf_context_all_warnings(const struct tf_context_conf *cc,
+	    SSL_CTX *ctx, const char *file, struct tf_errs *warnings);
+
+/*
  * Whether ctx, built for protocol, lets TLS version (TLS1_VERSION ..
  * TLS1_3_VERSION) be negotiated by its settings: the fixed version of a
  * PROTOCOL_TLSv1*, else within the minimum and maximum and not turned off

@@ -30,14 +30,12 @@
 
 #include "config.h"
 #include "context.h"
+#include "errs.h"
 #include "explain.h"
 #include "json.h"
 #include "log.h"
 
 #define NITEMS(a)		(sizeof(a) / sizeof((a)[0]))
-
-/* A certificate expiring sooner than this is worth a warning. */
-#define EXPLAIN_EXPIRY_DAYS	30
 
 /* What OpenSSL 3.0 offers when no groups are configured (ssl/t1_lib.c). */
 static const char *const explain_default_groups[] = {
@@ -112,9 +110,10 @@ static void	 explain_san(struct explain_list *, X509 *);
 static void	 explain_key(struct explain_cert *, X509 *);
 static void	 explain_cert(struct explain_ctx *, X509 *);
 static void	 explain_certs(struct explain_ctx *, SSL_CTX *);
-static void	 explain_warnings(struct explain_ctx *, SSL_CTX *);
+static void	 explain_warnings(struct explain_ctx *, SSL_CTX *,
+		    const char *);
 static void	 explain_collect(struct explain_ctx *,
-		    const struct tf_context_conf *, SSL_CTX *);
+		    const struct tf_context_conf *, SSL_CTX *, const char *);
 static void	 explain_free(struct explain_ctx *);
 static void	 text_list(FILE *, const char *, const struct explain_list *,
 		    const char *);
@@ -360,10 +359,6 @@ explain_cert(struct explain_ctx *e, X509 *x)
 		    "%Y-%m-%dT%H:%M:%SZ", &tm);
 	if (ASN1_TIME_diff(&days, &secs, NULL, na) == 1)
 		ec->days_left = days;
-	if (ec->days_left < EXPLAIN_EXPIRY_DAYS)
-		list_add(&e->warnings, "certificate %s %s (notAfter %s)",
-		    ec->subject, days < 0 || secs < 0 ? "has expired" :
-		    "expires within 30 days", ec->not_after);
 	ERR_clear_error();
 }
 
@@ -383,36 +378,38 @@ explain_certs(struct explain_ctx *e, SSL_CTX *ctx)
 	ERR_clear_error();
 }
 
-/* The sharp edges, said plainly, with the fix where there is one. */
+/*
+ * The warnings -t prints for this context (tf_context_all_warnings), each
+ * as "what (file:line)": the report is already about this context.
+ */
 static void
-explain_warnings(struct explain_ctx *e, SSL_CTX *ctx)
+explain_warnings(struct explain_ctx *e, SSL_CTX *ctx, const char *file)
 {
-	bool	 any = false, legacy;
-	int	 i;
+	struct tf_errs	 w;
+	const char	*msg, *text;
+	char		 tag[256];
+	size_t		 i;
+	int		 n;
 
-	for (i = TF_EXPLAIN_TLSv1; i < TF_EXPLAIN_NCLIENTS; i++)
-		any = any || e->clients[i].ok;
-	legacy = (!e->clients[TF_EXPLAIN_TLSv1].ok &&
-	    tf_context_version_enabled(ctx, e->cc->protocol, TLS1_VERSION)) ||
-	    (!e->clients[TF_EXPLAIN_TLSv1_1].ok &&
-	    tf_context_version_enabled(ctx, e->cc->protocol, TLS1_1_VERSION));
-	if (!any)
-		list_add(&e->warnings, "no client can connect to this "
-		    "context: every handshake failed");
-	if (legacy && e->security_level > 0)
-		list_add(&e->warnings, "TLS 1.0/1.1 are enabled%s but no TLS "
-		    "1.0/1.1 client can connect at security level %d: OpenSSL "
-		    "3 needs level 0 for them, e.g. ciphers = "
-		    "\"DEFAULT:@SECLEVEL=0\"",
-		    e->cc->default_suites == TF_DEFAULT_SUITES_OPENSSL &&
-		    e->cc->minimum_version == TF_VERSION_UNSET ?
-		    " (OpenSSL's system configuration sets no minimum)" : "",
-		    e->security_level);
+	tf_errs_init(&w);
+	(void)tf_context_all_warnings(e->cc, ctx, file, &w);
+	n = snprintf(tag, sizeof(tag), ": warning: context \"%s\": ",
+	    e->cc->name);
+	for (i = 0; i < tf_errs_count(&w); i++) {
+		msg = tf_errs_get(&w, i);
+		if (n > 0 && (size_t)n < sizeof(tag) &&
+		    (text = strstr(msg, tag)) != NULL)
+			list_add(&e->warnings, "%s (%.*s)", text + n,
+			    (int)(text - msg), msg);
+		else
+			list_add(&e->warnings, "%s", msg);
+	}
+	tf_errs_free(&w);
 }
 
 static void
 explain_collect(struct explain_ctx *e, const struct tf_context_conf *cc,
-    SSL_CTX *ctx)
+    SSL_CTX *ctx, const char *file)
 {
 	int	 i;
 
@@ -426,7 +423,7 @@ explain_collect(struct explain_ctx *e, const struct tf_context_conf *cc,
 	explain_certs(e, ctx);
 	for (i = 0; i < TF_EXPLAIN_NCLIENTS; i++)
 		(void)tf_explain_handshake(ctx, i, &e->clients[i]);
-	explain_warnings(e, ctx);
+	explain_warnings(e, ctx, file);
 }
 
 static void
@@ -716,7 +713,8 @@ tf_explain_write(FILE *out, const struct tf_config *cf,
 	if ((es = calloc(cf->ncontexts + 1, sizeof(*es))) == NULL)
 		tf_fatal("calloc");
 	for (i = 0; i < cf->ncontexts; i++)
-		explain_collect(&es[i], &cf->contexts[i], contexts[i]);
+		explain_collect(&es[i], &cf->contexts[i], contexts[i],
+		    cf->file);
 	if (format == TF_EXPLAIN_JSON)
 		json_write(out, cf, es);
 	else

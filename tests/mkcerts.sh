@@ -74,14 +74,14 @@ EOF
 leaf() {
 	run "$OPENSSL" req -new -key "$1.key" -subj "/CN=$2" -out "$1.csr"
 	run "$OPENSSL" x509 -req -in "$1.csr" -CA ca.pem -CAkey ca.key \
-	    -CAcreateserial -days 30 -sha256 -extfile "$3" -out "$1.pem"
+	    -CAcreateserial -days 365 -sha256 -extfile "$3" -out "$1.pem"
 	rm -f "$1.csr"
 }
 
 run "$OPENSSL" genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 \
     -out ca.key
 run "$OPENSSL" req -new -x509 -config ca.cnf -key ca.key \
-    -subj "/CN=tlsfront test CA" -days 30 -sha256 -out ca.pem
+    -subj "/CN=tlsfront test CA" -days 365 -sha256 -out ca.pem
 
 run "$OPENSSL" genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 \
     -out rsa.key

@@ -1,0 +1,266 @@
+/*
+ * Copyright (c) 2026 The tlsfront authors. ISC license, see LICENSE.
+ *
+ * tlsfront: the warnings about a built context, the one set that -t, the
+ * log at start and reload, and --explain all print. Whether a version
+ * works is found by real in-memory handshakes (lib/handshake.c).
+ */
+#ifndef _POSIX_C_SOURCE
+#define _POSIX_C_SOURCE 200809L
+#endif
+
+#include <stdbool.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include <openssl/bio.h>
+#include <openssl/err.h>
+#include <openssl/ssl.h>
+#include <openssl/x509.h>
+
+#include "config.h"
+#include "context.h"
+#include "errs.h"
+#include "handshake.h"
+
+/* The cipher string that makes TLS 1.0/1.1 usable with OpenSSL 3. */
+#define TF_LEGACY_CIPHERS	"DEFAULT:@SECLEVEL=0"
+
+/* A certificate expiring sooner than this is worth a warning. */
+#define TF_EXPIRY_WARN_DAYS	30
+
+/*
+ * Whether a client pinned to version completes a handshake against ctx
+ * (with ciphers as the server's cipher list instead, if not NULL), asking
+ * for no client certificate; ctx keeps no trace of it.
+ */
+static bool
+context_probe(SSL_CTX *ctx, int version, const char *ciphers)
+{
+	struct tf_handshake_result	 r;
+
+	return tf_handshake_run(ctx, version, ciphers, TF_HANDSHAKE_NO_VERIFY,
+	    &r) == 0 && r.ok;
+}
+
+/*
+ * The lowest and highest TLS versions ctx enables (tf_context_version_
+ * enabled); false if it enables none.
+ */
+static bool
+context_version_range(SSL_CTX *ctx, const struct tf_context_conf *cc,
+    int *min, int *max)
+{
+	int	 v;
+
+	*min = *max = 0;
+	for (v = TLS1_VERSION; v <= TLS1_3_VERSION; v++) {
+		if (!tf_context_version_enabled(ctx, cc->protocol, v))
+			continue;
+		if (*min == 0)
+			*min = v;
+		*max = v;
+	}
+	return *max != 0;
+}
+
+/* Where a warning about the version range belongs, and what to call it. */
+static int
+context_range_where(const struct tf_context_conf *cc, int max, char *what,
+    size_t len)
+{
+	const char	*proto = tf_config_protocol_name(cc->protocol);
+
+	if (tf_config_protocol_is_fixed(cc->protocol)) {
+		snprintf(what, len, "%s", proto);
+		return cc->protocol_line != 0 ? cc->protocol_line : cc->line;
+	}
+	snprintf(what, len, "%s limited to %s", proto != NULL ? proto : "?",
+	    tf_config_version_name(max) != NULL ?
+	    tf_config_version_name(max) : "?");
+	if (cc->maximum_version_line != 0)
+		return cc->maximum_version_line;
+	return cc->options_line != 0 ? cc->options_line : cc->line;
+}
+
+/*
+ * A context whose versions are all below TLS 1.2 that completes no
+ * handshake as configured but does with TF_LEGACY_CIPHERS is dead
+ * because of OpenSSL 3's security level, as Python's would be.
+ */
+static int
+context_warn_dead_legacy(const struct tf_context_conf *cc, SSL_CTX *ctx,
+    const char *file, struct tf_errs *warnings)
+{
+	char	 what[128];
+	int	 min, max, v, line;
+
+	if (!context_version_range(ctx, cc, &min, &max) ||
+	    max >= TLS1_2_VERSION)
+		return 0;
+	for (v = max; v >= min; v--) {
+		if (tf_context_version_enabled(ctx, cc->protocol, v) &&
+		    context_probe(ctx, v, NULL))
+			return 0;
+	}
+	for (v = max; v >= min; v--) {
+		if (tf_context_version_enabled(ctx, cc->protocol, v) &&
+		    context_probe(ctx, v, TF_LEGACY_CIPHERS))
+			break;
+	}
+	if (v < min)
+		return 0;
+	line = context_range_where(cc, max, what, sizeof(what));
+	tf_errs_add(warnings, file, line, "warning: context \"%s\": %s "
+	    "completes no handshake with this OpenSSL at security level %d; "
+	    "set ciphers = \"%s\" to enable TLS 1.0/1.1", cc->name, what,
+	    SSL_CTX_get_security_level(ctx), TF_LEGACY_CIPHERS);
+	return 1;
+}
+
+/* Whether this kernel offers the "tls" TCP upper-layer protocol now. */
+static bool
+context_kernel_has_tls_ulp(void)
+{
+	char	 buf[256], *tok, *save;
+	FILE	*f = fopen("/proc/sys/net/ipv4/tcp_available_ulp", "r");
+	bool	 found = false;
+
+	if (f == NULL)
+		return false;
+	if (fgets(buf, sizeof(buf), f) != NULL)
+		for (tok = strtok_r(buf, " \n", &save); tok != NULL && !found;
+		    tok = strtok_r(NULL, " \n", &save))
+			found = strcmp(tok, "tls") == 0;
+	fclose(f);
+	return found;
+}
+
+/*
+ * OP_ENABLE_KTLS stays in the options word, as in Python's context, but
+ * kernel TLS never engages: tlsfrontd moves TLS records through its own
+ * BIO (one send() per flight or burst), which offers libssl no socket to
+ * hand to the kernel. Say so, with what the kernel has.
+ */
+static int
+context_warn_ktls(const struct tf_context_conf *cc, SSL_CTX *ctx,
+    const char *file, struct tf_errs *warnings)
+{
+	if ((SSL_CTX_get_options(ctx) & SSL_OP_ENABLE_KTLS) == 0)
+		return 0;
+	tf_errs_add(warnings, file,
+	    cc->options_line != 0 ? cc->options_line : cc->line,
+	    "warning: context \"%s\": OP_ENABLE_KTLS has no effect: "
+	    "tlsfrontd encrypts in user space through its own buffers "
+	    "(this kernel's \"tls\" module is %s)", cc->name,
+	    context_kernel_has_tls_ulp() ? "available" : "not available");
+	return 1;
+}
+
+/*
+ * No client completes a handshake at any version, or (when some do) TLS
+ * 1.0/1.1 are enabled but fail at the security level. The case where only
+ * TLS 1.0/1.1 are enabled and fail is context_warn_dead_legacy's.
+ */
+static int
+context_warn_reach(const struct tf_context_conf *cc, SSL_CTX *ctx,
+    const char *file, struct tf_errs *warnings)
+{
+	bool	any = false, legacy_dead = false, ok;
+	int	v, level = SSL_CTX_get_security_level(ctx);
+
+	for (v = TLS1_VERSION; v <= TLS1_3_VERSION; v++) {
+		if (!tf_context_version_enabled(ctx, cc->protocol, v))
+			continue;
+		ok = context_probe(ctx, v, NULL);
+		any = any || ok;
+		if (!ok && v < TLS1_2_VERSION)
+			legacy_dead = true;
+	}
+	if (!any) {
+		tf_errs_add(warnings, file, cc->line, "warning: context \"%s\": "
+		    "no client can connect to this context: every handshake "
+		    "failed", cc->name);
+		return 1;
+	}
+	if (!legacy_dead || level == 0)
+		return 0;
+	tf_errs_add(warnings, file, cc->ciphers.line != 0 ? cc->ciphers.line :
+	    cc->line, "warning: context \"%s\": TLS 1.0/1.1 are enabled%s but "
+	    "no TLS 1.0/1.1 client can connect at security level %d: OpenSSL "
+	    "3 needs level 0 for them, e.g. ciphers = \"%s\"", cc->name,
+	    cc->default_suites == TF_DEFAULT_SUITES_OPENSSL &&
+	    cc->minimum_version == TF_VERSION_UNSET ?
+	    " (OpenSSL's system configuration sets no minimum)" : "", level,
+	    TF_LEGACY_CIPHERS);
+	return 1;
+}
+
+/* The certificate's subject (RFC 2253) into buf; "?" if it cannot. */
+static void
+context_subject(X509 *x, char *buf, size_t len)
+{
+	BIO	*bio = BIO_new(BIO_s_mem());
+	char	*p;
+	long	 n;
+
+	snprintf(buf, len, "?");
+	if (bio != NULL &&
+	    X509_NAME_print_ex(bio, X509_get_subject_name(x), 0,
+	    XN_FLAG_RFC2253) >= 0 && (n = BIO_get_mem_data(bio, &p)) > 0)
+		snprintf(buf, len, "%.*s", (int)n, p);
+	BIO_free(bio);
+}
+
+/* Each certificate that has expired or expires within 30 days. */
+static int
+context_warn_expiry(const struct tf_context_conf *cc, SSL_CTX *ctx,
+    const char *file, struct tf_errs *warnings)
+{
+	const ASN1_TIME	*na;
+	X509		*x;
+	struct tm	 tm;
+	char		 subject[512], when[32];
+	int		 days, secs, n = 0, r;
+
+	r = SSL_CTX_set_current_cert(ctx, SSL_CERT_SET_FIRST);
+	for (; r == 1; r = SSL_CTX_set_current_cert(ctx, SSL_CERT_SET_NEXT)) {
+		if ((x = SSL_CTX_get0_certificate(ctx)) == NULL)
+			continue;
+		na = X509_get0_notAfter(x);
+		if (ASN1_TIME_diff(&days, &secs, NULL, na) != 1 ||
+		    days >= TF_EXPIRY_WARN_DAYS)
+			continue;
+		context_subject(x, subject, sizeof(subject));
+		when[0] = '\0';
+		if (ASN1_TIME_to_tm(na, &tm) == 1)
+			strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
+		tf_errs_add(warnings, file, cc->ncerts == 1 ? cc->certs[0].line :
+		    cc->line, "warning: context \"%s\": certificate %s %s "
+		    "(notAfter %s)", cc->name, subject, days < 0 || secs < 0 ?
+		    "has expired" : "expires within 30 days", when);
+		n++;
+	}
+	/* Leave the context as it was built: the first certificate current. */
+	(void)SSL_CTX_set_current_cert(ctx, SSL_CERT_SET_FIRST);
+	ERR_clear_error();
+	return n;
+}
+
+int
+tf_context_warnings(const struct tf_context_conf *cc, SSL_CTX *ctx,
+    const char *file, struct tf_errs *warnings)
+{
+	return context_warn_dead_legacy(cc, ctx, file, warnings) +
+	    context_warn_ktls(cc, ctx, file, warnings);
+}
+
+int
+tf_context_all_warnings(const struct tf_context_conf *cc, SSL_CTX *ctx,
+    const char *file, struct tf_errs *warnings)
+{
+	return tf_context_warnings(cc, ctx, file, warnings) +
+	    context_warn_reach(cc, ctx, file, warnings) +
+	    context_warn_expiry(cc, ctx, file, warnings);
+}
