@@ -307,19 +307,14 @@ conn_trim_note(struct tf_worker *w)
 		evtimer_add(&conn_trim_timer, &tv);
 }
 
-/* libevent's readiness as the sides take it. */
+/* The sides take libevent's readiness flags as they are (lib/side.h). */
+_Static_assert(TF_IO_READ == EV_READ && TF_IO_WRITE == EV_WRITE &&
+    TF_IO_FIN == EV_CLOSED, "TF_IO_* are libevent's EV_* flags");
+
 static unsigned
 conn_io(short what)
 {
-	unsigned	io = 0;
-
-	if (what & EV_READ)
-		io |= TF_IO_READ;
-	if (what & EV_WRITE)
-		io |= TF_IO_WRITE;
-	if (what & EV_CLOSED)
-		io |= TF_IO_FIN;
-	return io;
+	return (unsigned)what & TF_IO_MASK;
 }
 
 static enum tf_conn_state

@@ -19,10 +19,16 @@
 
 #include "buf.h"
 
-/* Readiness, as the event loop reports it and a side waits for it. */
-#define TF_IO_READ	0x01
-#define TF_IO_WRITE	0x02
-#define TF_IO_FIN	0x04	/* the peer's FIN arrived: read to the end */
+/*
+ * Readiness, as the event loop reports it and a side waits for it. The
+ * values are libevent's EV_READ, EV_WRITE and EV_CLOSED, so that an event's
+ * flags are handed over as they come (daemon/conn.c asserts it); lib/
+ * itself does not depend on libevent.
+ */
+#define TF_IO_READ	0x02
+#define TF_IO_WRITE	0x04
+#define TF_IO_FIN	0x80	/* the peer's FIN arrived: read to the end */
+#define TF_IO_MASK	(TF_IO_READ | TF_IO_WRITE | TF_IO_FIN)
 
 enum tf_side_role {
 	TF_SIDE_CLIENT = 0,

@@ -197,19 +197,13 @@ static void
 h_event_cb(evutil_socket_t fd, short what, void *arg)
 {
 	enum tf_side_role	role = (enum tf_side_role)(intptr_t)arg;
-	unsigned		io = 0;
 
 	(void)fd;
 	h.wakeups[role]++;
 	if (h.status != TF_RELAY_WAITING)
 		return;
-	if (what & EV_READ)
-		io |= TF_IO_READ;
-	if (what & EV_WRITE)
-		io |= TF_IO_WRITE;
-	if (what & EV_CLOSED)
-		io |= TF_IO_FIN;
-	h.status = tf_relay_event(&h.relay, role, io);
+	/* TF_IO_* are libevent's flags (lib/side.h). */
+	h.status = tf_relay_event(&h.relay, role, (unsigned)what & TF_IO_MASK);
 }
 
 /* Run the loop until a pass finds nothing to do (bounded). */
