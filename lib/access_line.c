@@ -17,7 +17,8 @@
 #include "access_line.h"
 #include "json.h"
 
-#define ACCESS_RESERVE	256	/* room kept for the fixed fields */
+#define ACCESS_RESERVE	256	/* room kept for the fields that follow */
+#define ACCESS_RESERVE_LAST 4	/* after the last value: quote, brace, NUL */
 
 /* The line being built, never longer than its buffer. */
 struct access_line {
@@ -111,15 +112,19 @@ access_putf(struct access_line *l, const char *fmt, ...)
 		    l->size - l->len - 1;
 }
 
-/* Append v JSON-escaped. Stops short of the room kept for the fields that
- * follow, never inside an escape. */
+/*
+ * Append v JSON-escaped. Stops short of reserve bytes (the room kept for
+ * the fields that follow: a long client-chosen value is cut, the end
+ * reason and detail after it are not), never inside an escape.
+ */
 static void
-access_put_escaped(struct access_line *l, struct tf_access_str v)
+access_put_escaped(struct access_line *l, struct tf_access_str v,
+    size_t reserve)
 {
 	size_t	room, written;
 
 	room = l->size - l->len;
-	room = room > ACCESS_RESERVE ? room - ACCESS_RESERVE : 0;
+	room = room > reserve ? room - reserve : 0;
 	(void)tf_json_escape(l->buf + l->len, room, v.s, v.len, &written);
 	l->len += written;
 	l->buf[l->len] = '\0';
@@ -146,63 +151,74 @@ access_is_bare(struct tf_access_str v)
 /* " key=value", quoted and escaped unless the value is plain. */
 static void
 access_put_text(struct access_line *l, const char *key,
-    struct tf_access_str v, bool quote)
+    struct tf_access_str v, bool quote, size_t reserve)
 {
 	quote = quote || !access_is_bare(v);
 	access_putf(l, " %s=%s", key, quote ? "\"" : "");
-	access_put_escaped(l, v);
+	access_put_escaped(l, v, reserve);
 	access_putf(l, "%s", quote ? "\"" : "");
 }
 
 static void
 access_put_json(struct access_line *l, const char *key,
-    struct tf_access_str v)
+    struct tf_access_str v, size_t reserve)
 {
 	access_putf(l, ",\"%s\":\"", key);
-	access_put_escaped(l, v);
+	access_put_escaped(l, v, reserve);
 	access_putf(l, "\"");
 }
 
 static void
 access_format_text(const struct tf_access_record *r, struct access_line *l)
 {
+	const struct {
+		const char		*key;
+		struct tf_access_str	 v;
+	} f[] = {
+		{ "client", tf_access_str(r->client) }, { "listen", r->listen },
+		{ "backend", r->backend }, { "server", r->server },
+		{ "proto", r->proto }, { "cipher", r->cipher },
+		{ "sni", r->sni }, { "alpn", r->alpn },
+		{ "client_subject", r->client_subject },
+	};
+	size_t	i;
+
 	access_putf(l, "access conn=%" PRIu64, r->conn);
-	access_put_text(l, "client", tf_access_str(r->client), false);
-	access_put_text(l, "listen", r->listen, false);
-	access_put_text(l, "backend", r->backend, false);
-	access_put_text(l, "server", r->server, false);
-	access_put_text(l, "proto", r->proto, false);
-	access_put_text(l, "cipher", r->cipher, false);
-	access_put_text(l, "sni", r->sni, false);
-	access_put_text(l, "alpn", r->alpn, false);
-	access_put_text(l, "client_subject", r->client_subject, false);
+	for (i = 0; i < sizeof(f) / sizeof(f[0]); i++)
+		access_put_text(l, f[i].key, f[i].v, false, ACCESS_RESERVE);
 	access_putf(l, " hs_ms=%lld duration_ms=%lld bytes_in=%" PRIu64
 	    " bytes_out=%" PRIu64 " end=%s", r->hs_ms, r->duration_ms,
 	    r->bytes_in, r->bytes_out, r->end);
 	if (r->detail != NULL)
-		access_put_text(l, "detail", tf_access_str(r->detail), true);
+		access_put_text(l, "detail", tf_access_str(r->detail), true,
+		    ACCESS_RESERVE_LAST);
 }
 
 static void
 access_format_json(const struct tf_access_record *r, struct access_line *l)
 {
+	const struct {
+		const char		*key;
+		struct tf_access_str	 v;
+	} f[] = {
+		{ "client", tf_access_str(r->client) }, { "listen", r->listen },
+		{ "backend", r->backend }, { "server", r->server },
+		{ "proto", r->proto }, { "cipher", r->cipher },
+		{ "sni", r->sni }, { "alpn", r->alpn },
+		{ "client_subject", r->client_subject },
+	};
+	size_t	i;
+
 	access_putf(l, "{\"conn\":%" PRIu64, r->conn);
-	access_put_json(l, "client", tf_access_str(r->client));
-	access_put_json(l, "listen", r->listen);
-	access_put_json(l, "backend", r->backend);
-	access_put_json(l, "server", r->server);
-	access_put_json(l, "proto", r->proto);
-	access_put_json(l, "cipher", r->cipher);
-	access_put_json(l, "sni", r->sni);
-	access_put_json(l, "alpn", r->alpn);
-	access_put_json(l, "client_subject", r->client_subject);
+	for (i = 0; i < sizeof(f) / sizeof(f[0]); i++)
+		access_put_json(l, f[i].key, f[i].v, ACCESS_RESERVE);
 	access_putf(l, ",\"hs_ms\":%lld,\"duration_ms\":%lld,"
 	    "\"bytes_in\":%" PRIu64 ",\"bytes_out\":%" PRIu64,
 	    r->hs_ms, r->duration_ms, r->bytes_in, r->bytes_out);
-	access_put_json(l, "end", tf_access_str(r->end));
+	access_put_json(l, "end", tf_access_str(r->end), ACCESS_RESERVE_LAST);
 	access_put_json(l, "detail", (struct tf_access_str){
 	    r->detail != NULL ? r->detail : "",
-	    r->detail != NULL ? strlen(r->detail) : 0 });
+	    r->detail != NULL ? strlen(r->detail) : 0 }, ACCESS_RESERVE_LAST);
 	access_putf(l, "}");
 }
 

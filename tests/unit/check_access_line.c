@@ -1,0 +1,194 @@
+/*
+ * Copyright (c) 2026 The tlsfront authors. ISC license, see LICENSE.
+ *
+ * tlsfront: unit tests for lib/access_line.c, the access line of one
+ * connection in text and JSON, from a record of plain values.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <check.h>
+
+#include "access_line.h"
+
+/* A closed connection with every field set, plain values only. */
+static void
+record(struct tf_access_record *r)
+{
+	memset(r, 0, sizeof(*r));
+	r->conn = 281474976710657ULL;		/* worker 1, conn 1 */
+	snprintf(r->client, sizeof(r->client), "127.0.0.1:40000");
+	r->listen = tf_access_str("127.0.0.1:8443");
+	r->backend = tf_access_str("app");
+	r->server = tf_access_str("127.0.0.1:8080");
+	r->proto = tf_access_str("TLSv1.3");
+	r->cipher = tf_access_str("TLS_AES_128_GCM_SHA256");
+	r->sni = tf_access_str("www.example.com");
+	r->alpn = (struct tf_access_str){ "h2", 2 };
+	r->client_subject = tf_access_str(NULL);
+	r->hs_ms = 3;
+	r->duration_ms = 1200;
+	r->bytes_in = 78;
+	r->bytes_out = 1048576;
+	r->end = "closed";
+	r->detail = NULL;
+}
+
+static const char *
+format(const struct tf_access_record *r, bool json)
+{
+	static char	buf[TF_ACCESS_LINE_MAX];
+	size_t		n;
+
+	n = tf_access_format(r, json, buf, sizeof(buf));
+	ck_assert_uint_eq(n, strlen(buf));
+	return buf;
+}
+
+START_TEST(test_access_text_fields_in_order)
+{
+	struct tf_access_record	r;
+
+	record(&r);
+	ck_assert_str_eq(format(&r, false), "access conn=281474976710657 "
+	    "client=127.0.0.1:40000 listen=127.0.0.1:8443 backend=app "
+	    "server=127.0.0.1:8080 proto=TLSv1.3 cipher=TLS_AES_128_GCM_SHA256 "
+	    "sni=www.example.com alpn=h2 client_subject=- hs_ms=3 "
+	    "duration_ms=1200 bytes_in=78 bytes_out=1048576 end=closed");
+}
+END_TEST
+
+/* A failed handshake: "-" for what is unknown, hs_ms -1, the detail
+ * always quoted. */
+START_TEST(test_access_text_failure)
+{
+	struct tf_access_record	r;
+
+	record(&r);
+	r.server = r.proto = r.cipher = r.alpn = tf_access_str(NULL);
+	r.sni = tf_access_str(NULL);
+	r.hs_ms = -1;
+	r.bytes_in = r.bytes_out = 0;
+	r.end = "handshake_error";
+	r.detail = "no shared cipher";
+	ck_assert_str_eq(format(&r, false), "access conn=281474976710657 "
+	    "client=127.0.0.1:40000 listen=127.0.0.1:8443 backend=app "
+	    "server=- proto=- cipher=- sni=- alpn=- client_subject=- "
+	    "hs_ms=-1 duration_ms=1200 bytes_in=0 bytes_out=0 "
+	    "end=handshake_error detail=\"no shared cipher\"");
+}
+END_TEST
+
+/* What a client chose (SNI, ALPN, its subject) cannot break the line:
+ * quoted and escaped when not plain, one line, one field each. */
+START_TEST(test_access_text_hostile_values)
+{
+	struct tf_access_record	r;
+	const char		*line;
+
+	record(&r);
+	r.sni = tf_access_str("a b=c\"d\\e\nend=closed");
+	r.alpn = (struct tf_access_str){ "h\0x\x7f\xff", 5 };
+	r.client_subject = tf_access_str("CN=x,O=\"y\"");
+	line = format(&r, false);
+	ck_assert_ptr_nonnull(strstr(line,
+	    " sni=\"a b=c\\\"d\\\\e\\u000aend=closed\" "));
+	ck_assert_ptr_nonnull(strstr(line,
+	    " alpn=\"h\\u0000x\\u007f\\u00ff\" "));
+	ck_assert_ptr_nonnull(strstr(line,
+	    " client_subject=\"CN=x,O=\\\"y\\\"\" "));
+	ck_assert_ptr_null(strchr(line, '\n'));
+	/* The only field end= is the real one, after bytes_out. */
+	ck_assert_ptr_eq(strstr(line, " end="),
+	    strstr(line, " bytes_out=1048576 end=closed") +
+	    strlen(" bytes_out=1048576"));
+	ck_assert_ptr_null(strstr(strstr(line, " end=") + 1, " end="));
+}
+END_TEST
+
+START_TEST(test_access_json_object)
+{
+	struct tf_access_record	r;
+
+	record(&r);
+	r.sni = tf_access_str("tab\there");
+	r.detail = "client closed without close_notify";
+	r.end = "client_error";
+	ck_assert_str_eq(format(&r, true), "{\"conn\":281474976710657,"
+	    "\"client\":\"127.0.0.1:40000\",\"listen\":\"127.0.0.1:8443\","
+	    "\"backend\":\"app\",\"server\":\"127.0.0.1:8080\","
+	    "\"proto\":\"TLSv1.3\",\"cipher\":\"TLS_AES_128_GCM_SHA256\","
+	    "\"sni\":\"tab\\u0009here\",\"alpn\":\"h2\",\"client_subject\":\"-\","
+	    "\"hs_ms\":3,\"duration_ms\":1200,\"bytes_in\":78,"
+	    "\"bytes_out\":1048576,\"end\":\"client_error\","
+	    "\"detail\":\"client closed without close_notify\"}");
+	r.detail = NULL;
+	ck_assert_ptr_nonnull(strstr(format(&r, true), ",\"detail\":\"\"}"));
+}
+END_TEST
+
+/*
+ * A value longer than the line (a 512-byte subject is cut before, but a
+ * buffer may be small): the line is cut inside the long value, never
+ * inside an escape, and the fields after it still come whole.
+ */
+START_TEST(test_access_cut_keeps_the_tail)
+{
+	struct tf_access_record	 r;
+	char			*big, buf[600];
+	size_t			 n, i;
+
+	big = malloc(4000);
+	ck_assert_ptr_nonnull(big);
+	for (i = 0; i < 3999; i++)
+		big[i] = i % 7 == 0 ? '"' : 'x';
+	big[3999] = '\0';
+	record(&r);
+	r.sni = tf_access_str(big);
+	n = tf_access_format(&r, true, buf, sizeof(buf));
+	ck_assert_uint_eq(n, strlen(buf));
+	ck_assert_uint_lt(n, sizeof(buf));
+	ck_assert_ptr_nonnull(strstr(buf, "\"end\":\"closed\",\"detail\":\"\"}"));
+	/* No escape cut in half: every backslash escapes a quote. */
+	for (i = 0; buf[i] != '\0'; i++)
+		if (buf[i] == '\\')
+			ck_assert_int_eq(buf[++i], '"');
+	n = tf_access_format(&r, false, buf, sizeof(buf));
+	ck_assert_uint_eq(n, strlen(buf));
+	ck_assert_ptr_nonnull(strstr(buf, " bytes_out=1048576 end=closed"));
+	free(big);
+}
+END_TEST
+
+static Suite *
+access_line_suite(void)
+{
+	Suite	*s = suite_create("access_line");
+	TCase	*tc;
+
+	tc = tcase_create("text");
+	tcase_add_test(tc, test_access_text_fields_in_order);
+	tcase_add_test(tc, test_access_text_failure);
+	tcase_add_test(tc, test_access_text_hostile_values);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("json");
+	tcase_add_test(tc, test_access_json_object);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("length");
+	tcase_add_test(tc, test_access_cut_keeps_the_tail);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int
+main(void)
+{
+	SRunner	*sr = srunner_create(access_line_suite());
+	int	 failed;
+
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}
