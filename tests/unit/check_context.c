@@ -1864,6 +1864,70 @@ START_TEST(test_context_warnings_leave_no_trace)
 }
 END_TEST
 
+/* All warnings of cc built as is (tf_context_all_warnings), joined by
+ * newlines into out; their count. */
+static int
+all_warnings_of(const struct tf_context_conf *cc, char *out, size_t len)
+{
+	struct tf_errs	 w;
+	SSL_CTX		*ctx;
+	size_t		 i, used = 0;
+	int		 n;
+
+	ctx = build_ok(cc);
+	tf_errs_init(&w);
+	n = tf_context_all_warnings(cc, ctx, CONF, &w);
+	ck_assert_int_eq((int)tf_errs_count(&w), n);
+	out[0] = '\0';
+	for (i = 0; i < tf_errs_count(&w) && used < len; i++)
+		used += (size_t)snprintf(out + used, len - used, "%s\n",
+		    tf_errs_get(&w, i));
+	ck_assert_int_eq(SSL_CTX_sess_number(ctx), 0);
+	ck_assert_uint_eq(ERR_peek_error(), 0);
+	tf_errs_free(&w);
+	SSL_CTX_free(ctx);
+	return n;
+}
+
+/*
+ * The set -t, the log and --explain share: a clean context has none; one
+ * that no client reaches says so besides the dead-legacy fix; TLS 1.0
+ * enabled beside TLS 1.2+ is named at the ciphers' line, with the fix,
+ * and not once the fix is applied. (The test certificates are valid for
+ * a year: no expiry warning; t24 covers one that expires.)
+ */
+START_TEST(test_context_all_warnings)
+{
+	struct tf_context_conf	 cc;
+	struct tf_cert_conf	 cert;
+	char			 out[2048];
+	char			 legacy[] = "DEFAULT:@SECLEVEL=0";
+
+	conf_rsa(&cc, &cert);
+	ck_assert_int_eq(all_warnings_of(&cc, out, sizeof(out)), 0);
+
+	cc.protocol = TF_PROTOCOL_TLSv1;
+	ck_assert_int_eq(all_warnings_of(&cc, out, sizeof(out)), 2);
+	ck_assert_msg(strstr(out, CONF ":2: warning: context \"test\": "
+	    "PROTOCOL_TLSv1 completes no handshake") != NULL, "%s", out);
+	ck_assert_msg(strstr(out, CONF ":1: warning: context \"test\": no "
+	    "client can connect to this context: every handshake failed\n") !=
+	    NULL, "%s", out);
+
+	cc.protocol = TF_PROTOCOL_TLS_SERVER;
+	cc.minimum_version = TF_VERSION_TLSv1;
+	cc.ciphers.line = 6;
+	ck_assert_int_eq(all_warnings_of(&cc, out, sizeof(out)), 1);
+	ck_assert_str_eq(out, CONF ":6: warning: context \"test\": TLS "
+	    "1.0/1.1 are enabled but no TLS 1.0/1.1 client can connect at "
+	    "security level 2: OpenSSL 3 needs level 0 for them, e.g. ciphers "
+	    "= \"DEFAULT:@SECLEVEL=0\"\n");
+	cc.ciphers.value = legacy;
+	ck_assert_int_eq(all_warnings_of(&cc, out, sizeof(out)), 0);
+	cert_free(&cert);
+}
+END_TEST
+
 static Suite *
 context_suite(void)
 {
@@ -1944,6 +2008,7 @@ context_suite(void)
 	tc = tcase_create("warnings");
 	tcase_add_unchecked_fixture(tc, tf_test_certs_setup, tf_test_certs_teardown);
 	tcase_add_test(tc, test_context_warnings_dead_legacy);
+	tcase_add_test(tc, test_context_all_warnings);
 	tcase_add_test(tc, test_context_warnings_ktls);
 	tcase_add_test(tc, test_context_warnings_leave_no_trace);
 	tcase_set_timeout(tc, 30);
