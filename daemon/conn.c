@@ -436,7 +436,7 @@ tf_conn_backend_detach(struct tf_conn *c)
 	if (conn_backend(c)->fd == -1)
 		return;
 	event_del(&c->bev);
-	tf_side_close(conn_backend(c));
+	tf_side_close(conn_backend(c), false);
 }
 
 int
@@ -598,6 +598,18 @@ conn_free_later(struct tf_conn *c)
 		event_active(&conn_reaper, EV_TIMEOUT, 1);
 }
 
+/*
+ * Whether the client may hear close_notify, "everything was sent": after
+ * the backend's stream ended cleanly (the relay sent it already then), or
+ * when no backend ever sent a byte. A reset, an idle timeout or a drain
+ * that expired cut the stream: the client must be able to tell.
+ */
+static bool
+conn_end_is_clean(enum tf_conn_end end)
+{
+	return end == TF_END_CLOSED || end == TF_END_CONNECT_FAILED;
+}
+
 void
 tf_conn_close(struct tf_conn *c, enum tf_conn_end end, const char *detail)
 {
@@ -610,7 +622,7 @@ tf_conn_close(struct tf_conn *c, enum tf_conn_end end, const char *detail)
 	evtimer_del(&c->timer);
 	event_del(&c->cev);
 	tf_conn_backend_detach(c);
-	tf_side_close(conn_client(c));
+	tf_side_close(conn_client(c), conn_end_is_clean(end));
 	conn_log_access(c);
 	TAILQ_REMOVE(&c->worker->conns, c, entry);
 	conn_trim_note(c->worker);

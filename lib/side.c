@@ -4,7 +4,7 @@
  * tlsfront: one side's transport. A TLS side's records go through a BIO
  * of our own: they are gathered in s->out and sent with one send() per
  * handshake flight or relayed burst (up to four full records) instead of
- * one write() each; reads skip the EAGAIN probe after a short read.
+ * one write() each; TLS reads skip the EAGAIN probe after a short read.
  */
 #include <sys/socket.h>
 
@@ -409,14 +409,15 @@ side_plain_read(struct tf_side *s, void *buf, size_t len)
 
 	for (;;) {
 		n = recv(s->fd, buf, len, 0);
-		if (n > 0) {
-			/* A short read emptied the socket: no EAGAIN probe,
-			 * more bytes raise a new edge (after a FIN the reads
-			 * go on to the EOF, which raises none). */
-			if ((size_t)n < len && !s->fin)
-				s->read_block = TF_IO_READ;
+		/*
+		 * A short read is not taken as "empty": a reset that came
+		 * after the bytes read is reported by the next recv() only,
+		 * and its edge may have been consumed already (libevent
+		 * reports a hang-up as plain read+write, without EV_CLOSED).
+		 * The caller reads on until EAGAIN, the EOF or the error.
+		 */
+		if (n > 0)
 			return n;
-		}
 		if (n == 0) {
 			s->eof = true;
 			return 0;
@@ -549,11 +550,11 @@ tf_side_out_done(const struct tf_side *s)
 }
 
 void
-tf_side_close(struct tf_side *s)
+tf_side_close(struct tf_side *s, bool notify)
 {
 	if (s->fd == -1)
 		return;
-	if (s->ssl != NULL && !s->failed && !s->shut_sent &&
+	if (notify && s->ssl != NULL && !s->failed && !s->shut_sent &&
 	    SSL_is_init_finished(s->ssl)) {
 		ERR_clear_error();
 		if (SSL_shutdown(s->ssl) >= 0)

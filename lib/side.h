@@ -36,11 +36,13 @@ enum tf_side_role {
 };
 
 /*
- * The socket is read and written until EAGAIN (or, for a short read, until
- * it is known to be empty) and the side records what it waits for: an
- * event matters only for that (edge-triggered). A short read counts as
- * "empty" only while no FIN was reported: bytes or a FIN arriving after it
- * raise a new edge.
+ * The socket is read and written until EAGAIN and the side records what
+ * it waits for: an event matters only for that (edge-triggered). A TLS
+ * side skips the EAGAIN probe after a short read (bytes or a FIN arriving
+ * after it raise a new edge; after a reported FIN it reads on to the
+ * EOF); a plaintext side does not, because a reset that came after the
+ * bytes it read shows only in the next recv(), and libevent reports the
+ * hang-up as plain read+write readiness that may have been consumed.
  */
 struct tf_side {
 	int			 fd;		/* -1: none */
@@ -119,9 +121,13 @@ void	tf_side_set_bulk_write(struct tf_side *s);
 /* Whether what s has to send is all out (or cannot be sent any more). */
 bool	tf_side_out_done(const struct tf_side *s);
 
-/* At the end: a close_notify where TLS still works (not waiting for the
- * peer's), one last flush, close the socket. */
-void	tf_side_close(struct tf_side *s);
+/*
+ * At the end: a close_notify if notify and TLS still works (not waiting
+ * for the peer's), one last flush of what is encrypted already, close the
+ * socket. Without notify the peer sees its stream end without close_notify:
+ * TLS's way of saying that it was cut.
+ */
+void	tf_side_close(struct tf_side *s, bool notify);
 
 /* Free what s holds (its TLS object and buffer); after tf_side_close. */
 void	tf_side_free(struct tf_side *s);

@@ -588,6 +588,21 @@ def cmd_expect_close(args):
     c.close()
 
 
+def cmd_read_end(args):
+    """Completes the handshake, optionally sends --data, reads until the
+    server ends the stream; prints "end=KIND bytes=N" (KIND: close_notify,
+    eof for a TCP FIN without close_notify, reset)."""
+    ctx = make_context(args)
+    dl = deadline_of(args)
+    c = TLSConn(0, args, ctx)
+    if args.data:
+        c.queue(decode_data(args.data))
+    stuck = run([c], lambda c: c.peer_end is not None, dl)
+    report_stuck(stuck, "the server's end of stream")
+    print("end=%s bytes=%d" % (c.peer_end, c.rx_count))
+    c.close()
+
+
 def raw_wait_close(sock, dl):
     """Reads a plain socket until EOF or reset; returns (how, bytes)."""
     got = 0
@@ -815,6 +830,11 @@ def main():
     s.add_argument("--bytes", type=size, default=size("1M"))
     s.add_argument("--banner", default="BANNER\\n")
     s.set_defaults(func=cmd_halfclose_backend)
+
+    s = sub.add_parser("read-end", parents=[common],
+                       help=cmd_read_end.__doc__)
+    s.add_argument("--data", help="optionally send this first")
+    s.set_defaults(func=cmd_read_end)
 
     s = sub.add_parser("expect-close", parents=[common],
                        help=cmd_expect_close.__doc__)

@@ -323,8 +323,8 @@ h_finish(void)
 {
 	event_del(&h.ev[0]);
 	event_del(&h.ev[1]);
-	tf_side_close(&h.relay.side[TF_SIDE_CLIENT]);
-	tf_side_close(&h.relay.side[TF_SIDE_BACKEND]);
+	tf_side_close(&h.relay.side[TF_SIDE_CLIENT], true);
+	tf_side_close(&h.relay.side[TF_SIDE_BACKEND], true);
 	tf_relay_release(&h.relay);
 	tf_side_free(&h.relay.side[TF_SIDE_CLIENT]);
 	tf_side_free(&h.relay.side[TF_SIDE_BACKEND]);
@@ -666,7 +666,7 @@ START_TEST(half_close_backend_first)
 	h_settle();
 	/* The backend's EOF was read: its FIN comes with the close. */
 	ck_assert_int_eq(h.status, TF_RELAY_FINISHED);
-	tf_side_close(&h.relay.side[TF_SIDE_BACKEND]);
+	tf_side_close(&h.relay.side[TF_SIDE_BACKEND], true);
 	backend_recv();
 	ck_assert(h.at_backend.eof);
 	free(up.data);
@@ -705,6 +705,47 @@ START_TEST(reset_each_side)
 	ck_assert_str_eq(h.relay.detail, role == TF_SIDE_CLIENT ?
 	    "client connection reset" : "read from backend failed");
 	free(up.data);
+	free(down.data);
+	h_finish();
+}
+END_TEST
+
+/*
+ * The backend resets while the relay is not reading it (the client is
+ * slow): its hang-up edge comes as plain read+write and finds nothing
+ * waiting. Once the client reads, the relay drains the bytes that arrived
+ * before the reset and must then see the reset, not take the last short
+ * read for "empty" and wait for an edge that never comes (until the idle
+ * timeout, with the client's stream cut).
+ */
+START_TEST(reset_backend_while_client_slow)
+{
+	struct flow	down;
+	int		i, small = 65536;
+
+	h_start(TLS1_3_VERSION, 131072);
+	ck_assert_int_eq(setsockopt(h.peer[TF_SIDE_BACKEND], SOL_SOCKET,
+	    SO_SNDBUF, &small, sizeof(small)), 0);
+	ck_assert_int_eq(setsockopt(h.relay.side[TF_SIDE_BACKEND].fd,
+	    SOL_SOCKET, SO_RCVBUF, &small, sizeof(small)), 0);
+	flow_init(&down, 4 << 20, 22);
+	for (i = 0; i < 20; i++) {
+		backend_send(&down);
+		h_settle();
+	}
+	ck_assert_uint_lt(down.off, down.len);	/* the relay stopped reading */
+	peer_reset(TF_SIDE_BACKEND);
+	h_settle();
+	ck_assert_int_eq(h.status, TF_RELAY_WAITING);
+	for (i = 0; i < 2000 && h.status == TF_RELAY_WAITING; i++) {
+		client_recv();
+		h_settle();
+		if (i > 100)
+			h_wait(10);
+	}
+	ck_assert_int_eq(h.status, TF_RELAY_FAILED);
+	ck_assert_int_eq(h.relay.failed_side, TF_SIDE_BACKEND);
+	ck_assert_str_eq(h.relay.detail, "read from backend failed");
 	free(down.data);
 	h_finish();
 }
@@ -834,6 +875,7 @@ relay_suite(void)
 	tcase_add_test(tc, half_close_client_first);
 	tcase_add_test(tc, half_close_backend_first);
 	tcase_add_loop_test(tc, reset_each_side, 0, 2);
+	tcase_add_test(tc, reset_backend_while_client_slow);
 	tcase_add_test(tc, client_truncated);
 	suite_add_tcase(s, tc);
 
