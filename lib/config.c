@@ -591,6 +591,8 @@ config_load(const char *text, const char *file, const char *basedir,
 	config_t		 cfg;
 	size_t			 nerrs;
 
+	if (tf_config_check_includes(text, file, basedir, 0, errs) == -1)
+		return NULL;
 	config_init(&cfg);
 	config_set_include_dir(&cfg, basedir);
 	if (config_read_string(&cfg, text) != CONFIG_TRUE) {
@@ -622,7 +624,8 @@ tf_config_load_file(const char *path, struct tf_errs *errs)
 	char			*basedir, *text;
 
 	if ((text = tf_config_check_read(path)) == NULL) {
-		tf_errs_add(errs, path, 0, "cannot open: %s", strerror(errno));
+		tf_errs_add(errs, path, 0, "cannot open: %s", errno == EINVAL ?
+		    "not a regular file" : strerror(errno));
 		return NULL;
 	}
 	basedir = tf_config_check_basedir(path);

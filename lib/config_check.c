@@ -7,6 +7,8 @@
 #include <sys/stat.h>
 
 #include <errno.h>
+#include <fcntl.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -93,22 +95,40 @@ tf_config_check_readable(const struct tf_config_where *w, const char *what,
 		error = errno;
 	else if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
 		error = EISDIR;
+	else if (stat(path, &st) == 0 && !S_ISREG(st.st_mode))
+		/* A FIFO would hold the master in open() at a reload. */
+		error = EINVAL;
 	if (error == 0)
 		return 0;
 	return tf_errs_add(w->errs, w->file, w->line,
-	    "cannot read %s \"%s\": %s", what, path, strerror(error));
+	    "cannot read %s \"%s\": %s", what, path, error == EINVAL ?
+	    "not a regular file" : strerror(error));
 }
 
 char *
 tf_config_check_read(const char *path)
 {
-	FILE	*fp;
-	char	*text, *grown;
-	size_t	 len = 0, cap = 4096, n;
-	int	 error;
+	struct stat	 st;
+	FILE		*fp;
+	char		*text, *grown;
+	size_t		 len = 0, cap = 4096, n;
+	int		 fd, error;
 
-	if ((fp = fopen(path, "r")) == NULL)
+	/* Non-blocking, so that a FIFO cannot hold the master in open(). */
+	if ((fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)) == -1)
 		return NULL;
+	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode)) {
+		error = S_ISDIR(st.st_mode) ? EISDIR : EINVAL;
+		close(fd);
+		errno = error;
+		return NULL;
+	}
+	if ((fp = fdopen(fd, "r")) == NULL) {
+		error = errno;
+		close(fd);
+		errno = error;
+		return NULL;
+	}
 	if ((text = malloc(cap)) == NULL)
 		tf_fatal("malloc");
 	while ((n = fread(text + len, 1, cap - len - 1, fp)) > 0) {
@@ -130,6 +150,86 @@ tf_config_check_read(const char *path)
 	fclose(fp);
 	text[len] = '\0';
 	return text;
+}
+
+/* libconfig's limit on nested @include files. */
+#define CONFIG_INCLUDE_DEPTH	10
+
+/*
+ * The name of an @include directive that starts line p (libconfig 1.5
+ * takes only `^[ \t]*@include[ \t]+"NAME"`), copied into name; false if
+ * the line is none.
+ */
+static bool
+config_include_name(const char *p, char *name, size_t len)
+{
+	size_t	n = 0;
+
+	while (*p == ' ' || *p == '\t')
+		p++;
+	if (strncmp(p, "@include", 8) != 0 || (p[8] != ' ' && p[8] != '\t'))
+		return false;
+	for (p += 8; *p == ' ' || *p == '\t'; p++)
+		continue;
+	if (*p++ != '"')
+		return false;
+	for (; *p != '"' && *p != '\0' && *p != '\n'; p++)
+		if (n + 1 < len)
+			name[n++] = *p;
+	name[n] = '\0';
+	return *p == '"';
+}
+
+/* Check the file an @include at file:line names, then its own. */
+static int
+config_check_include(const char *file, int line, const char *name,
+    const char *basedir, int depth, struct tf_errs *errs)
+{
+	char	*path, *text;
+	int	 rv;
+
+	if (name[0] == '\0')
+		return tf_errs_add(errs, file, line,
+		    "@include \"\": names no file");
+	if (name[0] == '/' || basedir == NULL) {
+		if ((path = strdup(name)) == NULL)
+			tf_fatal("strdup");
+	} else if (asprintf(&path, "%s/%s", basedir, name) == -1)
+		tf_fatal("asprintf");
+	if ((text = tf_config_check_read(path)) == NULL) {
+		rv = tf_errs_add(errs, file, line, "@include \"%s\": %s", name,
+		    errno == EINVAL ? "not a regular file" : strerror(errno));
+		free(path);
+		return rv;
+	}
+	/* Named as written, as libconfig names an included file. */
+	rv = tf_config_check_includes(text, name, basedir, depth + 1, errs);
+	free(text);
+	free(path);
+	return rv;
+}
+
+int
+tf_config_check_includes(const char *text, const char *file,
+    const char *basedir, int depth, struct tf_errs *errs)
+{
+	const char	*p;
+	char		 name[1024];
+	int		 line = 1, rv = 0;
+
+	if (depth > CONFIG_INCLUDE_DEPTH)
+		return tf_errs_add(errs, file, 1, "@include nested more than "
+		    "%d deep", CONFIG_INCLUDE_DEPTH);
+	for (p = text; *p != '\0'; line++) {
+		if (config_include_name(p, name, sizeof(name)) &&
+		    config_check_include(file, line, name, basedir, depth,
+		    errs) == -1)
+			rv = -1;
+		if ((p = strchr(p, '\n')) == NULL)
+			break;
+		p++;
+	}
+	return rv;
 }
 
 int

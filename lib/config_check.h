@@ -48,8 +48,22 @@ int	 tf_config_check_readable(const struct tf_config_where *,
  */
 int	 tf_config_check_listen(const struct tf_config_where *,
 	    struct tf_config *conf, size_t idx, const char *text);
-/* The whole of file path, NUL-terminated; NULL (errno set) on failure. */
+/*
+ * The whole of file path, NUL-terminated; NULL (errno set) on failure. Only
+ * a regular file is read (EISDIR for a directory, EINVAL for anything else
+ * that is not one): the open does not block, so a FIFO cannot stall it.
+ */
 char	*tf_config_check_read(const char *path);
+
+/*
+ * Check every file the @include lines of text (from file, at include depth
+ * depth) name, and theirs, before libconfig sees them: libconfig 1.5 calls
+ * exit() on a directory or an empty name and blocks on a FIFO. Reports
+ * "file:line: @include ..." for each one that is not a readable regular
+ * file. Returns 0 or -1.
+ */
+int	 tf_config_check_includes(const char *text, const char *file,
+	    const char *basedir, int depth, struct tf_errs *errs);
 /*
  * The last line of text, from line back to first, that contains needle;
  * line if none does. libconfig gives the last string of a list the line

@@ -994,6 +994,47 @@ START_TEST(test_config_include_errors_name_the_included_file)
 }
 END_TEST
 
+/*
+ * What libconfig 1.5 cannot read ends the process (exit(2) on a directory
+ * or an empty name) or blocks it (a FIFO): each is refused at its
+ * file:line first, in nested files too; a FIFO as the configuration file
+ * itself is refused without waiting for a writer.
+ */
+START_TEST(test_config_include_refuses_what_libconfig_cannot_read)
+{
+	struct tf_errs	errs;
+
+	ck_assert_int_eq(mkfifo("fifo.inc", 0600), 0);
+	write_file("nest.inc", "# nested\n@include \"sub\"\n");
+	write_file("main.conf", "@include \"sub\"\n"
+	    "@include \"\"\n"
+	    "  @include\t\"fifo.inc\"\n"
+	    "@include \"nest.inc\"\n"
+	    "@include \"missing.inc\"\n" ALL);
+	tf_errs_init(&errs);
+	ck_assert_ptr_null(tf_config_load_file("main.conf", &errs));
+	ck_assert_uint_eq(tf_errs_count(&errs), 5);
+	ck_assert_str_eq(tf_errs_get(&errs, 0),
+	    "main.conf:1: @include \"sub\": Is a directory");
+	ck_assert_str_eq(tf_errs_get(&errs, 1),
+	    "main.conf:2: @include \"\": names no file");
+	ck_assert_str_eq(tf_errs_get(&errs, 2),
+	    "main.conf:3: @include \"fifo.inc\": not a regular file");
+	ck_assert_str_eq(tf_errs_get(&errs, 3),
+	    "nest.inc:2: @include \"sub\": Is a directory");
+	ck_assert_str_eq(tf_errs_get(&errs, 4),
+	    "main.conf:5: @include \"missing.inc\": No such file or directory");
+	tf_errs_free(&errs);
+
+	tf_errs_init(&errs);
+	ck_assert_ptr_null(tf_config_load_file("fifo.inc", &errs));
+	ck_assert_uint_eq(tf_errs_count(&errs), 1);
+	ck_assert_ptr_nonnull(strstr(tf_errs_get(&errs, 0),
+	    "fifo.inc: cannot open: not a regular file"));
+	tf_errs_free(&errs);
+}
+END_TEST
+
 START_TEST(test_config_relative_to_config_dir)
 {
 	struct tf_config	*conf;
@@ -1462,6 +1503,8 @@ config_suite(void)
 	tcase_add_test(tc, test_config_sslv23_is_tls);
 	tcase_add_test(tc, test_config_relative_to_config_dir);
 	tcase_add_test(tc, test_config_include_errors_name_the_included_file);
+	tcase_add_test(tc,
+	    test_config_include_refuses_what_libconfig_cannot_read);
 	tcase_add_test(tc, test_config_world_readable_key);
 	tcase_add_test(tc, test_config_credentials_directory);
 	tcase_add_test(tc, test_config_log_rate_limit);
