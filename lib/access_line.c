@@ -168,23 +168,38 @@ access_put_json(struct access_line *l, const char *key,
 	access_putf(l, "\"");
 }
 
+/* The string fields, in the order both formats write them. */
+#define ACCESS_NSTRINGS	9
+
+struct access_field {
+	const char		*key;
+	struct tf_access_str	 v;
+};
+
+static void
+access_strings(const struct tf_access_record *r,
+    struct access_field f[ACCESS_NSTRINGS])
+{
+	f[0] = (struct access_field){ "client", tf_access_str(r->client) };
+	f[1] = (struct access_field){ "listen", r->listen };
+	f[2] = (struct access_field){ "backend", r->backend };
+	f[3] = (struct access_field){ "server", r->server };
+	f[4] = (struct access_field){ "proto", r->proto };
+	f[5] = (struct access_field){ "cipher", r->cipher };
+	f[6] = (struct access_field){ "sni", r->sni };
+	f[7] = (struct access_field){ "alpn", r->alpn };
+	f[8] = (struct access_field){ "client_subject", r->client_subject };
+}
+
 static void
 access_format_text(const struct tf_access_record *r, struct access_line *l)
 {
-	const struct {
-		const char		*key;
-		struct tf_access_str	 v;
-	} f[] = {
-		{ "client", tf_access_str(r->client) }, { "listen", r->listen },
-		{ "backend", r->backend }, { "server", r->server },
-		{ "proto", r->proto }, { "cipher", r->cipher },
-		{ "sni", r->sni }, { "alpn", r->alpn },
-		{ "client_subject", r->client_subject },
-	};
-	size_t	i;
+	struct access_field	f[ACCESS_NSTRINGS];
+	size_t			i;
 
+	access_strings(r, f);
 	access_putf(l, "access conn=%" PRIu64, r->conn);
-	for (i = 0; i < sizeof(f) / sizeof(f[0]); i++)
+	for (i = 0; i < ACCESS_NSTRINGS; i++)
 		access_put_text(l, f[i].key, f[i].v, false, ACCESS_RESERVE);
 	access_putf(l, " hs_ms=%lld duration_ms=%lld bytes_in=%" PRIu64
 	    " bytes_out=%" PRIu64 " end=%s", r->hs_ms, r->duration_ms,
@@ -197,20 +212,12 @@ access_format_text(const struct tf_access_record *r, struct access_line *l)
 static void
 access_format_json(const struct tf_access_record *r, struct access_line *l)
 {
-	const struct {
-		const char		*key;
-		struct tf_access_str	 v;
-	} f[] = {
-		{ "client", tf_access_str(r->client) }, { "listen", r->listen },
-		{ "backend", r->backend }, { "server", r->server },
-		{ "proto", r->proto }, { "cipher", r->cipher },
-		{ "sni", r->sni }, { "alpn", r->alpn },
-		{ "client_subject", r->client_subject },
-	};
-	size_t	i;
+	struct access_field	f[ACCESS_NSTRINGS];
+	size_t			i;
 
+	access_strings(r, f);
 	access_putf(l, "{\"conn\":%" PRIu64, r->conn);
-	for (i = 0; i < sizeof(f) / sizeof(f[0]); i++)
+	for (i = 0; i < ACCESS_NSTRINGS; i++)
 		access_put_json(l, f[i].key, f[i].v, ACCESS_RESERVE);
 	access_putf(l, ",\"hs_ms\":%lld,\"duration_ms\":%lld,"
 	    "\"bytes_in\":%" PRIu64 ",\"bytes_out\":%" PRIu64,

@@ -567,15 +567,20 @@ def cmd_halfclose_backend(args):
     c.close()
 
 
-def cmd_expect_close(args):
-    """Completes the handshake and expects close_notify with no data."""
-    ctx = make_context(args)
-    dl = deadline_of(args)
-    c = TLSConn(0, args, ctx)
+def read_to_end(args, what):
+    """One connection: the handshake, --data if given, then reading until
+    the server ends the stream (bounded by --timeout)."""
+    c = TLSConn(0, args, make_context(args))
     if args.data:
         c.queue(decode_data(args.data))
-    stuck = run([c], lambda c: c.peer_end is not None, dl)
-    report_stuck(stuck, "the server's close")
+    stuck = run([c], lambda c: c.peer_end is not None, deadline_of(args))
+    report_stuck(stuck, what)
+    return c
+
+
+def cmd_expect_close(args):
+    """Completes the handshake and expects close_notify with no data."""
+    c = read_to_end(args, "the server's close")
     check_errors([c])
     el = c.peer_end_at - c.start
     print("handshake=%s end=%s bytes=%d after %.3f s"
@@ -592,13 +597,7 @@ def cmd_read_end(args):
     """Completes the handshake, optionally sends --data, reads until the
     server ends the stream; prints "end=KIND bytes=N" (KIND: close_notify,
     eof for a TCP FIN without close_notify, reset)."""
-    ctx = make_context(args)
-    dl = deadline_of(args)
-    c = TLSConn(0, args, ctx)
-    if args.data:
-        c.queue(decode_data(args.data))
-    stuck = run([c], lambda c: c.peer_end is not None, dl)
-    report_stuck(stuck, "the server's end of stream")
+    c = read_to_end(args, "the server's end of stream")
     print("end=%s bytes=%d" % (c.peer_end, c.rx_count))
     c.close()
 
