@@ -296,7 +296,9 @@ config_int(struct config_load *ld, const config_setting_t *parent,
 	*out = (int)v;
 }
 
-/* A number of seconds: an integer or a float, > 0. */
+/* A number of seconds: an integer or a float, from 1 ms to a year. */
+#define CONFIG_MIN_TIMEOUT	0.001
+
 static void
 config_seconds(struct config_load *ld, const config_setting_t *parent,
     const char *name, double *out)
@@ -321,6 +323,12 @@ config_seconds(struct config_load *ld, const config_setting_t *parent,
 	if (!isfinite(v) || v <= 0 || v > CONFIG_MAX_TIMEOUT) {
 		tf_config_err_type(ld, s, "must be greater than 0 and at most "
 		    "31536000");
+		return;
+	}
+	/* Below the timers' resolution every connection would time out. */
+	if (v < CONFIG_MIN_TIMEOUT) {
+		tf_config_err_type(ld, s, "must be at least 0.001 (1 ms, the "
+		    "resolution of the timers)");
 		return;
 	}
 	*out = v;

@@ -213,6 +213,12 @@ static const struct {
 	      "at most 31536000",
 	      "<string>:3: daemon.timeouts.drain: must be greater than 0 and "
 	      "at most 31536000" } },
+	{ "daemon = { timeouts = {\n  handshake = 1e-9;\n  idle = 0.0009;\n"
+	  "  connect = 0.001;\n}; };\n" ALL,
+	    { "<string>:2: daemon.timeouts.handshake: must be at least 0.001 "
+	      "(1 ms, the resolution of the timers)",
+	      "<string>:3: daemon.timeouts.idle: must be at least 0.001 (1 ms, "
+	      "the resolution of the timers)" } },
 	{ "daemon = { timeouts = [ 1.0 ]; };\n" ALL,
 	    { "<string>:1: daemon.timeouts: expected a group" } },
 	{ "daemon = { log = {\n  target = \"file\";\n  level = \"verbose\";\n"
