@@ -29,6 +29,8 @@ static const struct {
 	    { "connect_failed access", TF_LOG_INFO },
 	[TF_ACCESS_KIND_BACKEND_WARNING] =
 	    { "backend connect warning", TF_LOG_WARNING },
+	[TF_ACCESS_KIND_ACCEPT_PAUSE] =
+	    { "accept pause warning", TF_LOG_WARNING },
 };
 
 /*

@@ -17,6 +17,7 @@
 
 #include <event2/listener.h>
 
+#include "access.h"
 #include "conn.h"
 #include "generation.h"
 #include "listener.h"
@@ -108,8 +109,10 @@ listener_error_cb(struct evconnlistener *evl, void *arg)
 
 	(void)evl;
 	if (err == EMFILE || err == ENFILE || err == ENOBUFS || err == ENOMEM) {
-		tf_log_warnx("listener %s: accept: %s; pausing accepts",
-		    l->name, strerror(err));
+		if (tf_access_may_log(l->worker->base,
+		    TF_ACCESS_KIND_ACCEPT_PAUSE))
+			tf_log_warnx("listener %s: accept: %s; pausing "
+			    "accepts", l->name, strerror(err));
 		tf_worker_accept_backoff(l->worker);
 		return;
 	}

@@ -82,8 +82,10 @@ tf_worker_conn_opened(struct tf_worker *w)
 	atomic_store_explicit(&w->stats->active, w->nconns + 1,
 	    memory_order_relaxed);
 	if (++w->nconns == w->max_conns) {
-		tf_log_warnx("worker %d: max_connections reached (%zu); "
-		    "pausing accepts", w->index, w->max_conns);
+		/* At the limit, every close and accept toggles this. */
+		if (tf_access_may_log(w->base, TF_ACCESS_KIND_ACCEPT_PAUSE))
+			tf_log_warnx("worker %d: max_connections reached "
+			    "(%zu); pausing accepts", w->index, w->max_conns);
 		worker_set_accepting(w, false);
 	}
 }
