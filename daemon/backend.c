@@ -50,8 +50,8 @@ tf_backend_server_name(const struct tf_listener *l,
 	return cn->attempts > 0 ? l->backend->server_names[cn->server] : NULL;
 }
 
-/* Start a non-blocking connect to server idx: 1 connected, 0 pending,
- * -1 failed (errno set). */
+/* Start a non-blocking connect to server cn->server: 1 connected, 0
+ * pending, -1 failed (errno set). */
 static int
 backend_start(struct tf_conn *c, struct tf_connect *cn)
 {
