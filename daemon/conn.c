@@ -213,8 +213,7 @@ conn_arm_timer(struct tf_conn *c)
 		tv = conn_seconds(cf->timeout_idle);
 	else
 		return;
-	evtimer_del(&c->timer);
-	evtimer_add(&c->timer, &tv);
+	evtimer_add(&c->timer, &tv);	/* replaces a pending timeout */
 }
 
 void

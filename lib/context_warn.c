@@ -45,24 +45,39 @@ context_probe(SSL_CTX *ctx, int version, const char *ciphers)
 }
 
 /*
- * The lowest and highest TLS versions ctx enables (tf_context_version_
- * enabled); false if it enables none.
+ * What real handshakes say about each version ctx enables, TLS 1.0 (index
+ * 0) to TLS 1.3: each probed once. TLS 1.0/1.1 are always probed when
+ * enabled (their warnings name them); of TLS 1.3 and 1.2 only until one
+ * completes, which is all "some client can connect" needs: one handshake
+ * per context for the defaults, at every start and reload.
  */
-static bool
-context_version_range(SSL_CTX *ctx, const struct tf_context_conf *cc,
-    int *min, int *max)
-{
-	int	 v;
+struct context_reach {
+	bool	enabled[4];
+	bool	ok[4];
+	bool	any;		/* some version completes */
+	int	min, max;	/* lowest, highest enabled; 0: none */
+};
 
-	*min = *max = 0;
-	for (v = TLS1_VERSION; v <= TLS1_3_VERSION; v++) {
-		if (!tf_context_version_enabled(ctx, cc->protocol, v))
+static void
+context_reach_probe(const struct tf_context_conf *cc, SSL_CTX *ctx,
+    struct context_reach *r)
+{
+	int	v, i;
+
+	memset(r, 0, sizeof(*r));
+	for (v = TLS1_3_VERSION; v >= TLS1_VERSION; v--) {
+		i = v - TLS1_VERSION;
+		if (!(r->enabled[i] = tf_context_version_enabled(ctx,
+		    cc->protocol, v)))
 			continue;
-		if (*min == 0)
-			*min = v;
-		*max = v;
+		if (r->max == 0)
+			r->max = v;
+		r->min = v;
+		if (v >= TLS1_2_VERSION && r->any)
+			continue;
+		r->ok[i] = context_probe(ctx, v, NULL);
+		r->any = r->any || r->ok[i];
 	}
-	return *max != 0;
 }
 
 /* Where a warning about the version range belongs, and what to call it. */
@@ -91,27 +106,21 @@ context_range_where(const struct tf_context_conf *cc, int max, char *what,
  */
 static int
 context_warn_dead_legacy(const struct tf_context_conf *cc, SSL_CTX *ctx,
-    const char *file, struct tf_errs *warnings)
+    const struct context_reach *r, const char *file,
+    struct tf_errs *warnings)
 {
 	char	 what[128];
-	int	 min, max, v, line;
+	int	 v, line;
 
-	if (!context_version_range(ctx, cc, &min, &max) ||
-	    max >= TLS1_2_VERSION)
+	if (r->max == 0 || r->max >= TLS1_2_VERSION || r->any)
 		return 0;
-	for (v = max; v >= min; v--) {
-		if (tf_context_version_enabled(ctx, cc->protocol, v) &&
-		    context_probe(ctx, v, NULL))
-			return 0;
-	}
-	for (v = max; v >= min; v--) {
-		if (tf_context_version_enabled(ctx, cc->protocol, v) &&
+	for (v = r->max; v >= r->min; v--)
+		if (r->enabled[v - TLS1_VERSION] &&
 		    context_probe(ctx, v, TF_LEGACY_CIPHERS))
 			break;
-	}
-	if (v < min)
+	if (v < r->min)
 		return 0;
-	line = context_range_where(cc, max, what, sizeof(what));
+	line = context_range_where(cc, r->max, what, sizeof(what));
 	tf_errs_add(warnings, file, line, "warning: context \"%s\": %s "
 	    "completes no handshake with this OpenSSL at security level %d; "
 	    "set ciphers = \"%s\" to enable TLS 1.0/1.1", cc->name, what,
@@ -165,20 +174,14 @@ context_warn_ktls(const struct tf_context_conf *cc, SSL_CTX *ctx,
  */
 static int
 context_warn_reach(const struct tf_context_conf *cc, SSL_CTX *ctx,
-    const char *file, struct tf_errs *warnings)
+    const struct context_reach *r, const char *file,
+    struct tf_errs *warnings)
 {
-	bool	any = false, legacy_dead = false, ok;
-	int	v, level = SSL_CTX_get_security_level(ctx);
+	int	level = SSL_CTX_get_security_level(ctx);
+	bool	legacy_dead = (r->enabled[0] && !r->ok[0]) ||
+		    (r->enabled[1] && !r->ok[1]);
 
-	for (v = TLS1_VERSION; v <= TLS1_3_VERSION; v++) {
-		if (!tf_context_version_enabled(ctx, cc->protocol, v))
-			continue;
-		ok = context_probe(ctx, v, NULL);
-		any = any || ok;
-		if (!ok && v < TLS1_2_VERSION)
-			legacy_dead = true;
-	}
-	if (!any) {
+	if (!r->any) {
 		tf_errs_add(warnings, file, cc->line, "warning: context \"%s\": "
 		    "no client can connect to this context: every handshake "
 		    "failed", cc->name);
@@ -252,7 +255,10 @@ int
 tf_context_warnings(const struct tf_context_conf *cc, SSL_CTX *ctx,
     const char *file, struct tf_errs *warnings)
 {
-	return context_warn_dead_legacy(cc, ctx, file, warnings) +
+	struct context_reach	r;
+
+	context_reach_probe(cc, ctx, &r);
+	return context_warn_dead_legacy(cc, ctx, &r, file, warnings) +
 	    context_warn_ktls(cc, ctx, file, warnings);
 }
 
@@ -260,7 +266,11 @@ int
 tf_context_all_warnings(const struct tf_context_conf *cc, SSL_CTX *ctx,
     const char *file, struct tf_errs *warnings)
 {
-	return tf_context_warnings(cc, ctx, file, warnings) +
-	    context_warn_reach(cc, ctx, file, warnings) +
+	struct context_reach	r;
+
+	context_reach_probe(cc, ctx, &r);
+	return context_warn_dead_legacy(cc, ctx, &r, file, warnings) +
+	    context_warn_ktls(cc, ctx, file, warnings) +
+	    context_warn_reach(cc, ctx, &r, file, warnings) +
 	    context_warn_expiry(cc, ctx, file, warnings);
 }

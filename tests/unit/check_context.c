@@ -1739,24 +1739,38 @@ START_TEST(test_context_keylog_lines)
 }
 END_TEST
 
+typedef int (*warnings_fn)(const struct tf_context_conf *, SSL_CTX *,
+    const char *, struct tf_errs *);
+
+/* fn's warnings for cc built as is, into w; their count. The probes leave
+ * no session and no queued error behind. */
+static int
+run_warnings(warnings_fn fn, const struct tf_context_conf *cc,
+    struct tf_errs *w)
+{
+	SSL_CTX	*ctx;
+	int	 n;
+
+	ctx = build_ok(cc);
+	n = fn(cc, ctx, CONF, w);
+	ck_assert_int_eq((int)tf_errs_count(w), n);
+	ck_assert_int_eq(SSL_CTX_sess_number(ctx), 0);
+	ck_assert_uint_eq(ERR_peek_error(), 0);
+	SSL_CTX_free(ctx);
+	return n;
+}
+
 /* Warnings for cc built as is; their count, the first in first. */
 static int
 warnings_of(const struct tf_context_conf *cc, char *first, size_t len)
 {
 	struct tf_errs	 w;
-	SSL_CTX		*ctx;
 	int		 n;
 
-	ctx = build_ok(cc);
 	tf_errs_init(&w);
-	n = tf_context_warnings(cc, ctx, CONF, &w);
-	ck_assert_int_eq((int)tf_errs_count(&w), n);
+	n = run_warnings(tf_context_warnings, cc, &w);
 	snprintf(first, len, "%s", n > 0 ? tf_errs_get(&w, 0) : "");
-	/* The probes leave no session behind. */
-	ck_assert_int_eq(SSL_CTX_sess_number(ctx), 0);
-	ck_assert_uint_eq(ERR_peek_error(), 0);
 	tf_errs_free(&w);
-	SSL_CTX_free(ctx);
 	return n;
 }
 
@@ -1870,22 +1884,16 @@ static int
 all_warnings_of(const struct tf_context_conf *cc, char *out, size_t len)
 {
 	struct tf_errs	 w;
-	SSL_CTX		*ctx;
 	size_t		 i, used = 0;
 	int		 n;
 
-	ctx = build_ok(cc);
 	tf_errs_init(&w);
-	n = tf_context_all_warnings(cc, ctx, CONF, &w);
-	ck_assert_int_eq((int)tf_errs_count(&w), n);
+	n = run_warnings(tf_context_all_warnings, cc, &w);
 	out[0] = '\0';
 	for (i = 0; i < tf_errs_count(&w) && used < len; i++)
 		used += (size_t)snprintf(out + used, len - used, "%s\n",
 		    tf_errs_get(&w, i));
-	ck_assert_int_eq(SSL_CTX_sess_number(ctx), 0);
-	ck_assert_uint_eq(ERR_peek_error(), 0);
 	tf_errs_free(&w);
-	SSL_CTX_free(ctx);
 	return n;
 }
 
