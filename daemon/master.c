@@ -31,28 +31,51 @@
 #define TF_MAX_PROCS		1024
 /* A slot whose worker died this recently is restarted a little later. */
 #define TF_RESPAWN_HOLDOFF_SEC	1
+/* At most one "cannot be restarted" line this often. */
+#define TF_RESPAWN_LOG_SEC	10
+/* How long the new workers of a reload have to report that they run. */
+#define TF_START_TIMEOUT_SEC	10
 
 struct proc {
 	pid_t		 pid;		/* 0: entry free */
 	size_t		 slot;
+	bool		 starting;	/* of a reload not yet committed */
 	bool		 retiring;
+	bool		 hard_stopped;	/* sent SIGTERM at timeouts.retire */
+	double		 retired_at;	/* monotonic seconds */
 };
 
 struct master {
 	struct tf_master_params	 p;
+	/* During a reload: the generation that serves until the new
+	 * workers run (the new one is already in p). */
+	struct tf_generation	*old_gen;
+	struct tf_sockets	*old_sockets;
+	size_t			 old_nworkers;
 	struct proc		 procs[TF_MAX_PROCS];
 	struct tf_worker_stats	*stats;		/* shared, one per proc */
 	time_t			 slot_started[TF_MAX_WORKERS];
 	bool			 stopping;
 	bool			 failed;
+	char			 start_failure[120];	/* "": none */
 	unsigned		 reloads;
-	char			 last_reload[160];
-	char			 status[256];
+	char			 last_reload[200];
+	char			 status[320];
+	time_t			 respawn_logged;
 	uint64_t		 watchdog_usec;
 	struct timespec		 watchdog_last;
 	sigset_t		 waited;
 	sigset_t		 saved;
 };
+
+static double
+master_now(void)
+{
+	struct timespec	ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
 
 size_t
 tf_master_worker_count(const struct tf_generation *gen)
@@ -76,12 +99,17 @@ master_child(struct master *m, size_t slot, struct tf_worker_stats *stats)
 	/* Signals stay blocked until the worker has its handlers: a retire
 	 * or stop request sent right after the fork must not kill it. */
 	signal(SIGCHLD, SIG_DFL);
+	/* Mid-reload, the previous generation's sockets are the old
+	 * workers' to serve; a new worker must not keep them open. */
+	tf_sockets_free(m->old_sockets);
+	tf_generation_free(m->old_gen);
 	rv = tf_worker_run(m->p.gen, (int)slot, m->p.nworkers, fds, stats);
 	/* Free what the master held, so leak checkers see a clean exit. */
 	tf_generation_free(m->p.gen);
 	free(m->p.sockets->addrs);
 	free(m->p.sockets->inherited);
 	free(m->p.sockets->fds);
+	free(m->p.sockets->taken);
 	free(m->p.sockets);
 	free(m->p.inherited->fds);
 	free(m->p.inherited->addrs);
@@ -89,34 +117,49 @@ master_child(struct master *m, size_t slot, struct tf_worker_stats *stats)
 	exit(rv == 0 ? 0 : 1);
 }
 
-static int
-master_spawn(struct master *m, size_t slot)
+static size_t
+master_free_entries(const struct master *m)
+{
+	size_t	i, n = 0;
+
+	for (i = 0; i < TF_MAX_PROCS; i++)
+		n += m->procs[i].pid == 0;
+	return n;
+}
+
+/*
+ * Fork the worker of a slot on the current generation. Returns its entry,
+ * or NULL with the reason in why.
+ */
+static struct proc *
+master_spawn(struct master *m, size_t slot, char *why, size_t whylen)
 {
 	struct proc	*pr = NULL;
 	size_t		 i;
 	pid_t		 pid;
 
+	m->slot_started[slot] = time(NULL);
 	for (i = 0; i < TF_MAX_PROCS && pr == NULL; i++)
 		if (m->procs[i].pid == 0)
 			pr = &m->procs[i];
 	if (pr == NULL) {
-		tf_log_err("worker %zu: too many worker processes", slot);
-		return -1;
+		snprintf(why, whylen, "too many worker processes (%d, "
+		    "retiring ones included)", TF_MAX_PROCS);
+		return NULL;
 	}
 	memset(&m->stats[pr - m->procs], 0, sizeof(*m->stats));
 	fflush(NULL);
 	if ((pid = fork()) == -1) {
-		tf_log_warn("worker %zu: fork", slot);
-		return -1;
+		snprintf(why, whylen, "fork: %s", strerror(errno));
+		return NULL;
 	}
 	if (pid == 0)
 		master_child(m, slot, &m->stats[pr - m->procs]);
+	memset(pr, 0, sizeof(*pr));
 	pr->pid = pid;
 	pr->slot = slot;
-	pr->retiring = false;
-	m->slot_started[slot] = time(NULL);
 	tf_log_debug("worker %zu: pid %ld", slot, (long)pid);
-	return 0;
+	return pr;
 }
 
 static void
@@ -144,7 +187,20 @@ master_exited(struct master *m, struct proc *pr, int status)
 {
 	bool	clean = WIFEXITED(status) && WEXITSTATUS(status) == 0;
 
-	if (m->stopping || pr->retiring) {
+	if (pr->starting && !pr->retiring) {
+		/* The reload waiting for it reports this. */
+		snprintf(m->start_failure, sizeof(m->start_failure),
+		    "worker %zu of the new configuration could not start "
+		    "(%s %d)", pr->slot, WIFSIGNALED(status) ? "signal" :
+		    "exit status", WIFSIGNALED(status) ? WTERMSIG(status) :
+		    WEXITSTATUS(status));
+	} else if (pr->starting) {
+		/* Of a reload refused: retired before it was ready. */
+		if (!clean)
+			tf_log_info("worker %zu (pid %ld) of the refused "
+			    "reload exited (status 0x%x)", pr->slot,
+			    (long)pr->pid, status);
+	} else if (m->stopping || pr->retiring) {
 		if (!clean) {
 			tf_log_err("worker %zu (pid %ld) did not stop cleanly "
 			    "(status 0x%x)", pr->slot, (long)pr->pid, status);
@@ -157,7 +213,7 @@ master_exited(struct master *m, struct proc *pr, int status)
 		tf_log_err("worker %zu exited with status %d; restarting",
 		    pr->slot, WEXITSTATUS(status));
 	}
-	pr->pid = 0;
+	memset(pr, 0, sizeof(*pr));
 }
 
 /* Reap our workers only: other children (the --demo backend) are not
@@ -187,17 +243,29 @@ master_slot_running(const struct master *m, size_t slot)
 	return false;
 }
 
-/* Restart dead workers, but not one that died right after starting. */
+/*
+ * Restart dead workers, but not one that died right after starting. When
+ * slots cannot be restarted, one line says so every TF_RESPAWN_LOG_SEC,
+ * however many slots and tries.
+ */
 static void
 master_respawn(struct master *m)
 {
 	time_t	now = time(NULL);
-	size_t	slot;
+	size_t	slot, failed = 0;
+	char	why[160];
 
 	for (slot = 0; slot < m->p.nworkers && !m->stopping; slot++)
 		if (!master_slot_running(m, slot) &&
-		    now - m->slot_started[slot] >= TF_RESPAWN_HOLDOFF_SEC)
-			master_spawn(m, slot);
+		    now - m->slot_started[slot] >= TF_RESPAWN_HOLDOFF_SEC &&
+		    master_spawn(m, slot, why, sizeof(why)) == NULL)
+			failed++;
+	if (failed > 0 && now - m->respawn_logged >= TF_RESPAWN_LOG_SEC) {
+		tf_log_err("%zu worker slot(s) cannot be restarted: %s; "
+		    "retrying every %d s", failed, why,
+		    TF_RESPAWN_HOLDOFF_SEC);
+		m->respawn_logged = now;
+	}
 }
 
 static void
@@ -209,69 +277,247 @@ master_log_errors(const struct tf_errs *errs)
 		tf_log_err("%s", tf_errs_get(errs, i));
 }
 
-/*
- * SIGHUP: build the whole new generation and its sockets first; only if
- * all of it worked, start new workers on it and retire the old ones.
- */
 static void
-master_reload(struct master *m)
+master_watchdog(struct master *m)
 {
-	struct tf_errs		 errs;
-	struct tf_generation	*gen;
-	struct tf_sockets	*sockets = NULL;
-	bool			 retire[TF_MAX_PROCS];
-	size_t			 i, nworkers = 0;
+	struct timespec	now;
+	uint64_t	since;
 
-	tf_notify_reloading();
-	tf_log_notice("SIGHUP: reloading the configuration");
-	tf_errs_init(&errs);
-	if ((gen = m->p.load(m->p.load_arg, &errs)) != NULL) {
-		nworkers = tf_master_worker_count(gen);
-		sockets = tf_sockets_open(gen->config, nworkers, m->p.sockets,
-		    m->p.inherited, &errs);
-		if (sockets == NULL) {
-			tf_generation_free(gen);
-			gen = NULL;
-		}
-	}
-	if (gen == NULL) {
-		master_log_errors(&errs);
-		snprintf(m->last_reload, sizeof(m->last_reload),
-		    "reload failed, still on the previous configuration: %s",
-		    tf_errs_count(&errs) > 0 ? tf_errs_get(&errs, 0) : "?");
-		tf_log_err("%s", m->last_reload);
-		tf_errs_free(&errs);
-		tf_notify_ready();
+	if (m->watchdog_usec == 0)
 		return;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	since = (uint64_t)(now.tv_sec - m->watchdog_last.tv_sec) * 1000000 +
+	    (uint64_t)((now.tv_nsec - m->watchdog_last.tv_nsec) / 1000);
+	if (since >= m->watchdog_usec / 4) {
+		tf_notify_watchdog();
+		m->watchdog_last = now;
 	}
-	tf_errs_free(&errs);
-	for (i = 0; i < tf_errs_count(&gen->warnings); i++)
-		tf_log_warnx("%s", tf_errs_get(&gen->warnings, i));
-	tf_sockets_free(m->p.sockets);
-	tf_generation_free(m->p.gen);
-	m->p.sockets = sockets;
-	m->p.gen = gen;
-	m->p.nworkers = nworkers;
-	/* Retire the workers of the previous generation (each once; those
-	 * retired by earlier reloads are already on their way out). */
-	for (i = 0; i < TF_MAX_PROCS; i++) {
-		retire[i] = m->procs[i].pid != 0 && !m->procs[i].retiring;
-		if (retire[i])
-			m->procs[i].retiring = true;
+}
+
+/* What a reload builds before any worker of it starts. */
+struct reload {
+	struct tf_generation	*gen;
+	struct tf_sockets	*sockets;
+	size_t			 nworkers;
+};
+
+/*
+ * Load the new generation and open its sockets, if there is room for its
+ * workers beside the running and retiring ones. -1 with errs filled.
+ */
+static int
+master_reload_prepare(struct master *m, struct reload *r,
+    struct tf_errs *errs)
+{
+	size_t	room = master_free_entries(m);
+
+	if ((r->gen = m->p.load(m->p.load_arg, errs)) == NULL)
+		return -1;
+	r->nworkers = tf_master_worker_count(r->gen);
+	if (r->nworkers > room) {
+		tf_errs_addx(errs, "no room for %zu new worker processes: "
+		    "%zu retiring worker(s) still hold connections and at "
+		    "most %d processes run at once (see timeouts.retire)",
+		    r->nworkers, master_count(m, true), TF_MAX_PROCS);
+	} else {
+		r->sockets = tf_sockets_open(r->gen->config, r->nworkers,
+		    m->p.sockets, m->p.inherited, errs);
+		if (r->sockets != NULL)
+			return 0;
 	}
-	memset(m->slot_started, 0, sizeof(m->slot_started));
-	for (i = 0; i < nworkers; i++)
-		master_spawn(m, i);
+	tf_generation_free(r->gen);
+	return -1;
+}
+
+/* The new workers have all reported that they run, or one failed. (Those
+ * of an earlier, refused reload are retiring.) */
+static bool
+master_starting_done(const struct master *m, bool *ok)
+{
+	size_t	i;
+	bool	all = true;
+
+	if (m->start_failure[0] != '\0') {
+		*ok = false;
+		return true;
+	}
 	for (i = 0; i < TF_MAX_PROCS; i++)
-		if (retire[i])
-			kill(m->procs[i].pid, SIGUSR2);
+		if (m->procs[i].starting && !m->procs[i].retiring)
+			all = all && atomic_load(&m->stats[i].ready) != 0;
+	*ok = all;
+	return all;
+}
+
+/* Wait until every starting worker runs; SIGTERM and SIGHUP stay
+ * pending meanwhile. */
+static int
+master_wait_started(struct master *m, struct tf_errs *errs)
+{
+	struct timespec	 tick = { 0, 10 * 1000 * 1000 };
+	double		 deadline = master_now() + TF_START_TIMEOUT_SEC;
+	sigset_t	 chld;
+	bool		 ok;
+
+	sigemptyset(&chld);
+	sigaddset(&chld, SIGCHLD);
+	while (!master_starting_done(m, &ok)) {
+		if (master_now() >= deadline)
+			return tf_errs_addx(errs, "the new workers did not "
+			    "start within %d s", TF_START_TIMEOUT_SEC);
+		sigtimedwait(&chld, NULL, &tick);
+		master_reap(m);
+		master_watchdog(m);
+	}
+	return ok ? 0 : tf_errs_addx(errs, "%s", m->start_failure);
+}
+
+/* Start r's workers beside the old ones, which keep serving meanwhile. */
+static int
+master_reload_start(struct master *m, struct reload *r, struct tf_errs *errs)
+{
+	struct proc	*pr;
+	char		 why[160];
+	size_t		 i;
+
+	m->old_gen = m->p.gen;
+	m->old_sockets = m->p.sockets;
+	m->p.gen = r->gen;
+	m->p.sockets = r->sockets;
+	m->p.nworkers = r->nworkers;
+	m->start_failure[0] = '\0';
+	for (i = 0; i < r->nworkers; i++) {
+		if ((pr = master_spawn(m, i, why, sizeof(why))) == NULL)
+			return tf_errs_addx(errs, "worker %zu: %s", i, why);
+		pr->starting = true;
+	}
+	return master_wait_started(m, errs);
+}
+
+static void
+master_retire(struct proc *pr)
+{
+	pr->retiring = true;
+	pr->retired_at = master_now();
+	kill(pr->pid, SIGUSR2);
+}
+
+/* The new workers run: retire the old ones, forget the old generation. */
+static void
+master_reload_commit(struct master *m)
+{
+	size_t	i;
+
+	for (i = 0; i < TF_MAX_PROCS; i++) {
+		if (m->procs[i].pid == 0 || m->procs[i].retiring)
+			continue;
+		if (m->procs[i].starting)
+			m->procs[i].starting = false;
+		else
+			master_retire(&m->procs[i]);
+	}
+	tf_sockets_free(m->old_sockets);
+	tf_generation_free(m->old_gen);
+	m->old_sockets = NULL;
+	m->old_gen = NULL;
 	m->reloads++;
 	snprintf(m->last_reload, sizeof(m->last_reload), "reload %u ok",
 	    m->reloads);
 	tf_log_notice("reloaded: %zu listener(s), %zu worker(s)",
-	    gen->config->nlisteners, nworkers);
-	tf_generation_log_contexts(gen);
+	    m->p.gen->config->nlisteners, m->p.nworkers);
+	tf_generation_log_contexts(m->p.gen);
+}
+
+/* The new workers do not all run: retire those that do, serve on. They
+ * stay marked starting, so that a failure to start is told as such. */
+static void
+master_reload_roll_back(struct master *m, const time_t *slot_started)
+{
+	size_t	i;
+
+	for (i = 0; i < TF_MAX_PROCS; i++)
+		if (m->procs[i].pid != 0 && m->procs[i].starting &&
+		    !m->procs[i].retiring)
+			master_retire(&m->procs[i]);
+	tf_sockets_give_back(m->p.sockets, m->old_sockets);
+	tf_generation_free(m->p.gen);
+	m->p.gen = m->old_gen;
+	m->p.sockets = m->old_sockets;
+	m->p.nworkers = m->old_nworkers;
+	m->old_gen = NULL;
+	m->old_sockets = NULL;
+	memcpy(m->slot_started, slot_started, sizeof(m->slot_started));
+}
+
+static void
+master_reload_failed(struct master *m, const struct tf_errs *errs)
+{
+	master_log_errors(errs);
+	snprintf(m->last_reload, sizeof(m->last_reload),
+	    "reload failed, still on the previous configuration: %s",
+	    tf_errs_count(errs) > 0 ? tf_errs_get(errs, 0) : "?");
+	tf_log_err("%s", m->last_reload);
+}
+
+/*
+ * SIGHUP: build the whole new generation and its sockets first, then
+ * start its workers beside the old ones; only once all of them run are
+ * the old ones retired. Anything short of that leaves the old workers
+ * serving as they were, and says why.
+ */
+static void
+master_reload(struct master *m)
+{
+	struct tf_errs	errs;
+	struct reload	r = { NULL, NULL, 0 };
+	time_t		slot_started[TF_MAX_WORKERS];
+	size_t		i;
+
+	tf_notify_reloading();
+	tf_log_notice("SIGHUP: reloading the configuration");
+	tf_errs_init(&errs);
+	memcpy(slot_started, m->slot_started, sizeof(slot_started));
+	m->old_nworkers = m->p.nworkers;
+	if (master_reload_prepare(m, &r, &errs) == -1) {
+		master_reload_failed(m, &errs);
+	} else if (master_reload_start(m, &r, &errs) == -1) {
+		master_reload_roll_back(m, slot_started);
+		master_reload_failed(m, &errs);
+	} else {
+		for (i = 0; i < tf_errs_count(&m->p.gen->warnings); i++)
+			tf_log_warnx("%s", tf_errs_get(&m->p.gen->warnings,
+			    i));
+		master_reload_commit(m);
+	}
+	tf_errs_free(&errs);
 	tf_notify_ready();
+}
+
+/*
+ * timeouts.retire: a worker retiring for longer is stopped as by SIGTERM
+ * (it closes what is left after timeouts.drain), so that clients holding
+ * connections cannot keep old generations, and their processes, forever.
+ */
+static void
+master_hard_stop(struct master *m)
+{
+	double	limit = m->p.gen->config->timeout_retire, now;
+	size_t	i;
+
+	if (limit <= 0)
+		return;
+	now = master_now();
+	for (i = 0; i < TF_MAX_PROCS; i++) {
+		struct proc	*pr = &m->procs[i];
+
+		if (pr->pid == 0 || !pr->retiring || pr->hard_stopped ||
+		    now - pr->retired_at < limit)
+			continue;
+		tf_log_notice("worker %zu (pid %ld): still retiring after "
+		    "%.3g s (timeouts.retire); stopping it", pr->slot,
+		    (long)pr->pid, limit);
+		kill(pr->pid, SIGTERM);
+		pr->hard_stopped = true;
+	}
 }
 
 static void
@@ -315,23 +561,6 @@ master_update_status(struct master *m)
 }
 
 static void
-master_watchdog(struct master *m)
-{
-	struct timespec	now;
-	uint64_t	since;
-
-	if (m->watchdog_usec == 0)
-		return;
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	since = (uint64_t)(now.tv_sec - m->watchdog_last.tv_sec) * 1000000 +
-	    (uint64_t)((now.tv_nsec - m->watchdog_last.tv_nsec) / 1000);
-	if (since >= m->watchdog_usec / 4) {
-		tf_notify_watchdog();
-		m->watchdog_last = now;
-	}
-}
-
-static void
 master_loop(struct master *m)
 {
 	struct timespec	 tick = { 1, 0 };
@@ -350,6 +579,7 @@ master_loop(struct master *m)
 			master_reload(m);
 		master_reap(m);
 		master_respawn(m);
+		master_hard_stop(m);
 		master_update_status(m);
 		master_watchdog(m);
 	}
@@ -360,6 +590,7 @@ tf_master_run(struct tf_master_params *p)
 {
 	struct master	*m;
 	sigset_t	 blocked;
+	char		 why[160];
 	size_t		 i;
 	int		 rv;
 
@@ -381,9 +612,12 @@ tf_master_run(struct tf_master_params *p)
 	blocked = m->waited;
 	sigaddset(&blocked, SIGUSR2);
 	sigprocmask(SIG_BLOCK, &blocked, &m->saved);
-	for (i = 0; i < m->p.nworkers; i++)
-		if (master_spawn(m, i) == -1)
+	for (i = 0; i < m->p.nworkers; i++) {
+		if (master_spawn(m, i, why, sizeof(why)) == NULL) {
+			tf_log_err("worker %zu: %s", i, why);
 			m->failed = true;
+		}
+	}
 	tf_notify_ready();
 	master_update_status(m);
 	master_loop(m);

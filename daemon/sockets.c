@@ -89,7 +89,9 @@ sockets_alloc(size_t nlisteners, size_t nworkers)
 	if ((s = calloc(1, sizeof(*s))) == NULL ||
 	    (s->addrs = calloc(nlisteners + 1, sizeof(*s->addrs))) == NULL ||
 	    (s->inherited = calloc(nlisteners + 1, sizeof(bool))) == NULL ||
-	    (s->fds = calloc(nlisteners * nworkers + 1, sizeof(int))) == NULL)
+	    (s->fds = calloc(nlisteners * nworkers + 1, sizeof(int))) == NULL ||
+	    (s->taken = calloc(nlisteners * nworkers + 1, sizeof(bool))) ==
+	    NULL)
 		tf_fatal("calloc");
 	s->nlisteners = nlisteners;
 	s->nworkers = nworkers;
@@ -168,6 +170,7 @@ sockets_take_over(struct tf_sockets *s, struct tf_sockets *prev)
 			from = &prev->fds[(size_t)p * prev->nworkers + w];
 			if (s->fds[l * s->nworkers + w] == -1) {
 				s->fds[l * s->nworkers + w] = *from;
+				s->taken[l * s->nworkers + w] = true;
 				*from = -1;
 			}
 		}
@@ -194,6 +197,28 @@ tf_sockets_open(const struct tf_config *cf, size_t nworkers,
 		if ((k = sockets_find_inherited(inh, &s->addrs[l])) != -1)
 			inh->used[k] = true;
 	return s;
+}
+
+void
+tf_sockets_give_back(struct tf_sockets *s, struct tf_sockets *prev)
+{
+	size_t	l, w, i;
+	int	p;
+
+	for (l = 0; l < s->nlisteners; l++) {
+		if (s->inherited[l] ||
+		    (p = sockets_find_listener(prev, &s->addrs[l])) == -1)
+			continue;
+		for (w = 0; w < s->nworkers && w < prev->nworkers; w++) {
+			i = l * s->nworkers + w;
+			if (s->taken[i]) {
+				prev->fds[(size_t)p * prev->nworkers + w] =
+				    s->fds[i];
+				s->fds[i] = -1;
+			}
+		}
+	}
+	tf_sockets_free(s);
 }
 
 void
@@ -230,6 +255,7 @@ tf_sockets_free(struct tf_sockets *s)
 	free(s->addrs);
 	free(s->inherited);
 	free(s->fds);
+	free(s->taken);
 	free(s);
 }
 

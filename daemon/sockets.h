@@ -29,6 +29,7 @@ struct tf_sockets {
 	struct tf_addr	*addrs;		/* per listener */
 	bool		*inherited;	/* per listener: fds are not ours */
 	int		*fds;		/* [listener * nworkers + worker], -1 */
+	bool		*taken;		/* per fd: taken over from prev */
 };
 
 /*
@@ -48,6 +49,13 @@ void	tf_sockets_inherited_close(struct tf_inherited *);
 struct tf_sockets	*tf_sockets_open(const struct tf_config *cf,
 			    size_t nworkers, struct tf_sockets *prev,
 			    struct tf_inherited *inh, struct tf_errs *errs);
+
+/*
+ * Undo the take-over of tf_sockets_open (a reload whose workers could not
+ * start): give the sockets taken from prev back to it, then free s,
+ * closing only the sockets s made itself.
+ */
+void	tf_sockets_give_back(struct tf_sockets *s, struct tf_sockets *prev);
 
 /* Worker slot w's socket for each listener, in listener order. */
 void	tf_sockets_slot(const struct tf_sockets *, size_t w, int *fds);

@@ -291,6 +291,8 @@ tf_worker_run(struct tf_generation *gen, int index, size_t nworkers,
 	event_config_free(evcfg);
 	if (w.base == NULL || worker_setup(&w, fds) == -1) {
 		tf_log_warnx("worker %d: cannot start", index);
+		/* The master may retire us meanwhile: exit 1, not by it. */
+		worker_block_stop_signals();
 		/* Close the sockets worker_setup did not hand over (a
 		 * listener that failed closed its own). */
 		for (i = w.nfds_taken; i < cf->nlisteners; i++)
@@ -300,6 +302,8 @@ tf_worker_run(struct tf_generation *gen, int index, size_t nworkers,
 	}
 	tf_log_info("worker %d: serving %zu listener(s), up to %zu "
 	    "connections", index, w.nlisteners, w.max_conns);
+	/* A reload retires the old workers only once this is set. */
+	atomic_store(&w.stats->ready, 1);
 	if (event_base_dispatch(w.base) == -1)
 		rv = -1;
 	/* Freeing the signal events restores the default actions; a late

@@ -30,7 +30,8 @@ struct tf_listener;
 struct tf_worker_stats {
 	_Atomic uint64_t	accepted;
 	_Atomic uint64_t	active;
-	char			pad[48];
+	_Atomic uint32_t	ready;		/* set once it serves */
+	char			pad[44];
 };
 
 struct tf_worker {

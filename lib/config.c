@@ -32,7 +32,7 @@ static const char *const daemon_keys[] = {
 	"allow_world_readable_keys", NULL
 };
 static const char *const timeout_keys[] = {
-	"handshake", "connect", "idle", "drain", NULL
+	"handshake", "connect", "idle", "drain", "retire", NULL
 };
 static const char *const log_keys[] = {
 	"target", "level", "access", "rate_limit", NULL
@@ -404,6 +404,7 @@ config_daemon(struct config_load *ld, const config_setting_t *root)
 		config_seconds(ld, s, "connect", &conf->timeout_connect);
 		config_seconds(ld, s, "idle", &conf->timeout_idle);
 		config_seconds(ld, s, "drain", &conf->timeout_drain);
+		config_seconds(ld, s, "retire", &conf->timeout_retire);
 	}
 	if ((s = tf_config_group(ld, daemon, "log", log_keys)) != NULL)
 		config_log(ld, s);

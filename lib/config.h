@@ -161,6 +161,7 @@ struct tf_config {
 	double			 timeout_connect;
 	double			 timeout_idle;
 	double			 timeout_drain;
+	double			 timeout_retire;	/* 0: none */
 	enum tf_log_target	 log_target;
 	bool			 log_target_set; /* false: stderr in -f, else syslog */
 	enum tf_log_level	 log_level;

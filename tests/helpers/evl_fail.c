@@ -1,9 +1,14 @@
 /*
  * Copyright (c) 2026 The tlsfront authors. ISC license, see LICENSE.
  *
- * tlsfront tests: an LD_PRELOAD shim for tlsfrontd. With TF_FAIL_LISTENER=N
- * the N-th evconnlistener_new() of each process fails (as on ENOMEM), and
- * every close() of a descriptor that is not open is reported on stderr
+ * tlsfront tests: an LD_PRELOAD shim for tlsfrontd that injects faults.
+ * - TF_FAIL_LISTENER=N: the N-th evconnlistener_new() of each process
+ *   fails (as on ENOMEM).
+ * - TF_FAIL_LISTENER_IF=FILE: every evconnlistener_new() fails while FILE
+ *   exists (a worker started then cannot start).
+ * - TF_FAIL_FORK_IF=FILE: every fork() fails with EAGAIN while FILE exists
+ *   (as at the process limit).
+ * Every close() of a descriptor that is not open is reported on stderr
  * ("tf-shim: close(FD): not open"), so a test sees a socket closed twice.
  */
 #define _GNU_SOURCE
@@ -11,16 +16,28 @@
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/types.h>
 #include <unistd.h>
 
 struct evconnlistener;
 struct evconnlistener	*evconnlistener_new(void *, void *, void *, unsigned,
 			    int, int);
 int			 close(int);
+pid_t			 fork(void);
 
 typedef struct evconnlistener *(*evl_new_fn)(void *, void *, void *,
     unsigned, int, int);
 typedef int (*close_fn)(int);
+typedef pid_t (*fork_fn)(void);
+
+/* True while the file named by the environment variable exists. */
+static int
+armed(const char *var)
+{
+	const char	*path = getenv(var);
+
+	return path != NULL && access(path, F_OK) == 0;
+}
 
 struct evconnlistener *
 evconnlistener_new(void *base, void *cb, void *arg, unsigned flags,
@@ -32,7 +49,8 @@ evconnlistener_new(void *base, void *cb, void *arg, unsigned flags,
 
 	if (real == NULL)
 		real = (evl_new_fn)dlsym(RTLD_NEXT, "evconnlistener_new");
-	if (n != NULL && ++calls == atoi(n)) {
+	if ((n != NULL && ++calls == atoi(n)) ||
+	    armed("TF_FAIL_LISTENER_IF")) {
 		dprintf(2, "tf-shim: evconnlistener_new(fd %d): injected "
 		    "failure\n", fd);
 		errno = ENOMEM;
@@ -56,4 +74,19 @@ close(int fd)
 		errno = saved;
 	}
 	return r;
+}
+
+pid_t
+fork(void)
+{
+	static fork_fn	real;
+
+	if (real == NULL)
+		real = (fork_fn)dlsym(RTLD_NEXT, "fork");
+	if (armed("TF_FAIL_FORK_IF")) {
+		dprintf(2, "tf-shim: fork: injected failure\n");
+		errno = EAGAIN;
+		return -1;
+	}
+	return real();
 }

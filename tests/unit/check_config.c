@@ -613,6 +613,7 @@ START_TEST(test_config_defaults)
 	ck_assert_double_eq(conf->timeout_connect, TF_DEFAULT_TIMEOUT_CONNECT);
 	ck_assert_double_eq(conf->timeout_idle, TF_DEFAULT_TIMEOUT_IDLE);
 	ck_assert_double_eq(conf->timeout_drain, TF_DEFAULT_TIMEOUT_DRAIN);
+	ck_assert_double_eq(conf->timeout_retire, 0);
 	ck_assert(!conf->log_target_set);
 	ck_assert_int_eq(conf->log_level, TF_LOG_INFO);
 	ck_assert_int_eq(conf->log_access, TF_ACCESS_TEXT);
@@ -659,7 +660,7 @@ static const char full_example[] =
 	"  user = \"tlsfront\"; group = \"nogroup\";\n"
 	"  max_connections = 1000;\n"
 	"  timeouts = { handshake = 5; connect = 2.5; idle = 60; "
-	"drain = 0.5; };\n"
+	"drain = 0.5; retire = 600; };\n"
 	"  log = { target = \"syslog\"; level = \"debug\"; access = \"json\"; };\n"
 	"};\n"
 	"contexts = {\n"
@@ -708,6 +709,7 @@ START_TEST(test_config_full_daemon)
 	ck_assert_double_eq(conf->timeout_connect, 2.5);
 	ck_assert_double_eq(conf->timeout_idle, 60.0);
 	ck_assert_double_eq(conf->timeout_drain, 0.5);
+	ck_assert_double_eq(conf->timeout_retire, 600.0);
 	ck_assert(conf->log_target_set);
 	ck_assert_int_eq(conf->log_target, TF_LOG_TARGET_SYSLOG);
 	ck_assert_int_eq(conf->log_level, TF_LOG_DEBUG);
