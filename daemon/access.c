@@ -31,6 +31,8 @@ static const struct {
 	    { "backend connect warning", TF_LOG_WARNING },
 	[TF_ACCESS_KIND_ACCEPT_PAUSE] =
 	    { "accept pause warning", TF_LOG_WARNING },
+	[TF_ACCESS_KIND_ADDRESS_LIMIT] =
+	    { "per-address limit warning", TF_LOG_WARNING },
 };
 
 /*

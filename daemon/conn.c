@@ -185,6 +185,8 @@ conn_set_state(struct tf_conn *c, enum tf_conn_state state)
 	assert(conn_transition_ok(c->state, state));
 	tf_log_debug("conn %llu: %s -> %s", (unsigned long long)c->id,
 	    state_names[c->state], state_names[state]);
+	if (c->state == TF_CONN_HANDSHAKE)
+		tf_worker_handshake_ended(c->worker);
 	c->state = state;
 }
 
@@ -466,15 +468,23 @@ tf_conn_new(struct tf_worker *w, struct tf_listener *l, int fd,
 	SSL		*ssl = NULL;
 	int		 on = 1;
 
+	/* Refused before anything is allocated for it. */
+	if (!tf_worker_address_admit(w, sa, salen)) {
+		close(fd);
+		return;
+	}
 	if ((c = calloc(1, sizeof(*c))) == NULL ||
 	    (ssl = SSL_new(l->ctx)) == NULL ||
 	    tf_side_init_tls(conn_client(c), TF_SIDE_CLIENT, fd, ssl) == -1) {
+		tf_worker_address_release(w, sa);
 		conn_new_failed(l, c, ssl, fd);
 		return;
 	}
 #ifdef TF_DEBUG
 	c->magic = CONN_MAGIC;
 #endif
+	tf_side_limit_hello(conn_client(c),
+	    (uint32_t)w->gen->config->limit_client_hello);
 	tf_side_init(conn_backend(c), TF_SIDE_BACKEND, -1);
 	c->id = ((uint64_t)w->index << 48) | ++w->next_conn_id;
 	c->worker = w;
@@ -626,6 +636,7 @@ tf_conn_close(struct tf_conn *c, enum tf_conn_end end, const char *detail)
 	TAILQ_REMOVE(&c->worker->conns, c, entry);
 	conn_trim_note(c->worker);
 	conn_free_later(c);
+	tf_worker_address_release(c->worker, &c->peer.sa);
 	tf_worker_conn_closed(c->worker);
 }
 

@@ -31,6 +31,7 @@
 #include "log.h"
 #include "master.h"
 #include "sockets.h"
+#include "worker.h"
 
 #define TF_DEFAULT_CONFIG	SYSCONFDIR "/tlsfront/tlsfront.conf"
 #define TF_DEMO_PORT		8443
@@ -208,24 +209,28 @@ load(const struct options *o, struct source *src)
 }
 
 /* Each connection needs two descriptors; ask for what max_connections
- * needs, and say so if the hard limit is lower. */
+ * needs, and say so if the hard limit is lower (each worker then holds
+ * fewer connections: tf_worker_fd_capacity). */
 static void
 raise_fd_limit(const struct tf_config *cf, size_t nworkers)
 {
 	struct rlimit	rl;
-	rlim_t		want;
+	size_t		share = ((size_t)cf->max_connections + nworkers - 1) /
+			    nworkers;
+	rlim_t		want = (rlim_t)(2 * share + TF_FD_RESERVE +
+			    cf->nlisteners);
 
-	want = (rlim_t)(2 * ((size_t)cf->max_connections + nworkers - 1) /
-	    nworkers + 64 + cf->nlisteners);
 	if (getrlimit(RLIMIT_NOFILE, &rl) == -1 || rl.rlim_cur >= want)
 		return;
 	rl.rlim_cur = rl.rlim_max == RLIM_INFINITY || rl.rlim_max >= want ?
 	    want : rl.rlim_max;
 	if (setrlimit(RLIMIT_NOFILE, &rl) == -1 || rl.rlim_cur < want)
 		tf_log_warnx("max_connections %d needs %llu descriptors per "
-		    "worker, but the limit is %llu: connections beyond it "
-		    "will wait", cf->max_connections, (unsigned long long)want,
-		    (unsigned long long)rl.rlim_cur);
+		    "worker, but the limit is %llu: each worker holds at most "
+		    "%zu connections at once, more wait in the accept queue",
+		    cf->max_connections, (unsigned long long)want,
+		    (unsigned long long)rl.rlim_cur,
+		    tf_worker_fd_capacity(cf->nlisteners));
 }
 
 static int

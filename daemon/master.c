@@ -573,6 +573,9 @@ master_loop(struct master *m)
 	while (!m->stopping || master_count(m, false) +
 	    master_count(m, true) > 0) {
 		sig = sigtimedwait(&m->waited, NULL, &tick);
+		/* Workers that exited before the signal came are not part of
+		 * a stop (SIGTERM is taken before a pending SIGCHLD). */
+		master_reap(m);
 		if (sig == SIGTERM || sig == SIGINT)
 			master_stop(m, sig);
 		else if (sig == SIGHUP && !m->stopping)

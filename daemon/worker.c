@@ -4,7 +4,10 @@
  * tlsfront: one worker's event loop: its listeners, its connections, and
  * the graceful stop (stop accepting, drain, force-close what remains).
  */
+#include <sys/resource.h>
+
 #include <signal.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -12,6 +15,8 @@
 #include <event2/event.h>
 
 #include "access.h"
+#include "addr.h"
+#include "addrlimit.h"
 #include "conn.h"
 #include "generation.h"
 #include "listener.h"
@@ -52,7 +57,20 @@ worker_close_listeners(struct tf_worker *w)
 static bool
 worker_can_accept(const struct tf_worker *w)
 {
-	return !w->draining && w->nconns < w->max_conns;
+	size_t	limit = (size_t)w->gen->config->limit_handshakes;
+
+	return !w->draining && w->nconns < w->max_conns &&
+	    (limit == 0 || w->nhandshakes < limit);
+}
+
+/* A slot, a descriptor or a handshake came free: accept again now. */
+static void
+worker_maybe_resume(struct tf_worker *w)
+{
+	if (w->accept_paused && worker_can_accept(w)) {
+		evtimer_del(w->accept_retry);
+		worker_set_accepting(w, true);
+	}
 }
 
 static void
@@ -81,13 +99,94 @@ tf_worker_conn_opened(struct tf_worker *w)
 	atomic_fetch_add_explicit(&w->stats->accepted, 1, memory_order_relaxed);
 	atomic_store_explicit(&w->stats->active, w->nconns + 1,
 	    memory_order_relaxed);
+	w->nhandshakes++;
+	/* At a limit, every close and accept toggles this: rate-limited. */
 	if (++w->nconns == w->max_conns) {
-		/* At the limit, every close and accept toggles this. */
 		if (tf_access_may_log(w->base, TF_ACCESS_KIND_ACCEPT_PAUSE))
 			tf_log_warnx("worker %d: max_connections reached "
 			    "(%zu); pausing accepts", w->index, w->max_conns);
 		worker_set_accepting(w, false);
+	} else if (w->nhandshakes ==
+	    (size_t)w->gen->config->limit_handshakes) {
+		if (tf_access_may_log(w->base, TF_ACCESS_KIND_ACCEPT_PAUSE))
+			tf_log_warnx("worker %d: %zu handshakes in progress "
+			    "(limits.handshakes); pausing accepts", w->index,
+			    w->nhandshakes);
+		worker_set_accepting(w, false);
 	}
+}
+
+static double
+worker_monotonic(void)
+{
+	struct timespec	ts;
+
+	clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+bool
+tf_worker_address_admit(struct tf_worker *w, const struct sockaddr *sa,
+    socklen_t salen)
+{
+	enum tf_addrlimit_verdict	 v;
+	char				 name[TF_ADDR_STRLEN];
+
+	v = tf_addrlimit_admit(w->addrlimit, sa, worker_monotonic());
+	if (v == TF_ADDRLIMIT_OK)
+		return true;
+	w->addr_refused++;
+	if (tf_access_may_log(w->base, TF_ACCESS_KIND_ADDRESS_LIMIT))
+		tf_log_warnx("worker %d: %s: %s; connection closed (%llu so "
+		    "far)", w->index, tf_addr_format_sa(sa, salen, name,
+		    sizeof(name)), v == TF_ADDRLIMIT_TOO_MANY ?
+		    "per_address_connections reached" :
+		    "over per_address_rate new connections per second",
+		    (unsigned long long)w->addr_refused);
+	return false;
+}
+
+void
+tf_worker_address_release(struct tf_worker *w, const struct sockaddr *sa)
+{
+	tf_addrlimit_release(w->addrlimit, sa);
+}
+
+static void
+worker_addrlimit_expire_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct tf_worker	*w = arg;
+
+	(void)fd;
+	(void)what;
+	tf_addrlimit_expire(w->addrlimit, worker_monotonic());
+}
+
+/* The per-address table, if a limit is set, and its expiry timer. */
+static int
+worker_addrlimit_setup(struct tf_worker *w)
+{
+	const struct tf_config	*cf = w->gen->config;
+	struct timeval		 second = { 1, 0 };
+
+	w->addrlimit = tf_addrlimit_new((unsigned)cf->limit_address_conns,
+	    (unsigned)cf->limit_address_rate);
+	if (w->addrlimit == NULL)
+		return 0;
+	w->addrlimit_timer = event_new(w->base, -1, EV_PERSIST,
+	    worker_addrlimit_expire_cb, w);
+	if (w->addrlimit_timer == NULL ||
+	    event_add(w->addrlimit_timer, &second) == -1)
+		return -1;
+	return 0;
+}
+
+void
+tf_worker_handshake_ended(struct tf_worker *w)
+{
+	w->nhandshakes--;
+	if (!w->draining)
+		worker_maybe_resume(w);
 }
 
 void
@@ -101,11 +200,7 @@ tf_worker_conn_closed(struct tf_worker *w)
 			event_base_loopexit(w->base, NULL);
 		return;
 	}
-	if (w->accept_paused && worker_can_accept(w)) {
-		/* A slot or a descriptor came free: accept again now. */
-		evtimer_del(w->accept_retry);
-		worker_set_accepting(w, true);
-	}
+	worker_maybe_resume(w);
 }
 
 static void
@@ -195,6 +290,9 @@ worker_free(struct tf_worker *w)
 		event_free(w->drain_timer);
 	if (w->accept_retry != NULL)
 		event_free(w->accept_retry);
+	if (w->addrlimit_timer != NULL)
+		event_free(w->addrlimit_timer);
+	tf_addrlimit_free(w->addrlimit);
 	if (w->base != NULL)
 		event_base_free(w->base);
 }
@@ -251,7 +349,8 @@ worker_setup(struct tf_worker *w, const int *fds)
 	if (w->sig_term == NULL || w->sig_retire == NULL ||
 	    w->drain_timer == NULL || w->accept_retry == NULL ||
 	    evsignal_add(w->sig_term, NULL) == -1 ||
-	    evsignal_add(w->sig_retire, NULL) == -1)
+	    evsignal_add(w->sig_retire, NULL) == -1 ||
+	    worker_addrlimit_setup(w) == -1)
 		return -1;
 	signal(SIGINT, SIG_IGN);
 	signal(SIGHUP, SIG_IGN);
@@ -266,6 +365,23 @@ worker_setup(struct tf_worker *w, const int *fds)
 	return 0;
 }
 
+/*
+ * Past this, accept() would still succeed and the backend's socket() fail
+ * after a whole handshake; beyond it, clients wait in the accept queue.
+ */
+size_t
+tf_worker_fd_capacity(size_t nlisteners)
+{
+	struct rlimit	rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) == -1 ||
+	    rl.rlim_cur == RLIM_INFINITY)
+		return SIZE_MAX;
+	if (rl.rlim_cur < TF_FD_RESERVE + nlisteners + 2 * 2)
+		return 1;
+	return (size_t)(rl.rlim_cur - TF_FD_RESERVE - nlisteners) / 2;
+}
+
 int
 tf_worker_run(struct tf_generation *gen, int index, size_t nworkers,
     const int *fds, struct tf_worker_stats *stats)
@@ -273,7 +389,7 @@ tf_worker_run(struct tf_generation *gen, int index, size_t nworkers,
 	struct tf_worker	 w;
 	struct event_config	*evcfg;
 	const struct tf_config	*cf = gen->config;
-	size_t			 i;
+	size_t			 i, cap;
 	int			 rv = 0;
 
 	memset(&w, 0, sizeof(w));
@@ -283,6 +399,12 @@ tf_worker_run(struct tf_generation *gen, int index, size_t nworkers,
 	tf_access_set_rate_limit((unsigned)cf->log_rate_limit);
 	TAILQ_INIT(&w.conns);
 	w.max_conns = ((size_t)cf->max_connections + nworkers - 1) / nworkers;
+	if (w.max_conns > (cap = tf_worker_fd_capacity(cf->nlisteners))) {
+		tf_log_warnx("worker %d: the descriptor limit holds %zu "
+		    "connections, not the %zu of max_connections; more wait "
+		    "in the accept queue", index, cap, w.max_conns);
+		w.max_conns = cap;
+	}
 	if ((evcfg = event_config_new()) == NULL)
 		tf_fatal("event_config_new");
 	event_config_set_flag(evcfg, EVENT_BASE_FLAG_NOLOCK);

@@ -10,6 +10,7 @@
 #define TF_WORKER_H
 
 #include <sys/queue.h>
+#include <sys/socket.h>
 
 #include <stdatomic.h>
 #include <stdbool.h>
@@ -20,6 +21,7 @@
 
 #include "conn.h"
 
+struct tf_addrlimit;
 struct tf_generation;
 struct tf_listener;
 
@@ -44,6 +46,7 @@ struct tf_worker {
 	size_t			*backend_next;	/* round-robin start per backend */
 	struct tf_conn_list	 conns;		/* open ones (conn.c) */
 	size_t			 nconns;
+	size_t			 nhandshakes;	/* of nconns, unfinished */
 	size_t			 max_conns;
 	uint64_t		 next_conn_id;
 	bool			 draining;
@@ -52,9 +55,21 @@ struct tf_worker {
 	struct event		*drain_timer;
 	struct event		*accept_retry;	/* re-enable accept after EMFILE */
 	struct event		*sig_retire;
+	struct tf_addrlimit	*addrlimit;	/* NULL: no per-address limit */
+	struct event		*addrlimit_timer;	/* expiry, each second */
+	uint64_t		 addr_refused;
 	struct tf_worker_stats	*stats;		/* never NULL */
 	struct tf_worker_stats	 own_stats;	/* when the caller has none */
 };
+
+/*
+ * Descriptors a worker keeps beside its connections' two each: listeners
+ * aside, the event loop, logging and what the libraries open.
+ */
+#define TF_FD_RESERVE	64
+
+/* Connections a worker can hold within its descriptor limit. */
+size_t	tf_worker_fd_capacity(size_t nlisteners);
 
 /*
  * Run worker index on the listening sockets fds[i] (one per configured
@@ -71,6 +86,18 @@ int	tf_worker_run(struct tf_generation *gen, int index, size_t nworkers,
  * pause and resumption, the end of a drain. */
 void	tf_worker_conn_opened(struct tf_worker *);
 void	tf_worker_conn_closed(struct tf_worker *);
+/*
+ * A connection from sa may start (per-address limits): true, and counted
+ * until tf_worker_conn_closed's caller releases it (tf_worker_address_
+ * release); or false, logged (rate-limited) and not counted.
+ */
+bool	tf_worker_address_admit(struct tf_worker *, const struct sockaddr *sa,
+	    socklen_t salen);
+void	tf_worker_address_release(struct tf_worker *,
+	    const struct sockaddr *sa);
+
+/* A connection's handshake ended (done, failed or closed). */
+void	tf_worker_handshake_ended(struct tf_worker *);
 
 /* accept() ran out of descriptors: pause accepting for a moment. */
 void	tf_worker_accept_backoff(struct tf_worker *);

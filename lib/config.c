@@ -29,7 +29,11 @@ static const char *const root_keys[] = {
 };
 static const char *const daemon_keys[] = {
 	"workers", "user", "group", "max_connections", "timeouts", "log",
-	"allow_world_readable_keys", NULL
+	"allow_world_readable_keys", "limits", NULL
+};
+static const char *const limits_keys[] = {
+	"client_hello", "handshakes", "per_address_connections",
+	"per_address_rate", NULL
 };
 static const char *const timeout_keys[] = {
 	"handshake", "connect", "idle", "drain", "retire", NULL
@@ -408,6 +412,16 @@ config_daemon(struct config_load *ld, const config_setting_t *root)
 	}
 	if ((s = tf_config_group(ld, daemon, "log", log_keys)) != NULL)
 		config_log(ld, s);
+	if ((s = tf_config_group(ld, daemon, "limits", limits_keys)) != NULL) {
+		config_int(ld, s, "client_hello", TF_MIN_CLIENT_HELLO,
+		    TF_MAX_CLIENT_HELLO, &conf->limit_client_hello);
+		config_int(ld, s, "handshakes", 0, INT_MAX,
+		    &conf->limit_handshakes);
+		config_int(ld, s, "per_address_connections", 0, INT_MAX,
+		    &conf->limit_address_conns);
+		config_int(ld, s, "per_address_rate", 0, INT_MAX,
+		    &conf->limit_address_rate);
+	}
 }
 
 void
@@ -574,6 +588,8 @@ config_new(const char *file)
 	conf->log_level = TF_LOG_INFO;
 	conf->log_access = TF_ACCESS_TEXT;
 	conf->log_rate_limit = TF_DEFAULT_LOG_RATE_LIMIT;
+	conf->limit_client_hello = TF_DEFAULT_CLIENT_HELLO;
+	conf->limit_handshakes = TF_DEFAULT_HANDSHAKES;
 	return conf;
 }
 

@@ -167,6 +167,10 @@ struct tf_config {
 	enum tf_log_level	 log_level;
 	enum tf_access_format	 log_access;
 	int			 log_rate_limit;	/* lines/s per kind; 0: off */
+	int			 limit_client_hello;	/* bytes */
+	int			 limit_handshakes;	/* per worker; 0: none */
+	int			 limit_address_conns;	/* per worker; 0: none */
+	int			 limit_address_rate;	/* per s, worker; 0: none */
 	/* sections */
 	struct tf_context_conf	*contexts;
 	size_t			 ncontexts;
@@ -182,6 +186,15 @@ struct tf_config {
 #define TF_DEFAULT_TIMEOUT_CONNECT	5.0
 #define TF_DEFAULT_TIMEOUT_IDLE		300.0
 #define TF_DEFAULT_TIMEOUT_DRAIN	30.0
+/* The largest ClientHello let in: far above what browsers and TLS
+ * libraries send, post-quantum key shares included (an X25519MLKEM768
+ * share is 1,216 bytes; a whole such ClientHello about 1.8 KB). libssl's
+ * own ceiling is 131,396. */
+#define TF_DEFAULT_CLIENT_HELLO		16384
+#define TF_MIN_CLIENT_HELLO		1024
+#define TF_MAX_CLIENT_HELLO		131396
+/* Unfinished handshakes per worker before accepting pauses. */
+#define TF_DEFAULT_HANDSHAKES		1024
 #define TF_DEFAULT_LOG_RATE_LIMIT	10
 
 /*

@@ -6,6 +6,7 @@
  * handshake flight or relayed burst (up to four full records) instead of
  * one write() each; TLS reads skip the EAGAIN probe after a short read.
  */
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 
 #include <errno.h>
@@ -178,6 +179,78 @@ side_bio_write(BIO *bio, const char *data, int len)
 	return (int)room;
 }
 
+/* TLS record and handshake header sizes, and the types looked at. */
+#define SIDE_RECORD_HEADER	5
+#define SIDE_HELLO_HEADER	(SIDE_RECORD_HEADER + 4)
+#define SIDE_CT_HANDSHAKE	22
+#define SIDE_HT_CLIENT_HELLO	1
+
+enum side_hello {
+	SIDE_HELLO_PASS,	/* let libssl read (and judge) the bytes */
+	SIDE_HELLO_WAIT,	/* the announced message has not all arrived */
+	SIDE_HELLO_REFUSE,	/* it announces more than hello_limit */
+};
+
+/*
+ * Look at what waits in the socket without taking it: the first record
+ * header and the handshake header in it (refused if the record is too
+ * short to hold it). Anything that is not a
+ * ClientHello in a handshake record is libssl's to reject. Waiting for all
+ * the announced bytes needs only their count (FIONREAD); several records
+ * add headers, so 9 + announced is a lower bound of what a whole message
+ * takes.
+ */
+static enum side_hello
+side_hello_check(const struct tf_side *s)
+{
+	uint8_t	h[SIDE_HELLO_HEADER];
+	ssize_t	n;
+	size_t	announced;
+	int	pending;
+
+	while ((n = recv(s->fd, h, sizeof(h), MSG_PEEK | MSG_DONTWAIT)) ==
+	    -1 && errno == EINTR)
+		continue;
+	if (n == -1)
+		return errno == EAGAIN || errno == EWOULDBLOCK ?
+		    SIDE_HELLO_WAIT : SIDE_HELLO_PASS;
+	if (n == 0 || h[0] != SIDE_CT_HANDSHAKE ||
+	    (n > SIDE_RECORD_HEADER && h[SIDE_RECORD_HEADER] !=
+	    SIDE_HT_CLIENT_HELLO))
+		return SIDE_HELLO_PASS;
+	if (n < SIDE_HELLO_HEADER)
+		return s->fin ? SIDE_HELLO_PASS : SIDE_HELLO_WAIT;
+	/* A handshake header split over records would hide its length
+	 * from this look; no client splits one. */
+	if (((size_t)h[3] << 8 | h[4]) < SIDE_HELLO_HEADER -
+	    SIDE_RECORD_HEADER)
+		return SIDE_HELLO_REFUSE;
+	announced = (size_t)h[6] << 16 | (size_t)h[7] << 8 | h[8];
+	if (announced > s->hello_limit)
+		return SIDE_HELLO_REFUSE;
+	if (s->fin || ioctl(s->fd, FIONREAD, &pending) == -1 ||
+	    (size_t)pending >= SIDE_HELLO_HEADER + announced)
+		return SIDE_HELLO_PASS;
+	return SIDE_HELLO_WAIT;
+}
+
+/* A fatal illegal_parameter alert, as libssl sends for an excessive
+ * message; best effort, the connection closes after it anyway. */
+static void
+side_hello_refuse(struct tf_side *s)
+{
+	static const uint8_t	alert[] = { 21, 3, 1, 0, 2, 2, 47 };
+
+	(void)send(s->fd, alert, sizeof(alert), MSG_DONTWAIT | MSG_NOSIGNAL);
+	s->error = "ClientHello larger than limits.client_hello";
+}
+
+void
+tf_side_limit_hello(struct tf_side *s, uint32_t limit)
+{
+	s->hello_limit = limit;
+}
+
 /*
  * BIO read: the socket, without the EAGAIN probe after a short read
  * (edge-triggered: more bytes raise a new event that clears in_drained).
@@ -196,6 +269,21 @@ side_bio_read(BIO *bio, char *buf, int len)
 	if (s->in_drained) {
 		BIO_set_retry_read(bio);
 		return -1;
+	}
+	if (s->hello_limit > 0) {
+		switch (side_hello_check(s)) {
+		case SIDE_HELLO_WAIT:
+			/* Looked at again on the next edge. */
+			s->in_drained = true;
+			BIO_set_retry_read(bio);
+			return -1;
+		case SIDE_HELLO_REFUSE:
+			side_hello_refuse(s);
+			return -1;
+		case SIDE_HELLO_PASS:
+			s->hello_limit = 0;
+			break;
+		}
 	}
 	while ((n = read(s->fd, buf, (size_t)len)) == -1 && errno == EINTR)
 		continue;
@@ -307,7 +395,10 @@ tf_side_handshake(struct tf_side *s)
 		return 0;
 	}
 	s->failed = true;
-	s->error = side_ssl_reason(s);
+	if (s->error == NULL)
+		s->error = side_ssl_reason(s);
+	else
+		ERR_clear_error();
 	return -1;
 }
 

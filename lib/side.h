@@ -62,6 +62,7 @@ struct tf_side {
 	bool			 out_failed;	/* sending failed */
 	bool			 relaying;	/* past the handshake */
 	bool			 bulk_write;	/* written in large chunks */
+	uint32_t		 hello_limit;	/* 0: the ClientHello is let in */
 	const char		*error;		/* static: why it failed */
 };
 
@@ -74,6 +75,17 @@ void	tf_side_init(struct tf_side *s, enum tf_side_role, int fd);
  * (ssl is then still the caller's). */
 int	tf_side_init_tls(struct tf_side *s, enum tf_side_role, int fd,
 	    SSL *ssl);
+
+/*
+ * A TLS server side (the client's): hold the client's first handshake
+ * message back from libssl until all the bytes it announces have arrived,
+ * and refuse one that announces more than limit bytes. libssl allocates
+ * (and zeroes) the announced size as soon as it reads a handshake header,
+ * so 9 bytes announcing 128 KB would otherwise pin 128 KB per connection;
+ * held back, the bytes wait in the socket's receive buffer, and a message
+ * costs memory only once it has really been sent.
+ */
+void	tf_side_limit_hello(struct tf_side *s, uint32_t limit);
 
 /* Advance the TLS handshake: 1 done, 0 waiting (for what read_block or
  * out_block says), -1 failed (s->error says why). */

@@ -643,6 +643,45 @@ def cmd_garbage(args):
                       % args.close_within)
 
 
+def cmd_hold(args):
+    """Opens --conns plain TCP connections, sends --data on each (backslash
+    escapes), writes --ready-file with the number still open once all are
+    sent, then holds them until --stop-file exists (or --timeout); prints
+    how many the server closed meanwhile."""
+    data = decode_data(args.data)
+    socks = []
+    dl = deadline_of(args)
+    for _ in range(args.conns):
+        if now() >= dl:
+            raise Failure("hold: only %d connections within the timeout"
+                          % len(socks))
+        sock = socket.create_connection((args.host, args.port),
+                                        timeout=args.timeout)
+        if data:
+            sock.sendall(data)
+        socks.append(sock)
+    closed = 0
+    for sock in socks:
+        sock.setblocking(False)
+    with open(args.ready_file + ".tmp", "w") as f:
+        f.write("%d\n" % len(socks))
+    os.rename(args.ready_file + ".tmp", args.ready_file)
+    while not os.path.exists(args.stop_file) and now() < dl:
+        time.sleep(0.05)
+    for sock in socks:
+        try:
+            while sock.recv(4096) != b"":
+                pass
+            closed += 1
+        except BlockingIOError:
+            pass
+        except OSError:
+            closed += 1
+        sock.close()
+    print("hold: %d connections, %d closed by the server"
+          % (len(socks), closed))
+
+
 def cmd_silent(args):
     """TCP connect, send nothing; the server must close within --max and
     not before --min seconds."""
@@ -843,6 +882,13 @@ def main():
     s = sub.add_parser("garbage", parents=[common], help=cmd_garbage.__doc__)
     s.add_argument("--close-within", type=float, default=5.0)
     s.set_defaults(func=cmd_garbage)
+
+    s = sub.add_parser("hold", parents=[common], help=cmd_hold.__doc__)
+    s.add_argument("--conns", type=int, default=100)
+    s.add_argument("--data", default="")
+    s.add_argument("--ready-file", required=True)
+    s.add_argument("--stop-file", required=True)
+    s.set_defaults(func=cmd_hold)
 
     s = sub.add_parser("silent", parents=[common], help=cmd_silent.__doc__)
     s.add_argument("--min", type=float, default=0.0)
