@@ -1,0 +1,234 @@
+/*
+ * Copyright (c) 2026 The tlsfront authors. ISC license, see LICENSE.
+ *
+ * tlsfront fuzzing: the server side of the TLS handshake as tlsfrontd runs
+ * it: an SSL of a context built by lib/context.c, behind lib/side.c's own
+ * BIO, fed the input as the client's bytes through a socketpair; then the
+ * access line of what the handshake showed (the client's SNI included).
+ *
+ * Input: one byte choosing the context (modulo their number), then the
+ * client's records; the client's stream ends after them.
+ */
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <openssl/err.h>
+#include <openssl/ssl.h>
+
+#include "access_line.h"
+#include "config.h"
+#include "context.h"
+#include "errs.h"
+#include "fuzz.h"
+#include "log.h"
+#include "selfsigned.h"
+#include "side.h"
+
+/* Handshake steps per input: each read or flush is one. */
+#define FUZZ_MAX_STEPS	16
+
+/*
+ * The contexts: Python's server defaults; one with every version,
+ * OpenSSL's default suites, ALPN, client certificates asked for and
+ * tickets; a fixed TLS 1.2 one with a cipher list and curve of its own.
+ */
+static const char fuzz_conf_fmt[] =
+    "contexts = {\n"
+    "  defaults = { cert_chain = ( { certfile = \"%1$s\"; keyfile = \"%2$s\"; } ); };\n"
+    "  wide = {\n"
+    "    protocol = \"PROTOCOL_TLS_SERVER\";\n"
+    "    default_suites = \"openssl\";\n"
+    "    minimum_version = \"MINIMUM_SUPPORTED\";\n"
+    "    options = [ \"OP_CIPHER_SERVER_PREFERENCE\", \"!OP_NO_TICKET\" ];\n"
+    "    cert_chain = ( { certfile = \"%1$s\"; keyfile = \"%2$s\"; } );\n"
+    "    alpn_protocols = [ \"h2\", \"http/1.1\" ];\n"
+    "    verify_mode = \"CERT_OPTIONAL\";\n"
+    "    verify_locations = { cafile = \"%1$s\"; };\n"
+    "    num_tickets = 2;\n"
+    "    post_handshake_auth = true;\n"
+    "  };\n"
+    "  tls12 = {\n"
+    "    protocol = \"PROTOCOL_TLSv1_2\";\n"
+    "    ciphers = \"ECDHE+AESGCM:ECDHE+CHACHA20\";\n"
+    "    ecdh_curve = \"prime256v1\";\n"
+    "    cert_chain = ( { certfile = \"%1$s\"; keyfile = \"%2$s\"; } );\n"
+    "  };\n"
+    "};\n"
+    "listeners = ( { listen = \"127.0.0.1:8443\"; context = \"defaults\";\n"
+    "  backend = \"app\"; } );\n"
+    "backends = { app = { servers = [ \"127.0.0.1:8080\" ]; }; };\n";
+
+#define FUZZ_NCTX	3
+
+static SSL_CTX	*fuzz_ctx[FUZZ_NCTX];
+
+/* Build every context of the configuration; fatal on any error. */
+static void
+fuzz_contexts(const char *text)
+{
+	struct tf_errs		 errs;
+	struct tf_config	*cf;
+	size_t			 i;
+
+	tf_errs_init(&errs);
+	if ((cf = tf_config_load_string(text, "<fuzz>", &errs)) == NULL ||
+	    cf->ncontexts != FUZZ_NCTX)
+		tf_fatalx("fuzz_handshake: %s", tf_errs_count(&errs) > 0 ?
+		    tf_errs_get(&errs, 0) : "wrong number of contexts");
+	for (i = 0; i < FUZZ_NCTX; i++) {
+		fuzz_ctx[i] = tf_context_build(&cf->contexts[i], cf->file,
+		    &errs);
+		if (fuzz_ctx[i] == NULL)
+			tf_fatalx("fuzz_handshake: %s", tf_errs_get(&errs, 0));
+	}
+	tf_config_free(cf);
+	tf_errs_free(&errs);
+}
+
+static void
+fuzz_cleanup(void)
+{
+	size_t	i;
+
+	for (i = 0; i < FUZZ_NCTX; i++)
+		SSL_CTX_free(fuzz_ctx[i]);
+	tf_access_record_free();
+}
+
+/*
+ * A certificate made in a temporary directory (removed again once the
+ * contexts have loaded it) and the contexts built from it.
+ */
+int
+LLVMFuzzerInitialize(int *argc, char ***argv)
+{
+	struct tf_errs	 errs;
+	char		 dir[PATH_MAX], cert[PATH_MAX + 16], key[PATH_MAX + 16];
+	char		*text;
+	const char	*tmp;
+
+	(void)argc;
+	(void)argv;
+	tf_log_open("fuzz_handshake", TF_LOG_TARGET_STDERR, TF_LOG_ERR);
+	if ((tmp = getenv("TMPDIR")) == NULL || *tmp == '\0')
+		tmp = "/tmp";
+	snprintf(dir, sizeof(dir), "%s/tf_fuzz_handshake.XXXXXX", tmp);
+	if (mkdtemp(dir) == NULL)
+		tf_fatal("fuzz_handshake: mkdtemp %s", dir);
+	snprintf(cert, sizeof(cert), "%s/cert.pem", dir);
+	snprintf(key, sizeof(key), "%s/key.pem", dir);
+	tf_errs_init(&errs);
+	if (tf_selfsigned_write("localhost", 3650, cert, key, &errs) == -1)
+		tf_fatalx("fuzz_handshake: %s", tf_errs_get(&errs, 0));
+	tf_errs_free(&errs);
+	if (asprintf(&text, fuzz_conf_fmt, cert, key) == -1)
+		tf_fatal("asprintf");
+	fuzz_contexts(text);
+	free(text);
+	unlink(cert);
+	unlink(key);
+	rmdir(dir);
+	atexit(fuzz_cleanup);
+	return 0;
+}
+
+/* Write the client's bytes and end its stream; what does not fit is cut. */
+static void
+fuzz_send(int fd, const uint8_t *data, size_t size)
+{
+	ssize_t	n;
+
+	while (size > 0 && (n = write(fd, data, size)) > 0) {
+		data += n;
+		size -= (size_t)n;
+	}
+	shutdown(fd, SHUT_WR);
+}
+
+/* Read and drop what the server sent, so that it never blocks on us. */
+static void
+fuzz_drain(int fd)
+{
+	char	buf[4096];
+
+	while (read(fd, buf, sizeof(buf)) > 0)
+		continue;
+}
+
+/*
+ * Drive the handshake as daemon/conn.c does: run it, and when it waits,
+ * report the readiness it waits for (the client's FIN from the second
+ * read on). Returns tf_side_handshake's last result.
+ */
+static int
+fuzz_run(struct tf_side *s, int peer)
+{
+	int	r = -1, step;
+
+	for (step = 0; step < FUZZ_MAX_STEPS; step++) {
+		if ((r = tf_side_handshake(s)) != 0)
+			break;
+		fuzz_drain(peer);
+		if (s->out_block)
+			(void)tf_side_wake(s, TF_IO_WRITE);
+		else if (s->read_block != 0)
+			(void)tf_side_wake(s, step == 0 ? TF_IO_READ :
+			    TF_IO_READ | TF_IO_FIN);
+		else
+			break;
+	}
+	return r;
+}
+
+/* The access line of the attempt, in both formats. */
+static void
+fuzz_access(SSL *ssl, bool handshaken)
+{
+	struct tf_access_record	rec;
+	char			line[TF_ACCESS_LINE_MAX];
+
+	memset(&rec, 0, sizeof(rec));
+	snprintf(rec.client, sizeof(rec.client), "127.0.0.1:40000");
+	rec.listen = tf_access_str("127.0.0.1:8443");
+	rec.backend = tf_access_str("app");
+	rec.server = tf_access_str(NULL);
+	tf_access_record_tls(&rec, ssl, handshaken);
+	rec.hs_ms = 1;
+	rec.end = handshaken ? "closed" : "handshake_error";
+	(void)tf_access_format(&rec, false, line, sizeof(line));
+	(void)tf_access_format(&rec, true, line, sizeof(line));
+}
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct tf_side	 side;
+	SSL		*ssl;
+	int		 sv[2], r;
+
+	if (size < 1)
+		return 0;
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0,
+	    sv) == -1)
+		tf_fatal("fuzz_handshake: socketpair");
+	if ((ssl = SSL_new(fuzz_ctx[data[0] % FUZZ_NCTX])) == NULL ||
+	    tf_side_init_tls(&side, TF_SIDE_CLIENT, sv[0], ssl) == -1)
+		tf_fatalx("fuzz_handshake: SSL_new");
+	SSL_set_accept_state(ssl);
+	fuzz_send(sv[1], data + 1, size - 1);
+	r = fuzz_run(&side, sv[1]);
+	fuzz_access(ssl, r == 1);
+	tf_side_close(&side, r == 1);
+	tf_side_free(&side);
+	close(sv[1]);
+	ERR_clear_error();
+	return 0;
+}
