@@ -42,7 +42,9 @@
  */
 static const char fuzz_conf_fmt[] =
     "contexts = {\n"
-    "  defaults = { cert_chain = ( { certfile = \"%1$s\"; keyfile = \"%2$s\"; } ); };\n"
+    "  defaults = {\n"
+    "    cert_chain = ( { certfile = \"%1$s\"; keyfile = \"%2$s\"; } );\n"
+    "  };\n"
     "  wide = {\n"
     "    protocol = \"PROTOCOL_TLS_SERVER\";\n"
     "    default_suites = \"openssl\";\n"
