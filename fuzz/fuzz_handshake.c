@@ -6,8 +6,11 @@
  * BIO, fed the input as the client's bytes through a socketpair; then the
  * access line of what the handshake showed (the client's SNI included).
  *
- * Input: one byte choosing the context (modulo their number), then the
- * client's records; the client's stream ends after them.
+ * Input: one byte, then the client's records. The byte's low two bits
+ * choose the context (modulo their number); its high six, times 8, are
+ * how many bytes the client sends first (0: all), the rest arriving once
+ * the server waits for them, then the client's FIN: a record split across
+ * reads goes through the BIO's short-read path as in the daemon.
  */
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -15,6 +18,7 @@
 
 #include <errno.h>
 #include <limits.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -142,17 +146,43 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 	return 0;
 }
 
-/* Write the client's bytes and end its stream; what does not fit is cut. */
+/* The client: its bytes, sent in two parts, then its FIN. */
+struct fuzz_client {
+	int		 fd;
+	const uint8_t	*data;
+	size_t		 size;
+	size_t		 sent;
+	bool		 fin;
+};
+
+/* Write up to end of the client's bytes; what does not fit is cut. */
 static void
-fuzz_send(int fd, const uint8_t *data, size_t size)
+fuzz_send(struct fuzz_client *c, size_t end)
 {
 	ssize_t	n;
 
-	while (size > 0 && (n = write(fd, data, size)) > 0) {
-		data += n;
-		size -= (size_t)n;
+	while (c->sent < end &&
+	    (n = write(c->fd, c->data + c->sent, end - c->sent)) > 0)
+		c->sent += (size_t)n;
+	c->sent = end;
+}
+
+/*
+ * The server waits to read: send the rest, or end the stream. Returns the
+ * readiness the event loop would report, 0 if the client has no more.
+ */
+static unsigned
+fuzz_client_next(struct fuzz_client *c)
+{
+	if (c->sent < c->size) {
+		fuzz_send(c, c->size);
+		return TF_IO_READ;
 	}
-	shutdown(fd, SHUT_WR);
+	if (c->fin)
+		return 0;
+	shutdown(c->fd, SHUT_WR);
+	c->fin = true;
+	return TF_IO_READ | TF_IO_FIN;
 }
 
 /* Read and drop what the server sent, so that it never blocks on us. */
@@ -167,25 +197,28 @@ fuzz_drain(int fd)
 
 /*
  * Drive the handshake as daemon/conn.c does: run it, and when it waits,
- * report the readiness it waits for (the client's FIN from the second
- * read on). Returns tf_side_handshake's last result.
+ * report the readiness it waits for once the client gave it. Returns
+ * tf_side_handshake's last result.
  */
 static int
-fuzz_run(struct tf_side *s, int peer)
+fuzz_run(struct tf_side *s, struct fuzz_client *c)
 {
-	int	r = -1, step;
+	unsigned	what;
+	int		r = -1, step;
 
 	for (step = 0; step < FUZZ_MAX_STEPS; step++) {
 		if ((r = tf_side_handshake(s)) != 0)
 			break;
-		fuzz_drain(peer);
+		fuzz_drain(c->fd);
 		if (s->out_block)
-			(void)tf_side_wake(s, TF_IO_WRITE);
+			what = TF_IO_WRITE;
 		else if (s->read_block != 0)
-			(void)tf_side_wake(s, step == 0 ? TF_IO_READ :
-			    TF_IO_READ | TF_IO_FIN);
+			what = fuzz_client_next(c);
 		else
+			what = 0;
+		if (what == 0)
 			break;
+		(void)tf_side_wake(s, what);
 	}
 	return r;
 }
@@ -212,21 +245,26 @@ fuzz_access(SSL *ssl, bool handshaken)
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct tf_side	 side;
-	SSL		*ssl;
-	int		 sv[2], r;
+	struct fuzz_client	 client;
+	struct tf_side		 side;
+	SSL			*ssl;
+	size_t			 first;
+	int			 sv[2], r;
 
 	if (size < 1)
 		return 0;
 	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0,
 	    sv) == -1)
 		tf_fatal("fuzz_handshake: socketpair");
-	if ((ssl = SSL_new(fuzz_ctx[data[0] % FUZZ_NCTX])) == NULL ||
+	if ((ssl = SSL_new(fuzz_ctx[(data[0] & 3) % FUZZ_NCTX])) == NULL ||
 	    tf_side_init_tls(&side, TF_SIDE_CLIENT, sv[0], ssl) == -1)
 		tf_fatalx("fuzz_handshake: SSL_new");
 	SSL_set_accept_state(ssl);
-	fuzz_send(sv[1], data + 1, size - 1);
-	r = fuzz_run(&side, sv[1]);
+	client = (struct fuzz_client){ sv[1], data + 1, size - 1, 0, false };
+	first = (size_t)(data[0] >> 2) * 8;
+	fuzz_send(&client, first > 0 && first < client.size ? first :
+	    client.size);
+	r = fuzz_run(&side, &client);
 	fuzz_access(ssl, r == 1);
 	tf_side_close(&side, r == 1);
 	tf_side_free(&side);
