@@ -647,10 +647,15 @@ tf_config_load_file(const char *path, struct tf_errs *errs)
 {
 	struct tf_config	*conf;
 	char			*basedir, *text;
+	size_t			 len;
 
-	if ((text = tf_config_check_read(path)) == NULL) {
+	if ((text = tf_config_check_read(path, &len)) == NULL) {
 		tf_errs_add(errs, path, 0, "cannot open: %s", errno == EINVAL ?
 		    "not a regular file" : strerror(errno));
+		return NULL;
+	}
+	if (tf_config_check_nul(text, len, path, errs) == -1) {
+		free(text);
 		return NULL;
 	}
 	basedir = tf_config_check_basedir(path);

@@ -106,7 +106,7 @@ tf_config_check_readable(const struct tf_config_where *w, const char *what,
 }
 
 char *
-tf_config_check_read(const char *path)
+tf_config_check_read(const char *path, size_t *lenp)
 {
 	struct stat	 st;
 	FILE		*fp;
@@ -149,7 +149,23 @@ tf_config_check_read(const char *path)
 	}
 	fclose(fp);
 	text[len] = '\0';
+	*lenp = len;
 	return text;
+}
+
+int
+tf_config_check_nul(const char *text, size_t len, const char *file,
+    struct tf_errs *errs)
+{
+	const char	*nul = memchr(text, '\0', len), *p;
+	int		 line = 1;
+
+	if (nul == NULL)
+		return 0;
+	for (p = text; (p = memchr(p, '\n', (size_t)(nul - p))) != NULL; p++)
+		line++;
+	return tf_errs_add(errs, file, line, "contains a NUL byte (libconfig "
+	    "reads no further)");
 }
 
 /* libconfig's limit on nested @include files. */
@@ -186,6 +202,7 @@ config_check_include(const char *file, int line, const char *name,
     const char *basedir, int depth, struct tf_errs *errs)
 {
 	char	*path, *text;
+	size_t	 len;
 	int	 rv;
 
 	if (name[0] == '\0')
@@ -196,14 +213,17 @@ config_check_include(const char *file, int line, const char *name,
 			tf_fatal("strdup");
 	} else if (asprintf(&path, "%s/%s", basedir, name) == -1)
 		tf_fatal("asprintf");
-	if ((text = tf_config_check_read(path)) == NULL) {
+	if ((text = tf_config_check_read(path, &len)) == NULL) {
 		rv = tf_errs_add(errs, file, line, "@include \"%s\": %s", name,
 		    errno == EINVAL ? "not a regular file" : strerror(errno));
 		free(path);
 		return rv;
 	}
 	/* Named as written, as libconfig names an included file. */
-	rv = tf_config_check_includes(text, name, basedir, depth + 1, errs);
+	rv = tf_config_check_nul(text, len, name, errs);
+	if (rv == 0)
+		rv = tf_config_check_includes(text, name, basedir, depth + 1,
+		    errs);
 	free(text);
 	free(path);
 	return rv;

@@ -49,11 +49,20 @@ int	 tf_config_check_readable(const struct tf_config_where *,
 int	 tf_config_check_listen(const struct tf_config_where *,
 	    struct tf_config *conf, size_t idx, const char *text);
 /*
- * The whole of file path, NUL-terminated; NULL (errno set) on failure. Only
- * a regular file is read (EISDIR for a directory, EINVAL for anything else
- * that is not one): the open does not block, so a FIFO cannot stall it.
+ * The whole of file path, NUL-terminated, its length in *len; NULL (errno
+ * set) on failure. Only a regular file is read (EISDIR for a directory,
+ * EINVAL for anything else that is not one): the open does not block, so
+ * a FIFO cannot stall it.
  */
-char	*tf_config_check_read(const char *path);
+char	*tf_config_check_read(const char *path, size_t *len);
+/*
+ * 0 if text (len bytes, from file) holds no NUL byte; else -1 and
+ * "file:line: contains a NUL byte". Past a NUL, the @include check and
+ * libconfig's string reader see nothing, but libconfig reads an included
+ * file on: an @include hidden there would reach libconfig unchecked.
+ */
+int	 tf_config_check_nul(const char *text, size_t len, const char *file,
+	    struct tf_errs *errs);
 
 /*
  * Check every file the @include lines of text (from file, at include depth

@@ -58,6 +58,18 @@ write_file(const char *path, const char *text)
 	ck_assert_int_eq(chmod(path, 0600), 0);
 }
 
+/* Like write_file, with bytes that may hold NULs. */
+static void
+write_bytes(const char *path, const char *data, size_t len)
+{
+	FILE	*fp;
+
+	fp = fopen(path, "w");
+	ck_assert_msg(fp != NULL, "%s: %s", path, strerror(errno));
+	ck_assert_uint_eq(fwrite(data, 1, len, fp), len);
+	ck_assert_int_eq(fclose(fp), 0);
+}
+
 static void
 setup_tmpdir(void)
 {
@@ -1076,6 +1088,38 @@ START_TEST(test_config_relative_to_config_dir)
 }
 END_TEST
 
+/*
+ * A NUL byte ends the text that the @include check and libconfig's string
+ * reader see, but not what libconfig's file reader sees: an @include
+ * after it in an included file went unchecked, and libconfig exited on
+ * the directory it named (found by fuzz_config). A file holding a NUL is
+ * refused at the NUL's line, the main file too (whose rest was ignored).
+ */
+START_TEST(test_config_include_refuses_nul_bytes)
+{
+	static const char	inc[] = "# x\n/*\0*/\n@include \"sub\"\n";
+	static const char	main2[] = ALL "# end\n\0daemon = 1;\n";
+	struct tf_errs		errs;
+
+	write_bytes("nul.inc", inc, sizeof(inc) - 1);
+	write_file("main.conf", "\n@include \"nul.inc\"\n" ALL);
+	tf_errs_init(&errs);
+	ck_assert_ptr_null(tf_config_load_file("main.conf", &errs));
+	ck_assert_uint_eq(tf_errs_count(&errs), 1);
+	ck_assert_str_eq(tf_errs_get(&errs, 0),
+	    "nul.inc:2: contains a NUL byte (libconfig reads no further)");
+	tf_errs_free(&errs);
+
+	write_bytes("main2.conf", main2, sizeof(main2) - 1);
+	tf_errs_init(&errs);
+	ck_assert_ptr_null(tf_config_load_file("main2.conf", &errs));
+	ck_assert_uint_eq(tf_errs_count(&errs), 1);
+	ck_assert_str_eq(tf_errs_get(&errs, 0), "main2.conf:5: contains a "
+	    "NUL byte (libconfig reads no further)");
+	tf_errs_free(&errs);
+}
+END_TEST
+
 /* A key everyone can read is refused, at the line naming it, unless
  * daemon.allow_world_readable_keys says it is fine. */
 START_TEST(test_config_world_readable_key)
@@ -1513,6 +1557,7 @@ config_suite(void)
 	tcase_add_test(tc, test_config_include_errors_name_the_included_file);
 	tcase_add_test(tc,
 	    test_config_include_refuses_what_libconfig_cannot_read);
+	tcase_add_test(tc, test_config_include_refuses_nul_bytes);
 	tcase_add_test(tc, test_config_world_readable_key);
 	tcase_add_test(tc, test_config_credentials_directory);
 	tcase_add_test(tc, test_config_log_rate_limit);
