@@ -84,6 +84,8 @@ class TLSConn:
         fam = socket.AF_INET6 if ":" in args.host else socket.AF_INET
         self.sock = socket.socket(fam, socket.SOCK_STREAM)
         self.sock.setblocking(False)
+        if args.source:
+            self.sock.bind((args.source, 0))
         rc = self.sock.connect_ex((args.host, args.port))
         if rc == 0:
             self.connected = True
@@ -682,6 +684,53 @@ def cmd_hold(args):
           % (len(socks), closed))
 
 
+def client_hello(args):
+    """The bytes of a real ClientHello from Python's ssl."""
+    ctx = ssl.create_default_context()
+    ctx.check_hostname = False
+    ctx.verify_mode = ssl.CERT_NONE
+    out = ssl.MemoryBIO()
+    tls = ctx.wrap_bio(ssl.MemoryBIO(), out, server_hostname="localhost")
+    try:
+        tls.do_handshake()
+    except ssl.SSLWantReadError:
+        pass
+    return out.read()
+
+
+def cmd_flood(args):
+    """From --source, opens --rate connections per second for --seconds:
+    each sends a real ClientHello (the server's costly part of a handshake
+    follows), reads what comes back for a moment, and closes. Prints how
+    many the server answered (a ServerHello) and how many it refused."""
+    hello = client_hello(args)
+    t0 = now()
+    n = answered = refused = 0
+    while now() - t0 < args.seconds:
+        wait = t0 + n / args.rate - now()
+        if wait > 0:
+            time.sleep(wait)
+        n += 1
+        sock = None
+        try:
+            sock = socket.create_connection(
+                (args.host, args.port), timeout=0.2,
+                source_address=(args.source or "", 0))
+            sock.sendall(hello)
+            if sock.recv(5)[:1] == b"\x16":
+                answered += 1
+            else:
+                refused += 1
+        except OSError:
+            refused += 1
+        finally:
+            if sock is not None:
+                sock.close()
+    el = now() - t0
+    print("flood: %d connections in %.1f s (%.0f/s): %d answered, "
+          "%d refused or closed" % (n, el, n / el, answered, refused))
+
+
 def cmd_silent(args):
     """TCP connect, send nothing; the server must close within --max and
     not before --min seconds."""
@@ -833,6 +882,7 @@ def main():
     common.add_argument("--servername", default="localhost",
                         help="SNI and name to verify (default localhost)")
     common.add_argument("--tls-version", choices=("1.2", "1.3"))
+    common.add_argument("--source", help="local address to connect from")
     common.add_argument("--timeout", type=float, default=60.0,
                         help="bound on the whole run, seconds")
 
@@ -889,6 +939,11 @@ def main():
     s.add_argument("--ready-file", required=True)
     s.add_argument("--stop-file", required=True)
     s.set_defaults(func=cmd_hold)
+
+    s = sub.add_parser("flood", parents=[common], help=cmd_flood.__doc__)
+    s.add_argument("--rate", type=float, default=2000)
+    s.add_argument("--seconds", type=float, default=5)
+    s.set_defaults(func=cmd_flood)
 
     s = sub.add_parser("silent", parents=[common], help=cmd_silent.__doc__)
     s.add_argument("--min", type=float, default=0.0)
