@@ -259,6 +259,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if ((ssl = SSL_new(fuzz_ctx[(data[0] & 3) % FUZZ_NCTX])) == NULL ||
 	    tf_side_init_tls(&side, TF_SIDE_CLIENT, sv[0], ssl) == -1)
 		tf_fatalx("fuzz_handshake: SSL_new");
+	/* As conn.c does: the ClientHello gate looks at the bytes first. */
+	tf_side_limit_hello(&side, TF_DEFAULT_CLIENT_HELLO);
 	SSL_set_accept_state(ssl);
 	client = (struct fuzz_client){ sv[1], data + 1, size - 1, 0, false };
 	first = (size_t)(data[0] >> 2) * 8;
