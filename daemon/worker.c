@@ -59,7 +59,7 @@ worker_can_accept(const struct tf_worker *w)
 {
 	size_t	limit = (size_t)w->gen->config->limit_handshakes;
 
-	return !w->draining && w->nconns < w->max_conns &&
+	return !w->draining && !w->fds_short && w->nconns < w->max_conns &&
 	    (limit == 0 || w->nhandshakes < limit);
 }
 
@@ -80,6 +80,7 @@ worker_accept_retry_cb(evutil_socket_t fd, short what, void *arg)
 
 	(void)fd;
 	(void)what;
+	w->fds_short = false;
 	if (worker_can_accept(w))
 		worker_set_accepting(w, true);
 }
@@ -89,6 +90,7 @@ tf_worker_accept_backoff(struct tf_worker *w)
 {
 	struct timeval	tv = { TF_ACCEPT_BACKOFF_SEC, 0 };
 
+	w->fds_short = true;
 	worker_set_accepting(w, false);
 	evtimer_add(w->accept_retry, &tv);
 }
@@ -193,6 +195,7 @@ void
 tf_worker_conn_closed(struct tf_worker *w)
 {
 	w->nconns--;
+	w->fds_short = false;		/* two descriptors came free */
 	atomic_store_explicit(&w->stats->active, w->nconns,
 	    memory_order_relaxed);
 	if (w->draining) {

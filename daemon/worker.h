@@ -51,6 +51,7 @@ struct tf_worker {
 	uint64_t		 next_conn_id;
 	bool			 draining;
 	bool			 accept_paused;
+	bool			 fds_short;	/* accept() ran out of them */
 	struct event		*sig_term;
 	struct event		*drain_timer;
 	struct event		*accept_retry;	/* re-enable accept after EMFILE */

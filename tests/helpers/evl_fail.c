@@ -8,6 +8,9 @@
  *   exists (a worker started then cannot start).
  * - TF_FAIL_FORK_IF=FILE: every fork() fails with EAGAIN while FILE exists
  *   (as at the process limit).
+ * - TF_FAIL_ACCEPT_IF=FILE: every accept4() fails with EMFILE while FILE
+ *   exists (as when descriptors run out); each failure is reported on
+ *   stderr, so a test can count them.
  * Every close() of a descriptor that is not open is reported on stderr
  * ("tf-shim: close(FD): not open"), so a test sees a socket closed twice.
  */
@@ -16,6 +19,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/socket.h>
 #include <sys/types.h>
 #include <unistd.h>
 
@@ -24,11 +28,13 @@ struct evconnlistener	*evconnlistener_new(void *, void *, void *, unsigned,
 			    int, int);
 int			 close(int);
 pid_t			 fork(void);
+int			 accept4(int, struct sockaddr *, socklen_t *, int);
 
 typedef struct evconnlistener *(*evl_new_fn)(void *, void *, void *,
     unsigned, int, int);
 typedef int (*close_fn)(int);
 typedef pid_t (*fork_fn)(void);
+typedef int (*accept4_fn)(int, struct sockaddr *, socklen_t *, int);
 
 /* True while the file named by the environment variable exists. */
 static int
@@ -89,4 +95,19 @@ fork(void)
 		return -1;
 	}
 	return real();
+}
+
+int
+accept4(int fd, struct sockaddr *sa, socklen_t *len, int flags)
+{
+	static accept4_fn	real;
+
+	if (real == NULL)
+		real = (accept4_fn)dlsym(RTLD_NEXT, "accept4");
+	if (armed("TF_FAIL_ACCEPT_IF")) {
+		dprintf(2, "tf-shim: accept4: injected EMFILE\n");
+		errno = EMFILE;
+		return -1;
+	}
+	return real(fd, sa, len, flags);
 }
