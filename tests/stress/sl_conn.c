@@ -747,6 +747,10 @@ sl_tick_cb(evutil_socket_t fd, short what, void *arg)
 
 	(void)fd;
 	(void)what;
+	/* A busy client would delay every connection: measure its loop. */
+	if (r->t_tick > 0 && now - r->t_tick > SL_TICK_MSEC / 1e3)
+		sl_sample(&r->st.tick_lag, now - r->t_tick - SL_TICK_MSEC / 1e3);
+	r->t_tick = now;
 	sl_ramp(r);
 	if (r->phase == SL_RAMP && now - r->t0 > r->o.ramp_sec) {
 		sl_error(r, NULL, SL_E_RAMP, "not all connections held");

@@ -100,6 +100,7 @@ sl_print(struct sl_run *r)
 	sl_print_pct("handshake_ms_held", &st->hs_long);
 	sl_print_pct("handshake_ms_churn", &st->hs_churn);
 	sl_print_pct("churn_conn_ms", &st->churn_life);
+	sl_print_pct("client_loop_lag_ms", &st->tick_lag);
 	printf("  rounds_verified        %llu\n", st->rounds);
 	printf("  bytes_sent             %llu (client to backend)\n",
 	    st->bytes_up);
@@ -329,6 +330,7 @@ main(int argc, char *argv[])
 	free(r->st.hs_long.us);
 	free(r->st.hs_churn.us);
 	free(r->st.churn_life.us);
+	free(r->st.tick_lag.us);
 	SSL_CTX_free(r->ctx);
 	event_base_free(r->base);
 	return ok ? 0 : 1;

@@ -109,6 +109,7 @@ struct sl_stats {
 	unsigned long		 errs[SL_E_COUNT];
 	unsigned long		 nerrs;
 	struct sl_samples	 hs_long, hs_churn, churn_life;
+	struct sl_samples	 tick_lag;	/* how late the tick ran */
 };
 
 struct sl_run {
@@ -121,7 +122,7 @@ struct sl_run {
 	enum sl_phase		 phase;
 	struct event		*tick;
 	double			 t0, t_ramp, t_load_end, t_end, t_report;
-	double			 t_stall_scan;
+	double			 t_stall_scan, t_tick;
 	struct sl_stats		 st;
 	unsigned char		 wbuf[SL_IO_BUF], rbuf[SL_IO_BUF];
 	unsigned char		 xbuf[SL_IO_BUF];
