@@ -35,6 +35,8 @@
 #define ECHO_HIGH_WATER		(1024 * 1024)	/* stop reading above this */
 #define ECHO_LOW_WATER		(256 * 1024)	/* resume reading below this */
 #define ECHO_MAX_READ		(256 * 1024)
+/* check-stress connects thousands at once; the kernel caps it at somaxconn. */
+#define ECHO_BACKLOG		4096
 #define HTTP_MAX_HEADER		(64 * 1024)
 #define HTTP_BODY		"hello from tf_echo\n"
 
@@ -381,8 +383,8 @@ main(int argc, char *argv[])
 		return 1;
 	}
 	l = evconnlistener_new_bind(base, echo_accept_cb, NULL,
-	    LEV_OPT_CLOSE_ON_FREE | LEV_OPT_REUSEABLE, 1024, res->ai_addr,
-	    (int)res->ai_addrlen);
+	    LEV_OPT_CLOSE_ON_FREE | LEV_OPT_REUSEABLE, ECHO_BACKLOG,
+	    res->ai_addr, (int)res->ai_addrlen);
 	freeaddrinfo(res);
 	if (l == NULL) {
 		fprintf(stderr, "tf_echo: listen on %s:%s: %s\n", addr, port,
