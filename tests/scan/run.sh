@@ -10,9 +10,10 @@
 # "check-scan: PASS" or "check-scan: FAIL (reason)". tests/scan/README.md.
 #
 # Loopback only: testssl gets the address (--ip 127.0.0.1), makes no DNS
-# query (--nodns none) and never phones out (PHONE_OUT=false: no CRL, OCSP
-# or pwnedkeys.com fetch); the certificate's CRL and OCSP URIs name
-# 127.0.0.1 and are only read, not fetched.
+# query about the target (--nodns none) nor in probing its own openssl
+# (NXCONNECT=127.0.0.1:0 instead of the name "invalid."), and never phones
+# out (PHONE_OUT=false: no CRL, OCSP or pwnedkeys.com fetch); the
+# certificate's CRL and OCSP URIs name 127.0.0.1 and are only read.
 #
 # Environment: TF_SRCDIR, TF_BUILDDIR (set by make check-scan);
 # TF_SCAN_TIMEOUT (seconds for testssl, 900); TF_SCAN_CIPHERS (replaces the
@@ -141,7 +142,8 @@ log "testssl (at most $TIMEOUT s)"
 t0=$(date +%s)
 {
 	# shellcheck disable=SC2086
-	timeout -k 10 "$TIMEOUT" env PHONE_OUT=false testssl --quiet \
+	timeout -k 10 "$TIMEOUT" env PHONE_OUT=false NXCONNECT=127.0.0.1:0 \
+	    testssl --quiet \
 	    --color 0 --warnings off --nodns none --ip 127.0.0.1 \
 	    --add-ca "$WORK/pki/root.pem" \
 	    --connect-timeout 30 --openssl-timeout 30 \
