@@ -27,8 +27,9 @@ verdict_fail() {
 	exit 1
 }
 
-[ -n "${TF_SRCDIR:-}" ] && [ -n "${TF_BUILDDIR:-}" ] ||
-    verdict_fail "TF_SRCDIR and TF_BUILDDIR must be set: run make check-scan"
+if [ -z "${TF_SRCDIR:-}" ] || [ -z "${TF_BUILDDIR:-}" ]; then
+	verdict_fail "TF_SRCDIR and TF_BUILDDIR must be set: run make check-scan"
+fi
 for t in testssl sslscan openssl python3 timeout curl diff; do
 	command -v "$t" >/dev/null 2>&1 ||
 	    verdict_fail "required tool '$t' not found (scripts/deps installs it)"
@@ -154,7 +155,7 @@ t0=$(date +%s)
 } | while IFS= read -r line; do
 	printf '%4d %s\n' $(($(date +%s) - t0)) "$line"
 done >testssl.txt
-ts_status=$(cat testssl.status)
+ts_status=$(cat testssl.status 2>/dev/null || echo 99)
 ts_time=$(($(date +%s) - t0))
 log "testssl exited with status $ts_status after $ts_time s"
 if [ "$ts_status" -eq 124 ] || [ "$ts_status" -eq 137 ]; then
