@@ -19,6 +19,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "generation.h"
 #include "log.h"
 #include "master.h"
@@ -67,15 +68,6 @@ struct master {
 	sigset_t		 waited;
 	sigset_t		 saved;
 };
-
-static double
-master_now(void)
-{
-	struct timespec	ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 size_t
 tf_master_worker_count(const struct tf_generation *gen)
@@ -354,14 +346,14 @@ static int
 master_wait_started(struct master *m, struct tf_errs *errs)
 {
 	struct timespec	 tick = { 0, 10 * 1000 * 1000 };
-	double		 deadline = master_now() + TF_START_TIMEOUT_SEC;
+	double		 deadline = tf_monotonic() + TF_START_TIMEOUT_SEC;
 	sigset_t	 chld;
 	bool		 ok;
 
 	sigemptyset(&chld);
 	sigaddset(&chld, SIGCHLD);
 	while (!master_starting_done(m, &ok)) {
-		if (master_now() >= deadline)
+		if (tf_monotonic() >= deadline)
 			return tf_errs_addx(errs, "the new workers did not "
 			    "start within %d s", TF_START_TIMEOUT_SEC);
 		sigtimedwait(&chld, NULL, &tick);
@@ -397,7 +389,7 @@ static void
 master_retire(struct proc *pr)
 {
 	pr->retiring = true;
-	pr->retired_at = master_now();
+	pr->retired_at = tf_monotonic();
 	kill(pr->pid, SIGUSR2);
 }
 
@@ -505,7 +497,7 @@ master_hard_stop(struct master *m)
 
 	if (limit <= 0)
 		return;
-	now = master_now();
+	now = tf_monotonic();
 	for (i = 0; i < TF_MAX_PROCS; i++) {
 		struct proc	*pr = &m->procs[i];
 

@@ -17,6 +17,7 @@
 #include "access.h"
 #include "addr.h"
 #include "addrlimit.h"
+#include "clock.h"
 #include "conn.h"
 #include "generation.h"
 #include "listener.h"
@@ -118,15 +119,6 @@ tf_worker_conn_opened(struct tf_worker *w)
 	}
 }
 
-static double
-worker_monotonic(void)
-{
-	struct timespec	ts;
-
-	clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 bool
 tf_worker_address_admit(struct tf_worker *w, const struct sockaddr *sa,
     socklen_t salen)
@@ -134,7 +126,7 @@ tf_worker_address_admit(struct tf_worker *w, const struct sockaddr *sa,
 	enum tf_addrlimit_verdict	 v;
 	char				 name[TF_ADDR_STRLEN];
 
-	v = tf_addrlimit_admit(w->addrlimit, sa, worker_monotonic());
+	v = tf_addrlimit_admit(w->addrlimit, sa, tf_monotonic());
 	if (v == TF_ADDRLIMIT_OK)
 		return true;
 	w->addr_refused++;
@@ -161,7 +153,7 @@ worker_addrlimit_expire_cb(evutil_socket_t fd, short what, void *arg)
 
 	(void)fd;
 	(void)what;
-	tf_addrlimit_expire(w->addrlimit, worker_monotonic());
+	tf_addrlimit_expire(w->addrlimit, tf_monotonic());
 }
 
 /* The per-address table, if a limit is set, and its expiry timer. */

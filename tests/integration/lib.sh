@@ -345,11 +345,12 @@ listener() {
 # write_conf FILE LISTENERS BACKENDS: a config with one "default" context
 # (certs/rsa.pem). LISTENERS and BACKENDS are the bodies of the "listeners"
 # list and of the "backends" group. TF_WORKERS (1) and TF_TIMEOUTS (the
-# contract's defaults) set the daemon group.
+# contract's defaults) set the daemon group; TF_DAEMON_EXTRA is added to it.
 write_conf() {
 	cat >"$1" <<EOF
 daemon = {
-  workers = ${TF_WORKERS:-1};
+  workers = ${TF_WORKERS:-1};${TF_DAEMON_EXTRA:+
+  $TF_DAEMON_EXTRA}
   timeouts = { ${TF_TIMEOUTS:-handshake = 10; connect = 5; idle = 300; drain = 30;} };
   log = { level = "info"; access = "text"; };
 };

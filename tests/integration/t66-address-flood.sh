@@ -11,11 +11,9 @@
 make_certs
 start_backend echo
 P=$(free_port)
-write_conf tlsfront.conf "$(listener "$P" app)" \
+TF_DAEMON_EXTRA='limits = { per_address_rate = 50; per_address_connections = 20; };' \
+    write_conf tlsfront.conf "$(listener "$P" app)" \
     "  app = { servers = [ \"127.0.0.1:$BACKEND_PORT\" ]; };"
-sed -i 's/^daemon = {$/daemon = {\n  limits = { per_address_rate = 50; per_address_connections = 20; };/' \
-    tlsfront.conf
-grep -q 'per_address_rate = 50' tlsfront.conf || hard_error "config not edited"
 start_tlsfront tlsfront.conf
 
 # bulk_ms: milliseconds for 8 MB echoed from 127.0.0.1.

@@ -1,0 +1,23 @@
+/*
+ * Copyright (c) 2026 The tlsfront authors. ISC license, see LICENSE.
+ *
+ * tlsfront: seconds on the monotonic clock, for deadlines and rates that
+ * must not jump with the wall clock.
+ */
+#ifndef TF_CLOCK_H
+#define TF_CLOCK_H
+
+#include <time.h>
+
+/* CLOCK_MONOTONIC_COARSE: a resolution of a few milliseconds, which is
+ * all a deadline or a per-second rate needs, and no system call. */
+static inline double
+tf_monotonic(void)
+{
+	struct timespec	ts;
+
+	clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+#endif
