@@ -141,6 +141,131 @@ tf_side_flush(struct tf_side *s, bool *resumed)
 	return 1;
 }
 
+/* TLS record and handshake header sizes, and the types looked at. */
+#define SIDE_RECORD_HEADER	5
+#define SIDE_HANDSHAKE_HEADER	4
+#define SIDE_CCS_RECORD		(SIDE_RECORD_HEADER + 1)
+#define SIDE_CT_CCS		20
+#define SIDE_CT_HANDSHAKE	22
+#define SIDE_HT_CLIENT_HELLO	1
+#define SIDE_HT_SERVER_HELLO	2
+/* Where a ServerHello record carries its random. */
+#define SIDE_RANDOM_AT		(SIDE_RECORD_HEADER + SIDE_HANDSHAKE_HEADER + 2)
+
+/* The random of a HelloRetryRequest (RFC 8446, 4.1.3). */
+static const uint8_t	side_hrr_random[32] = {
+	0xcf, 0x21, 0xad, 0x74, 0xe5, 0x9a, 0x61, 0x11,
+	0xbe, 0x1d, 0x8c, 0x02, 0x1e, 0x65, 0xb8, 0x91,
+	0xc2, 0xa2, 0x11, 0x16, 0x7a, 0xbb, 0x8c, 0x5e,
+	0x07, 0x9e, 0x09, 0xe2, 0xc8, 0xa8, 0x33, 0x9c,
+};
+
+enum side_hello {
+	SIDE_HELLO_PASS,	/* let libssl read (and judge) the bytes */
+	SIDE_HELLO_WAIT,	/* the announced message has not all arrived */
+	SIDE_HELLO_REFUSE,	/* it announces more than hello_limit */
+};
+
+/*
+ * Look at what waits in the socket without taking it: the record header
+ * and the handshake header of a ClientHello, after the ChangeCipherSpec a
+ * TLS 1.3 client may send before its second one. Anything else is
+ * libssl's to judge. A ClientHello whose first record is too short to
+ * hold its handshake header is refused: that would hide its length, and
+ * no client splits one so. Waiting for all the announced bytes needs only
+ * their count (FIONREAD); several records add headers, so the headers
+ * plus the announced length are a lower bound of what a whole message
+ * takes.
+ */
+static enum side_hello
+side_hello_check(const struct tf_side *s)
+{
+	uint8_t	b[SIDE_CCS_RECORD + SIDE_RECORD_HEADER + SIDE_HANDSHAKE_HEADER];
+	uint8_t	*h = b;
+	ssize_t	n;
+	size_t	announced, skip = 0;
+	int	pending;
+
+	while ((n = recv(s->fd, b, sizeof(b), MSG_PEEK | MSG_DONTWAIT)) ==
+	    -1 && errno == EINTR)
+		continue;
+	if (n == -1)
+		return errno == EAGAIN || errno == EWOULDBLOCK ?
+		    SIDE_HELLO_WAIT : SIDE_HELLO_PASS;
+	if (n > 0 && b[0] == SIDE_CT_CCS) {
+		if (n < SIDE_CCS_RECORD)
+			return s->fin ? SIDE_HELLO_PASS : SIDE_HELLO_WAIT;
+		if (((size_t)b[3] << 8 | b[4]) != 1)
+			return SIDE_HELLO_PASS;
+		skip = SIDE_CCS_RECORD;
+		h = b + skip;
+		n -= (ssize_t)skip;
+	}
+	if (n == 0)
+		return skip > 0 && !s->fin ? SIDE_HELLO_WAIT : SIDE_HELLO_PASS;
+	if (h[0] != SIDE_CT_HANDSHAKE || (n > SIDE_RECORD_HEADER &&
+	    h[SIDE_RECORD_HEADER] != SIDE_HT_CLIENT_HELLO))
+		return SIDE_HELLO_PASS;
+	if (n < SIDE_RECORD_HEADER + SIDE_HANDSHAKE_HEADER)
+		return s->fin ? SIDE_HELLO_PASS : SIDE_HELLO_WAIT;
+	if (((size_t)h[3] << 8 | h[4]) < SIDE_HANDSHAKE_HEADER)
+		return SIDE_HELLO_REFUSE;
+	announced = (size_t)h[6] << 16 | (size_t)h[7] << 8 | h[8];
+	if (announced > s->hello_limit)
+		return SIDE_HELLO_REFUSE;
+	if (s->fin || ioctl(s->fd, FIONREAD, &pending) == -1 ||
+	    (size_t)pending >= skip + SIDE_RECORD_HEADER +
+	    SIDE_HANDSHAKE_HEADER + announced)
+		return SIDE_HELLO_PASS;
+	return SIDE_HELLO_WAIT;
+}
+
+/* A fatal illegal_parameter alert, as libssl sends for an excessive
+ * message; best effort, the connection closes after it anyway. */
+static void
+side_hello_refuse(struct tf_side *s)
+{
+	static const uint8_t	alert[] = { 21, 3, 1, 0, 2, 2, 47 };
+
+	(void)send(s->fd, alert, sizeof(alert), MSG_DONTWAIT | MSG_NOSIGNAL);
+	s->error = "ClientHello larger than limits.client_hello";
+}
+
+/*
+ * Our own HelloRetryRequest going out: the client answers it with a
+ * second ClientHello, which the gate looks at as it did the first. libssl
+ * hands each record to the BIO in its own write, so a ServerHello starts
+ * a write.
+ */
+static void
+side_hello_rearm(struct tf_side *s, const char *data, int len)
+{
+	const uint8_t	*d = (const uint8_t *)data;
+
+	if (s->hello_limit > 0 && !s->relaying &&
+	    len >= SIDE_RANDOM_AT + (int)sizeof(side_hrr_random) &&
+	    d[0] == SIDE_CT_HANDSHAKE &&
+	    d[SIDE_RECORD_HEADER] == SIDE_HT_SERVER_HELLO &&
+	    memcmp(d + SIDE_RANDOM_AT, side_hrr_random,
+	    sizeof(side_hrr_random)) == 0)
+		s->hello_gate = true;
+}
+
+/*
+ * Without read-ahead during the handshake, libssl reads one record at a
+ * time, so what a client sends after its ClientHello (a second one,
+ * pipelined before our HelloRetryRequest) stays in the socket for the
+ * gate to look at, not in libssl's buffer.
+ */
+void
+tf_side_limit_hello(struct tf_side *s, uint32_t limit)
+{
+	s->hello_limit = limit;
+	s->hello_gate = limit > 0;
+	if (s->ssl != NULL && limit > 0)
+		SSL_set_read_ahead(s->ssl, 0);
+}
+
 /* BIO write: append to s->out; when it is full, send what it holds. */
 static int
 side_bio_write(BIO *bio, const char *data, int len)
@@ -154,6 +279,7 @@ side_bio_write(BIO *bio, const char *data, int len)
 		return 0;
 	if (s->out_failed || side_out_reserve(s) == -1)
 		return -1;
+	side_hello_rearm(s, data, len);
 	if (s->relaying && o->cap == TF_BUF_FLIGHT &&
 	    o->off + o->len + (size_t)len > o->cap && side_out_upgrade(s) == -1)
 		return -1;
@@ -179,78 +305,6 @@ side_bio_write(BIO *bio, const char *data, int len)
 	return (int)room;
 }
 
-/* TLS record and handshake header sizes, and the types looked at. */
-#define SIDE_RECORD_HEADER	5
-#define SIDE_HELLO_HEADER	(SIDE_RECORD_HEADER + 4)
-#define SIDE_CT_HANDSHAKE	22
-#define SIDE_HT_CLIENT_HELLO	1
-
-enum side_hello {
-	SIDE_HELLO_PASS,	/* let libssl read (and judge) the bytes */
-	SIDE_HELLO_WAIT,	/* the announced message has not all arrived */
-	SIDE_HELLO_REFUSE,	/* it announces more than hello_limit */
-};
-
-/*
- * Look at what waits in the socket without taking it: the first record
- * header and the handshake header in it (refused if the record is too
- * short to hold it). Anything that is not a
- * ClientHello in a handshake record is libssl's to reject. Waiting for all
- * the announced bytes needs only their count (FIONREAD); several records
- * add headers, so 9 + announced is a lower bound of what a whole message
- * takes.
- */
-static enum side_hello
-side_hello_check(const struct tf_side *s)
-{
-	uint8_t	h[SIDE_HELLO_HEADER];
-	ssize_t	n;
-	size_t	announced;
-	int	pending;
-
-	while ((n = recv(s->fd, h, sizeof(h), MSG_PEEK | MSG_DONTWAIT)) ==
-	    -1 && errno == EINTR)
-		continue;
-	if (n == -1)
-		return errno == EAGAIN || errno == EWOULDBLOCK ?
-		    SIDE_HELLO_WAIT : SIDE_HELLO_PASS;
-	if (n == 0 || h[0] != SIDE_CT_HANDSHAKE ||
-	    (n > SIDE_RECORD_HEADER && h[SIDE_RECORD_HEADER] !=
-	    SIDE_HT_CLIENT_HELLO))
-		return SIDE_HELLO_PASS;
-	if (n < SIDE_HELLO_HEADER)
-		return s->fin ? SIDE_HELLO_PASS : SIDE_HELLO_WAIT;
-	/* A handshake header split over records would hide its length
-	 * from this look; no client splits one. */
-	if (((size_t)h[3] << 8 | h[4]) < SIDE_HELLO_HEADER -
-	    SIDE_RECORD_HEADER)
-		return SIDE_HELLO_REFUSE;
-	announced = (size_t)h[6] << 16 | (size_t)h[7] << 8 | h[8];
-	if (announced > s->hello_limit)
-		return SIDE_HELLO_REFUSE;
-	if (s->fin || ioctl(s->fd, FIONREAD, &pending) == -1 ||
-	    (size_t)pending >= SIDE_HELLO_HEADER + announced)
-		return SIDE_HELLO_PASS;
-	return SIDE_HELLO_WAIT;
-}
-
-/* A fatal illegal_parameter alert, as libssl sends for an excessive
- * message; best effort, the connection closes after it anyway. */
-static void
-side_hello_refuse(struct tf_side *s)
-{
-	static const uint8_t	alert[] = { 21, 3, 1, 0, 2, 2, 47 };
-
-	(void)send(s->fd, alert, sizeof(alert), MSG_DONTWAIT | MSG_NOSIGNAL);
-	s->error = "ClientHello larger than limits.client_hello";
-}
-
-void
-tf_side_limit_hello(struct tf_side *s, uint32_t limit)
-{
-	s->hello_limit = limit;
-}
-
 /*
  * BIO read: the socket, without the EAGAIN probe after a short read
  * (edge-triggered: more bytes raise a new event that clears in_drained).
@@ -270,7 +324,7 @@ side_bio_read(BIO *bio, char *buf, int len)
 		BIO_set_retry_read(bio);
 		return -1;
 	}
-	if (s->hello_limit > 0) {
+	if (s->hello_gate) {
 		switch (side_hello_check(s)) {
 		case SIDE_HELLO_WAIT:
 			/* Looked at again on the next edge. */
@@ -281,7 +335,7 @@ side_bio_read(BIO *bio, char *buf, int len)
 			side_hello_refuse(s);
 			return -1;
 		case SIDE_HELLO_PASS:
-			s->hello_limit = 0;
+			s->hello_gate = false;
 			break;
 		}
 	}
@@ -380,6 +434,8 @@ tf_side_handshake(struct tf_side *s)
 		r = SSL_do_handshake(s->ssl);
 		if (r == 1) {
 			s->read_block = 0;
+			s->hello_gate = false;
+			SSL_set_read_ahead(s->ssl, 1);
 			return 1;
 		}
 		err = SSL_get_error(s->ssl, r);

@@ -62,7 +62,8 @@ struct tf_side {
 	bool			 out_failed;	/* sending failed */
 	bool			 relaying;	/* past the handshake */
 	bool			 bulk_write;	/* written in large chunks */
-	uint32_t		 hello_limit;	/* 0: the ClientHello is let in */
+	uint32_t		 hello_limit;	/* largest ClientHello; 0: any */
+	bool			 hello_gate;	/* a ClientHello is expected */
 	const char		*error;		/* static: why it failed */
 };
 
@@ -83,7 +84,8 @@ int	tf_side_init_tls(struct tf_side *s, enum tf_side_role, int fd,
  * (and zeroes) the announced size as soon as it reads a handshake header,
  * so 9 bytes announcing 128 KB would otherwise pin 128 KB per connection;
  * held back, the bytes wait in the socket's receive buffer, and a message
- * costs memory only once it has really been sent.
+ * costs memory only once it has really been sent. The second ClientHello
+ * after a HelloRetryRequest is held back the same way.
  */
 void	tf_side_limit_hello(struct tf_side *s, uint32_t limit);
 

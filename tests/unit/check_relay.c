@@ -10,6 +10,7 @@
  * EAGAIN (linked with -Wl,--wrap=send): "the socket was full at that
  * instant", after which no write edge may come.
  */
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -855,6 +856,212 @@ START_TEST(stall_d20f19a_read_waits_to_write)
 }
 END_TEST
 
+/* ---- the ClientHello gate (tf_side_limit_hello) ---- */
+
+/* A server side with the gate of limits.client_hello's default, and the
+ * test's raw client socket; cgroups: the client's groups (the first gets
+ * a key share), the server taking P-256 only. */
+struct gate {
+	int		 fds[2];	/* server's, client's */
+	SSL_CTX		*sctx;
+	SSL_CTX		*cctx;
+	SSL		*client;
+	struct tf_side	 side;
+};
+
+static void
+gate_start(struct gate *g, const char *cgroups)
+{
+	SSL	*ssl;
+
+	memset(g, 0, sizeof(*g));
+	tcp_pair(g->fds);
+	ck_assert_ptr_nonnull(g->sctx = SSL_CTX_new(TLS_server_method()));
+	use_test_cert(g->sctx);
+	ck_assert_int_eq(SSL_CTX_set1_groups_list(g->sctx, "P-256"), 1);
+	ck_assert_ptr_nonnull(g->cctx = SSL_CTX_new(TLS_client_method()));
+	ck_assert_int_eq(SSL_CTX_set1_groups_list(g->cctx, cgroups), 1);
+	ck_assert_ptr_nonnull(g->client = SSL_new(g->cctx));
+	SSL_set_fd(g->client, g->fds[1]);
+	SSL_set_connect_state(g->client);
+	ck_assert_ptr_nonnull(ssl = SSL_new(g->sctx));
+	ck_assert_int_eq(tf_side_init_tls(&g->side, TF_SIDE_CLIENT, g->fds[0],
+	    ssl), 0);
+	SSL_set_accept_state(ssl);
+	tf_side_limit_hello(&g->side, 16384);
+}
+
+static void
+gate_finish(struct gate *g)
+{
+	tf_side_close(&g->side, false);
+	tf_side_free(&g->side);
+	SSL_free(g->client);
+	SSL_CTX_free(g->sctx);
+	SSL_CTX_free(g->cctx);
+	close(g->fds[1]);
+}
+
+/* The client's raw bytes, as an attacker writes them. */
+static void
+gate_send(struct gate *g, const void *p, size_t n)
+{
+	struct pollfd	pfd = { g->fds[0], POLLIN, 0 };
+
+	ck_assert_int_eq(send(g->fds[1], p, n, 0), (ssize_t)n);
+	ck_assert_int_eq(poll(&pfd, 1, 5000), 1);
+}
+
+/* One server step after new bytes: 1 done, 0 waiting, -1 failed. */
+static int
+gate_server(struct gate *g)
+{
+	tf_side_wake(&g->side, TF_IO_READ);
+	return tf_side_handshake(&g->side);
+}
+
+/* The client's first flight (its ClientHello), in the socket. */
+static void
+gate_client_hello(struct gate *g)
+{
+	struct pollfd	pfd = { g->fds[0], POLLIN, 0 };
+
+	ck_assert_int_eq(SSL_do_handshake(g->client), -1);
+	ck_assert_int_eq(SSL_get_error(g->client, -1), SSL_ERROR_WANT_READ);
+	ck_assert_int_eq(poll(&pfd, 1, 5000), 1);
+}
+
+static int
+gate_pending(const struct gate *g)
+{
+	int	n = -1;
+
+	ck_assert_int_eq(ioctl(g->fds[0], FIONREAD, &n), 0);
+	return n;
+}
+
+/* A record header and a ClientHello header announcing len bytes. */
+static void
+gate_claim(struct gate *g, size_t len)
+{
+	unsigned char	claim[9] = { 22, 3, 1, 0, 4, 1,
+	    (unsigned char)(len >> 16), (unsigned char)(len >> 8),
+	    (unsigned char)len };
+
+	gate_send(g, claim, sizeof(claim));
+}
+
+static void
+assert_refused(struct gate *g)
+{
+	static const unsigned char	alert[] = { 21, 3, 1, 0, 2, 2, 47 };
+	unsigned char			got[16384];
+	struct pollfd			pfd = { -1, POLLIN, 0 };
+	ssize_t				n, len = 0;
+
+	ck_assert_int_eq(gate_server(g), -1);
+	ck_assert_str_eq(g->side.error,
+	    "ClientHello larger than limits.client_hello");
+	/* The alert is the last thing the client gets (after what the
+	 * server sent before, a HelloRetryRequest). */
+	pfd.fd = g->fds[1];
+	while (poll(&pfd, 1, 200) == 1 && (n = recv(g->fds[1], got + len,
+	    sizeof(got) - (size_t)len, 0)) > 0)
+		len += n;
+	ck_assert_int_ge(len, (ssize_t)sizeof(alert));
+	ck_assert_mem_eq(got + len - sizeof(alert), alert, sizeof(alert));
+}
+
+START_TEST(gate_refuses_large_claim)
+{
+	struct gate	g;
+
+	gate_start(&g, "P-256");
+	gate_claim(&g, 131072);
+	assert_refused(&g);
+	gate_finish(&g);
+}
+END_TEST
+
+START_TEST(gate_holds_claim_back)
+{
+	struct gate	g;
+
+	gate_start(&g, "P-256");
+	gate_claim(&g, 16000);
+	ck_assert_int_eq(gate_server(&g), 0);
+	ck_assert_int_eq(g.side.read_block, TF_IO_READ);
+	/* libssl took nothing: nothing was allocated for the claim. */
+	ck_assert_int_eq(gate_pending(&g), 9);
+	gate_finish(&g);
+}
+END_TEST
+
+/* The second ClientHello, after our HelloRetryRequest (the client's key
+ * share is X25519, the server takes P-256 only), behind the
+ * ChangeCipherSpec a TLS 1.3 client sends first. */
+START_TEST(gate_after_hello_retry)
+{
+	static const unsigned char	ccs[] = { 20, 3, 3, 0, 1, 1 };
+	struct gate			g;
+
+	gate_start(&g, "X25519:P-256");
+	gate_client_hello(&g);
+	ck_assert_int_eq(gate_server(&g), 0);	/* HelloRetryRequest sent */
+	gate_send(&g, ccs, sizeof(ccs));
+	gate_claim(&g, 131072);
+	assert_refused(&g);
+	gate_finish(&g);
+}
+END_TEST
+
+/* The same, pipelined: all in the socket before the server reads any of
+ * it. With read-ahead libssl would have taken the claim with the first
+ * ClientHello, past the gate. */
+START_TEST(gate_after_hello_retry_pipelined)
+{
+	static const unsigned char	ccs[] = { 20, 3, 3, 0, 1, 1 };
+	struct gate			g;
+
+	gate_start(&g, "X25519:P-256");
+	gate_client_hello(&g);
+	gate_send(&g, ccs, sizeof(ccs));
+	gate_claim(&g, 131072);
+	assert_refused(&g);
+	gate_finish(&g);
+}
+END_TEST
+
+/* A real client through a HelloRetryRequest: the gate lets both its
+ * ClientHellos in. */
+START_TEST(gate_passes_real_hello_retry)
+{
+	struct pollfd	pfd[2];
+	struct gate	g;
+	int		r, server = 0, client = 0, i;
+
+	gate_start(&g, "X25519:P-256");
+	for (i = 0; i < 200 && (server != 1 || client != 1); i++) {
+		if (client != 1) {
+			r = SSL_do_handshake(g.client);
+			client = r == 1 ? 1 : 0;
+			if (r != 1)
+				ck_assert_int_eq(SSL_get_error(g.client, r),
+				    SSL_ERROR_WANT_READ);
+		}
+		if (server != 1)
+			ck_assert_int_ne(server = gate_server(&g), -1);
+		pfd[0] = (struct pollfd){ g.fds[0], POLLIN, 0 };
+		pfd[1] = (struct pollfd){ g.fds[1], POLLIN, 0 };
+		(void)poll(pfd, 2, 100);
+	}
+	ck_assert_int_eq(server, 1);
+	ck_assert_int_eq(client, 1);
+	ck_assert_str_eq(SSL_get_version(g.client), "TLSv1.3");
+	gate_finish(&g);
+}
+END_TEST
+
 static Suite *
 relay_suite(void)
 {
@@ -883,6 +1090,15 @@ relay_suite(void)
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, stall_5e4c041_flush_after_full_out);
 	tcase_add_test(tc, stall_d20f19a_read_waits_to_write);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("hello gate");
+	tcase_set_timeout(tc, 30);
+	tcase_add_test(tc, gate_refuses_large_claim);
+	tcase_add_test(tc, gate_holds_claim_back);
+	tcase_add_test(tc, gate_after_hello_retry);
+	tcase_add_test(tc, gate_after_hello_retry_pipelined);
+	tcase_add_test(tc, gate_passes_real_hello_retry);
 	suite_add_tcase(s, tc);
 	return s;
 }
