@@ -616,7 +616,7 @@ config_load(const char *text, const char *file, const char *basedir,
 	config_t		 cfg;
 	size_t			 nerrs;
 
-	if (tf_config_check_includes(text, file, basedir, 0, errs) == -1)
+	if (tf_config_check_includes(text, file, basedir, errs) == -1)
 		return NULL;
 	config_init(&cfg);
 	config_set_include_dir(&cfg, basedir);

@@ -171,6 +171,16 @@ tf_config_check_nul(const char *text, size_t len, const char *file,
 /* libconfig's limit on nested @include files. */
 #define CONFIG_INCLUDE_DEPTH	10
 
+/* The walk of one configuration's includes: how deep, how many so far. */
+struct include_walk {
+	const char	*basedir;
+	int		 depth;
+	int		 files;
+};
+
+static int	config_walk_includes(const char *text, const char *file,
+		    struct include_walk *w, struct tf_errs *errs);
+
 /*
  * The name of an @include directive that starts line p (libconfig 1.5
  * takes only `^[ \t]*@include[ \t]+"NAME"`), copied into name; false if
@@ -199,15 +209,20 @@ config_include_name(const char *p, char *name, size_t len)
 /* Check the file an @include at file:line names, then its own. */
 static int
 config_check_include(const char *file, int line, const char *name,
-    const char *basedir, int depth, struct tf_errs *errs)
+    struct include_walk *w, struct tf_errs *errs)
 {
-	char	*path, *text;
-	size_t	 len;
-	int	 rv;
+	const char	*basedir = w->basedir;
+	char		*path, *text;
+	size_t		 len;
+	int		 rv;
 
 	if (name[0] == '\0')
 		return tf_errs_add(errs, file, line,
 		    "@include \"\": names no file");
+	if (++w->files > TF_CONFIG_MAX_INCLUDES)
+		return tf_errs_add(errs, file, line, "@include: more than %d "
+		    "files included in all (includes that include each other "
+		    "several times multiply)", TF_CONFIG_MAX_INCLUDES);
 	if (name[0] == '/' || basedir == NULL) {
 		if ((path = strdup(name)) == NULL)
 			tf_fatal("strdup");
@@ -221,35 +236,48 @@ config_check_include(const char *file, int line, const char *name,
 	}
 	/* Named as written, as libconfig names an included file. */
 	rv = tf_config_check_nul(text, len, name, errs);
-	if (rv == 0)
-		rv = tf_config_check_includes(text, name, basedir, depth + 1,
-		    errs);
+	if (rv == 0) {
+		w->depth++;
+		rv = config_walk_includes(text, name, w, errs);
+		w->depth--;
+	}
 	free(text);
 	free(path);
 	return rv;
 }
 
-int
-tf_config_check_includes(const char *text, const char *file,
-    const char *basedir, int depth, struct tf_errs *errs)
+/* Every @include of text, and theirs; past the file budget, nothing
+ * more is read. */
+static int
+config_walk_includes(const char *text, const char *file,
+    struct include_walk *w, struct tf_errs *errs)
 {
 	const char	*p;
 	char		 name[1024];
 	int		 line = 1, rv = 0;
 
-	if (depth > CONFIG_INCLUDE_DEPTH)
+	if (w->depth > CONFIG_INCLUDE_DEPTH)
 		return tf_errs_add(errs, file, 1, "@include nested more than "
 		    "%d deep", CONFIG_INCLUDE_DEPTH);
-	for (p = text; *p != '\0'; line++) {
+	for (p = text; *p != '\0' && w->files <= TF_CONFIG_MAX_INCLUDES;
+	    line++) {
 		if (config_include_name(p, name, sizeof(name)) &&
-		    config_check_include(file, line, name, basedir, depth,
-		    errs) == -1)
+		    config_check_include(file, line, name, w, errs) == -1)
 			rv = -1;
 		if ((p = strchr(p, '\n')) == NULL)
 			break;
 		p++;
 	}
 	return rv;
+}
+
+int
+tf_config_check_includes(const char *text, const char *file,
+    const char *basedir, struct tf_errs *errs)
+{
+	struct include_walk	w = { basedir, 0, 0 };
+
+	return config_walk_includes(text, file, &w, errs);
 }
 
 int

@@ -65,14 +65,21 @@ int	 tf_config_check_nul(const char *text, size_t len, const char *file,
 	    struct tf_errs *errs);
 
 /*
- * Check every file the @include lines of text (from file, at include depth
- * depth) name, and theirs, before libconfig sees them: libconfig 1.5 calls
- * exit() on a directory or an empty name and blocks on a FIFO. Reports
+ * Files one configuration may include in all: libconfig reads an included
+ * file again for each @include of it, so a few files that include each
+ * other several times would have it (and this check) read millions.
+ */
+#define TF_CONFIG_MAX_INCLUDES	256
+
+/*
+ * Check every file the @include lines of text (the main file, file) name,
+ * and theirs, before libconfig sees them: libconfig 1.5 calls exit() on a
+ * directory or an empty name and blocks on a FIFO. Reports
  * "file:line: @include ..." for each one that is not a readable regular
- * file. Returns 0 or -1.
+ * file, nested too deep or past TF_CONFIG_MAX_INCLUDES. Returns 0 or -1.
  */
 int	 tf_config_check_includes(const char *text, const char *file,
-	    const char *basedir, int depth, struct tf_errs *errs);
+	    const char *basedir, struct tf_errs *errs);
 /*
  * The last line of text, from line back to first, that contains needle;
  * line if none does. libconfig gives the last string of a list the line

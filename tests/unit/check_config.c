@@ -1120,6 +1120,31 @@ START_TEST(test_config_include_refuses_nul_bytes)
 }
 END_TEST
 
+/*
+ * Includes that multiply: main.conf includes loop.inc 4 times, which
+ * includes itself 4 times, to libconfig's depth of 10: 4^10 files to
+ * read. The check stopped only at the depth, on every one of the million
+ * paths (found by fuzz_config as a timeout; -t and a reload hung); now it
+ * stops at TF_CONFIG_MAX_INCLUDES files.
+ */
+START_TEST(test_config_include_fan_out_is_bounded)
+{
+	static const char	loop[] = "@include \"loop.inc\"\n"
+	    "@include \"loop.inc\"\n@include \"loop.inc\"\n"
+	    "@include \"loop.inc\"\n";
+	struct tf_errs		errs;
+
+	write_file("loop.inc", loop);
+	write_file("main.conf", loop);
+	tf_errs_init(&errs);
+	ck_assert_ptr_null(tf_config_load_file("main.conf", &errs));
+	ck_assert_uint_ge(tf_errs_count(&errs), 1);
+	ck_assert_ptr_nonnull(strstr(tf_errs_get(&errs,
+	    tf_errs_count(&errs) - 1), "@include: more than 256 files"));
+	tf_errs_free(&errs);
+}
+END_TEST
+
 /* A key everyone can read is refused, at the line naming it, unless
  * daemon.allow_world_readable_keys says it is fine. */
 START_TEST(test_config_world_readable_key)
@@ -1558,6 +1583,7 @@ config_suite(void)
 	tcase_add_test(tc,
 	    test_config_include_refuses_what_libconfig_cannot_read);
 	tcase_add_test(tc, test_config_include_refuses_nul_bytes);
+	tcase_add_test(tc, test_config_include_fan_out_is_bounded);
 	tcase_add_test(tc, test_config_world_readable_key);
 	tcase_add_test(tc, test_config_credentials_directory);
 	tcase_add_test(tc, test_config_log_rate_limit);
