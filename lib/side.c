@@ -149,6 +149,8 @@ tf_side_flush(struct tf_side *s, bool *resumed)
 #define SIDE_CT_HANDSHAKE	22
 #define SIDE_HT_CLIENT_HELLO	1
 #define SIDE_HT_SERVER_HELLO	2
+/* What the gate peeks at: a ClientHello of today's browsers whole. */
+#define SIDE_HELLO_PEEK		2048
 /* Where a ServerHello record carries its random. */
 #define SIDE_RANDOM_AT		(SIDE_RECORD_HEADER + SIDE_HANDSHAKE_HEADER + 2)
 
@@ -180,10 +182,10 @@ enum side_hello {
 static enum side_hello
 side_hello_check(const struct tf_side *s)
 {
-	uint8_t	b[SIDE_CCS_RECORD + SIDE_RECORD_HEADER + SIDE_HANDSHAKE_HEADER];
+	uint8_t	b[SIDE_HELLO_PEEK];
 	uint8_t	*h = b;
 	ssize_t	n;
-	size_t	announced, skip = 0;
+	size_t	announced, need, skip = 0;
 	int	pending;
 
 	while ((n = recv(s->fd, b, sizeof(b), MSG_PEEK | MSG_DONTWAIT)) ==
@@ -213,9 +215,11 @@ side_hello_check(const struct tf_side *s)
 	announced = (size_t)h[6] << 16 | (size_t)h[7] << 8 | h[8];
 	if (announced > s->hello_limit)
 		return SIDE_HELLO_REFUSE;
-	if (s->fin || ioctl(s->fd, FIONREAD, &pending) == -1 ||
-	    (size_t)pending >= skip + SIDE_RECORD_HEADER +
-	    SIDE_HANDSHAKE_HEADER + announced)
+	need = SIDE_RECORD_HEADER + SIDE_HANDSHAKE_HEADER + announced;
+	/* Usually all of it is in the peek; else count what waits. */
+	if (s->fin || (size_t)n >= need ||
+	    ioctl(s->fd, FIONREAD, &pending) == -1 ||
+	    (size_t)pending >= skip + need)
 		return SIDE_HELLO_PASS;
 	return SIDE_HELLO_WAIT;
 }
@@ -232,27 +236,31 @@ side_hello_refuse(struct tf_side *s)
 }
 
 /*
- * Our own HelloRetryRequest going out: the client answers it with a
- * second ClientHello, which the gate looks at as it did the first. libssl
- * hands each record to the BIO in its own write, so a ServerHello starts
- * a write.
+ * Our own ServerHello going out (libssl hands each record to the BIO in
+ * its own write, so it starts a write). A HelloRetryRequest is answered
+ * by a second ClientHello, which the gate looks at as it did the first;
+ * after any other, no ClientHello can come, and libssl may read ahead
+ * again.
  */
 static void
-side_hello_rearm(struct tf_side *s, const char *data, int len)
+side_hello_watch(struct tf_side *s, const char *data, int len)
 {
 	const uint8_t	*d = (const uint8_t *)data;
 
-	if (s->hello_limit > 0 && !s->relaying &&
-	    len >= SIDE_RANDOM_AT + (int)sizeof(side_hrr_random) &&
-	    d[0] == SIDE_CT_HANDSHAKE &&
-	    d[SIDE_RECORD_HEADER] == SIDE_HT_SERVER_HELLO &&
-	    memcmp(d + SIDE_RANDOM_AT, side_hrr_random,
+	if (s->hello_limit == 0 || s->relaying ||
+	    len < SIDE_RANDOM_AT + (int)sizeof(side_hrr_random) ||
+	    d[0] != SIDE_CT_HANDSHAKE ||
+	    d[SIDE_RECORD_HEADER] != SIDE_HT_SERVER_HELLO)
+		return;
+	if (memcmp(d + SIDE_RANDOM_AT, side_hrr_random,
 	    sizeof(side_hrr_random)) == 0)
 		s->hello_gate = true;
+	else
+		SSL_set_read_ahead(s->ssl, 1);
 }
 
 /*
- * Without read-ahead during the handshake, libssl reads one record at a
+ * Without read-ahead until our ServerHello, libssl reads one record at a
  * time, so what a client sends after its ClientHello (a second one,
  * pipelined before our HelloRetryRequest) stays in the socket for the
  * gate to look at, not in libssl's buffer.
@@ -279,7 +287,7 @@ side_bio_write(BIO *bio, const char *data, int len)
 		return 0;
 	if (s->out_failed || side_out_reserve(s) == -1)
 		return -1;
-	side_hello_rearm(s, data, len);
+	side_hello_watch(s, data, len);
 	if (s->relaying && o->cap == TF_BUF_FLIGHT &&
 	    o->off + o->len + (size_t)len > o->cap && side_out_upgrade(s) == -1)
 		return -1;
