@@ -126,6 +126,8 @@ tf_worker_address_admit(struct tf_worker *w, const struct sockaddr *sa,
 	enum tf_addrlimit_verdict	 v;
 	char				 name[TF_ADDR_STRLEN];
 
+	if (w->addrlimit == NULL)
+		return true;
 	v = tf_addrlimit_admit(w->addrlimit, sa, tf_monotonic());
 	if (v == TF_ADDRLIMIT_OK)
 		return true;
