@@ -33,6 +33,7 @@
 #include "listener.h"
 #include "log.h"
 #include "relay.h"
+#include "routes.h"
 #include "side.h"
 #include "worker.h"
 
@@ -366,6 +367,27 @@ conn_relayed(struct tf_conn *c, enum tf_relay_status status)
 	}
 }
 
+/* The backend of the listener's route for the server name and ALPN. */
+static void
+conn_route(struct tf_conn *c)
+{
+	const struct tf_route_conf	*r;
+	const unsigned char		*alpn = NULL;
+	unsigned int			 alpnlen = 0;
+	SSL				*ssl = conn_client(c)->ssl;
+
+	if (c->listener->routes == NULL)
+		return;
+	SSL_get0_alpn_selected(ssl, &alpn, &alpnlen);
+	r = tf_routes_find(c->listener->routes,
+	    SSL_get_servername(ssl, TLSEXT_NAMETYPE_host_name), alpn,
+	    alpnlen);
+	if (r == NULL || !r->has_backend)
+		return;
+	c->connect.backend = &c->worker->gen->config->backends[r->backend];
+	c->connect.index = r->backend;
+}
+
 static void
 conn_handshake(struct tf_conn *c)
 {
@@ -377,6 +399,7 @@ conn_handshake(struct tf_conn *c)
 		c->last_activity = c->handshaken;
 		conn_trim_note(c->worker);
 		conn_set_state(c, TF_CONN_CONNECTING);
+		conn_route(c);
 		(void)tf_backend_connect(c, &c->connect);
 		break;
 	case 0:
@@ -475,6 +498,8 @@ tf_conn_new(struct tf_worker *w, struct tf_listener *l, int fd,
 	}
 	if ((c = calloc(1, sizeof(*c))) == NULL ||
 	    (ssl = SSL_new(l->ctx)) == NULL ||
+	    (tf_routes_switch(l->routes) &&
+	    tf_routes_attach(ssl, l->routes) == -1) ||
 	    tf_side_init_tls(conn_client(c), TF_SIDE_CLIENT, fd, ssl) == -1) {
 		tf_worker_address_release(w, sa);
 		conn_new_failed(l, c, ssl, fd);
@@ -490,6 +515,8 @@ tf_conn_new(struct tf_worker *w, struct tf_listener *l, int fd,
 	c->worker = w;
 	c->listener = l;
 	c->connect.fd = -1;
+	c->connect.backend = l->backend;
+	c->connect.index = l->conf->backend;
 	/* A unix peer path too long for c->peer shows as "unix:", never cut. */
 	if (salen > sizeof(c->peer))
 		salen = sizeof(sa->sa_family);
@@ -535,9 +562,8 @@ conn_log_access(struct tf_conn *c)
 	tf_addr_format_sa(&c->peer.sa, c->peer_len, rec.client,
 	    sizeof(rec.client));
 	rec.listen = tf_access_str(c->listener->name);
-	rec.backend = tf_access_str(c->listener->backend->name);
-	rec.server = tf_access_str(tf_backend_server_name(c->listener,
-	    &c->connect));
+	rec.backend = tf_access_str(c->connect.backend->name);
+	rec.server = tf_access_str(tf_backend_server_name(&c->connect));
 	tf_access_record_tls(&rec, conn_client(c)->ssl, handshaken);
 	event_base_gettimeofday_cached(c->worker->base, &now);
 	rec.hs_ms = handshaken ? conn_ms(&c->accepted, &c->handshaken) : -1;

@@ -42,7 +42,7 @@ static const char *const log_keys[] = {
 	"target", "level", "access", "rate_limit", NULL
 };
 static const char *const listener_keys[] = {
-	"listen", "context", "backend", NULL
+	"listen", "context", "backend", "routes", NULL
 };
 static const char *const backend_keys[] = {
 	"servers", "proxy_protocol", NULL
@@ -544,6 +544,7 @@ config_listener(struct config_load *ld, const config_setting_t *group,
 		tf_config_check_context(&w, conf, v, &l->context);
 	if ((v = tf_config_required(ld, group, "backend", &w)) != NULL)
 		tf_config_check_backend(&w, conf, v, &l->backend);
+	tf_config_routes(ld, group, l);
 }
 
 static void
@@ -689,8 +690,10 @@ tf_config_free(struct tf_config *conf)
 	for (i = 0; i < conf->ncontexts; i++)
 		tf_config_context_free(&conf->contexts[i]);
 	free(conf->contexts);
-	for (i = 0; i < conf->nlisteners; i++)
+	for (i = 0; i < conf->nlisteners; i++) {
 		free(conf->listeners[i].listen);
+		tf_config_routes_free(&conf->listeners[i]);
+	}
 	free(conf->listeners);
 	for (i = 0; i < conf->nbackends; i++) {
 		for (j = 0; j < conf->backends[i].nservers; j++)

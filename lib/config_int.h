@@ -93,4 +93,12 @@ void		 tf_config_contexts(struct config_load *,
 		    const config_setting_t *root);
 void		 tf_config_context_free(struct tf_context_conf *);
 
+/*
+ * The routes list of a listener group into l (config_route.c); the
+ * contexts and backends must have been read.
+ */
+void		 tf_config_routes(struct config_load *,
+		    const config_setting_t *group, struct tf_listener_conf *l);
+void		 tf_config_routes_free(struct tf_listener_conf *l);
+
 #endif
