@@ -25,11 +25,12 @@ leaf() {
 	openssl req -new -key "$S/$1.key" -subj "/CN=$1" -out "$S/$1.csr" \
 	    2>/dev/null &&
 	openssl x509 -req -in "$S/$1.csr" -CA "$C/ca.pem" -CAkey "$C/ca.key" \
-	    -CAcreateserial -days 30 -sha256 -extfile "$S/$1.ext" \
+	    -CAcreateserial -days 365 -sha256 -extfile "$S/$1.ext" \
 	    -out "$S/$1.pem" 2>/dev/null || hard_error "signing $1"
 }
 leaf main "DNS:www.example.test, DNS:h.example.test, DNS:other.example.test"
 leaf api "DNS:api.example.test, DNS:*.api.example.test"
+leaf acme "DNS:www.example.test, DNS:pass.example.test"
 fp() {
 	openssl x509 -in "$S/$1.pem" -noout -fingerprint -sha256 |
 	    sed 's/.*=//; s/://g' | tr 'A-F' 'a-f'
@@ -71,6 +72,8 @@ bad_routes '{ names = [ "f*.example.com" ]; backend = "b"; }' \
     'route name "f*.example.com": a wildcard must be the whole'
 bad_routes '{ alpn = "h2"; backend = "b"; }, { alpn = "h2"; backend = "b"; }' \
     'alpn "h2" is already routed by the route at line 8'
+bad_routes '{ alpn = "acme-tls/1"; passthrough = true; context = "api"; }' \
+    'a passthrough route needs a backend and no context'
 bad_routes '{ names = [ "a.example" ]; context = "api"; }' \
     'bad.conf:8: route to context "api": the listener'"'"'s context sets groups'
 
@@ -78,15 +81,22 @@ bad_routes '{ names = [ "a.example" ]; context = "api"; }' \
 start_backend echo; APP=$BACKEND_PORT; APP_LOG=$BACKEND_LOG
 start_backend echo; API=$BACKEND_PORT; API_LOG=$BACKEND_LOG
 start_backend http; WEB=$BACKEND_PORT; WEB_LOG=$BACKEND_LOG
-start_backend echo; ACME=$BACKEND_PORT; ACME_LOG=$BACKEND_LOG
+start_backend echo; XECHO=$BACKEND_PORT; XECHO_LOG=$BACKEND_LOG
 start_backend echo; H2=$BACKEND_PORT; H2_LOG=$BACKEND_LOG
+# What an ACME client answering TLS-ALPN-01 is: a TLS server of its own
+# (its certificate, acme-tls/1), behind the passthrough routes.
+ACME=$(free_port)
+openssl s_server -accept "127.0.0.1:$ACME" -cert "$S/acme.pem" \
+    -key "$S/acme.key" -alpn acme-tls/1 -rev -quiet >acme.log 2>&1 &
+track $!
+wait_port "$ACME" || hard_error "openssl s_server did not start"
 P=$(free_port)
 cat >tlsfront.conf <<EOF
 daemon = { workers = 1; log = { level = "info"; access = "text"; }; };
 contexts = {
   main = {
     cert_chain = ( { certfile = "$S/main.pem"; keyfile = "$S/main.key"; } );
-    alpn_protocols = [ "h2", "http/1.1", "acme-tls/1" ];
+    alpn_protocols = [ "h2", "http/1.1", "x-echo" ];
   };
   api = {
     cert_chain = ( { certfile = "$S/api.pem"; keyfile = "$S/api.key"; } );
@@ -102,7 +112,9 @@ listeners = ( { listen = "127.0.0.1:$P"; context = "main"; backend = "app";
     { names = [ "api.example.test", "*.api.example.test" ];
       context = "api"; backend = "api"; },
     { names = [ "www.example.test" ]; backend = "web"; },
-    { alpn = "acme-tls/1"; backend = "acme"; },
+    { alpn = "acme-tls/1"; backend = "acme"; passthrough = true; },
+    { names = [ "pass.example.test" ]; backend = "acme"; passthrough = true; },
+    { alpn = "x-echo"; backend = "xecho"; },
     { names = [ "h.example.test" ]; alpn = "h2"; backend = "h2"; }
   ); } );
 backends = {
@@ -110,6 +122,7 @@ backends = {
   api = { servers = [ "127.0.0.1:$API" ]; };
   web = { servers = [ "127.0.0.1:$WEB" ]; };
   acme = { servers = [ "127.0.0.1:$ACME" ]; };
+  xecho = { servers = [ "127.0.0.1:$XECHO" ]; };
   h2 = { servers = [ "127.0.0.1:$H2" ]; };
 };
 EOF
@@ -159,12 +172,36 @@ echo "$out" | grep -q 'New, TLSv1.3' ||
     fail "www: not main's TLS 1.3: $(echo "$out" | grep -E '^New')"
 went www "$WEB_LOG" "$n"
 
-# ALPN: acme-tls/1 goes to acme whatever the name; h2 on h.example.test
+# ALPN: x-echo goes to xecho whatever the name; h2 on h.example.test
 # to h2; http/1.1 on h.example.test and h2 elsewhere to the listener's.
-n=$(conns "$ACME_LOG")
+n=$(conns "$XECHO_LOG")
+out=$(sclient -servername www.example.test -alpn x-echo)
+echo "$out" | grep -q '^ALPN protocol: x-echo$' || fail "no x-echo"
+echo "$out" | grep -q '^ping$' || fail "x-echo: no echo"
+went x-echo "$XECHO_LOG" "$n"
+
+# Passthrough: a client offering acme-tls/1 (as an ACME server checking
+# TLS-ALPN-01 does), or asking for pass.example.test, talks TLS with the
+# backend itself: its certificate, its ALPN, its data (s_server -rev).
+for args in "-servername www.example.test -alpn acme-tls/1" \
+    "-servername pass.example.test"; do
+	# shellcheck disable=SC2086
+	got=$(echo | timeout -k 5 $(scale 20) openssl s_client \
+	    -connect "127.0.0.1:$P" $args 2>/dev/null |
+	    openssl x509 -noout -fingerprint -sha256 |
+	    sed 's/.*=//; s/://g' | tr 'A-F' 'a-f')
+	[ "$got" = "$(fp acme)" ] ||
+	    fail "passthrough $args: not the backend's certificate"
+	# shellcheck disable=SC2086
+	out=$(sclient $args)
+	echo "$out" | grep -q '^gnip$' ||
+	    fail "passthrough $args: no reversed line from s_server: $out"
+done
 out=$(sclient -servername www.example.test -alpn acme-tls/1)
-echo "$out" | grep -q '^ALPN protocol: acme-tls/1$' || fail "no acme-tls/1"
-went acme "$ACME_LOG" "$n"
+echo "$out" | grep -q '^ALPN protocol: acme-tls/1$' ||
+    fail "passthrough: acme-tls/1 not negotiated by the backend"
+access_lines 'sni=pass.example.test ' | grep -q 'backend=acme .*proto=- ' ||
+    fail "access log of a passed connection: $(access_lines 'sni=pass')"
 n=$(conns "$H2_LOG")
 out=$(sclient -servername h.example.test -alpn h2)
 echo "$out" | grep -q '^ping$' || fail "h.example.test h2: no echo"
@@ -180,8 +217,7 @@ sclient -noservername | grep -q '^ping$' || fail "no SNI: no echo"
 went "no SNI" "$APP_LOG" $((n + 2))
 
 # The access log names each connection's backend.
-for pair in api.example.test:api www.example.test:web h.example.test:h2 \
-    other.example.test:app; do
+for pair in api.example.test:api h.example.test:h2 other.example.test:app; do
 	access_lines "sni=${pair%%:*} " | grep -q "backend=${pair#*:} " ||
 	    fail "access log: ${pair%%:*} not on backend ${pair#*:}:" \
 	    "$(access_lines "sni=${pair%%:*} ")"

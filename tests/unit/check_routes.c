@@ -56,7 +56,7 @@ routes_setup(void)
 	/* No route switches to another context: no SSL_CTX is needed. */
 	routes = tf_routes_new(conf, 0, no_contexts, &errs);
 	ck_assert_ptr_nonnull(routes);
-	ck_assert(!tf_routes_switch(routes));
+	ck_assert(!tf_routes_at_hello(routes));
 	tf_errs_free(&errs);
 }
 
