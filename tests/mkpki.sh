@@ -21,6 +21,8 @@
 #   dave.pem/key              client of the intermediate, revoked; dave-chain.pem
 #   odd.pem/key               client of the root whose subject holds a comma,
 #                             quotes, a plus, a backslash, UTF-8 and a tab
+#   lax.pem/key               client of the root without key identifiers
+#                             (refused by VERIFY_X509_STRICT)
 #   other-ca.pem              another CA, trusted by nobody
 #   mallory.pem/key           client of other-ca
 # Serial numbers: the root issues from 8F01 up (high bit set: a DER leading
@@ -92,6 +94,12 @@ keyUsage = critical, digitalSignature
 extendedKeyUsage = clientAuth
 subjectKeyIdentifier = hash
 authorityKeyIdentifier = keyid
+[v3_client_lax]
+basicConstraints = critical, CA:FALSE
+keyUsage = critical, digitalSignature
+extendedKeyUsage = clientAuth
+subjectKeyIdentifier = none
+authorityKeyIdentifier = none
 EOF
 	: >"$1.index"
 	mkdir -p "$1.new"
@@ -135,6 +143,7 @@ issue inter dave "/CN=dave/O=tlsfront tests" v3_client
 # CN: UTF-8, quotes, a comma, an escaped plus and backslash; O: a tab.
 issue root odd "$(printf '/CN=Zo\303\253 "Z" Smith, Jr. \\+ x\\\\y/O=a;b<c>=d\te#')" \
     v3_client
+issue root lax "/CN=lax" v3_client_lax
 cat carol.pem inter.pem >carol-chain.pem
 cat dave.pem inter.pem >dave-chain.pem
 selfca other-ca "tlsfront other CA" 0501

@@ -11,7 +11,8 @@
 # openssl s_client, Python's ssl (every python3), curl, gnutls-cli. Each
 # access line's client_subject/issuer/serial/fingerprint equal what
 # `openssl x509 -nameopt RFC2253` prints, and a refusal's detail names the
-# verify error. -t: crlfile errors at file:line and the CRL warnings.
+# verify error. VERIFY_X509_STRICT and VERIFY_X509_PARTIAL_CHAIN act on
+# the wire. -t: crlfile errors at file:line and the CRL warnings.
 . "$TF_SRCDIR/tests/integration/lib.sh"
 
 require_tool openssl gnutls-cli curl
@@ -36,6 +37,7 @@ ROOT="cafile = \"$PKI/root.pem\";"
 PL=$(free_port); PW=$(free_port); PO=$(free_port); PN=$(free_port)
 PC=$(free_port); PP=$(free_port); PH=$(free_port); PHL=$(free_port)
 PHR=$(free_port); PHI=$(free_port); PD0=$(free_port); PD1=$(free_port)
+PS=$(free_port); PPC=$(free_port); PNP=$(free_port)
 write_conf_ctx tlsfront.conf \
 "$(ctx leaf CERT_REQUIRED "$ROOT crlfile = \"$PKI/root.crl\";" "$LEAF")
 $(ctx optional CERT_OPTIONAL "$ROOT crlfile = \"$PKI/root.crl\";" "$LEAF")
@@ -47,7 +49,11 @@ $(ctx chainleaf CERT_REQUIRED "$ROOT crlfile = \"$PKI/both-inter-revoked.crl\";"
 $(ctx chainrev CERT_REQUIRED "$ROOT crlfile = \"$PKI/both-inter-revoked.crl\";" "$CHAIN")
 $(ctx chainnoroot CERT_REQUIRED "$ROOT crlfile = \"$PKI/inter.crl\";" "$CHAIN")
 $(ctx depth0 CERT_REQUIRED "$ROOT" "verify_depth = 0;")
-$(ctx depth1 CERT_REQUIRED "$ROOT" "verify_depth = 1;")" \
+$(ctx depth1 CERT_REQUIRED "$ROOT" "verify_depth = 1;")
+$(ctx strict CERT_REQUIRED "$ROOT" 'verify_flags = [ "VERIFY_X509_STRICT" ];')
+$(ctx partial CERT_REQUIRED "cafile = \"$PKI/inter.pem\";" \
+    'verify_flags = [ "VERIFY_X509_PARTIAL_CHAIN" ];')
+$(ctx nopartial CERT_REQUIRED "cafile = \"$PKI/inter.pem\";")" \
 "$(ctx_listener "$PL" leaf echo)
 $(ctx_listener "$PW" leaf web)
 $(ctx_listener "$PO" optional echo)
@@ -59,7 +65,10 @@ $(ctx_listener "$PHL" chainleaf echo)
 $(ctx_listener "$PHR" chainrev echo)
 $(ctx_listener "$PHI" chainnoroot echo)
 $(ctx_listener "$PD0" depth0 echo)
-$(ctx_listener "$PD1" depth1 echo)" \
+$(ctx_listener "$PD1" depth1 echo)
+$(ctx_listener "$PS" strict echo)
+$(ctx_listener "$PPC" partial echo)
+$(ctx_listener "$PNP" nopartial echo)" \
 "  echo = { servers = [ \"127.0.0.1:$ECHO_PORT\" ]; };
   web = { servers = [ \"127.0.0.1:$HTTP_PORT\" ]; };"
 sed -i 's/access = "text"/access = "json"/' tlsfront.conf
@@ -224,7 +233,24 @@ expect_line $N "$PD0" closed "" "$PKI/alice.pem"
 s_client_echo "$PD1" carol $CAROL
 expect_line $N "$PD1" closed "" "$PKI/carol.pem"
 }
-log "s_client: VERIFY_CRL_CHECK_CHAIN, verify_depth: ok"
+# --- VERIFY_X509_STRICT: no key identifiers refused; accepted without ---
+s_client_echo "$PS" alice
+expect_line $N "$PS" closed "" "$PKI/alice.pem"
+s_client "$PS" lax
+grep -qx ping s_client.out && fail "VERIFY_X509_STRICT: lax relayed"
+expect_line $N "$PS" handshake_error "Missing Authority Key Identifier" \
+    "$PKI/lax.pem"
+s_client_echo "$PD1" lax
+expect_line $N "$PD1" closed "" "$PKI/lax.pem"
+# --- VERIFY_X509_PARTIAL_CHAIN: the intermediate alone as trust anchor ---
+s_client_echo "$PPC" carol
+expect_line $N "$PPC" closed "" "$PKI/carol.pem"
+s_client "$PNP" carol
+grep -qx ping s_client.out && fail "no VERIFY_X509_PARTIAL_CHAIN: relayed"
+expect_line $N "$PNP" handshake_error "unable to get issuer certificate" \
+    "$PKI/carol.pem"
+log "s_client: VERIFY_CRL_CHECK_CHAIN, verify_depth, VERIFY_X509_STRICT," \
+    "VERIFY_X509_PARTIAL_CHAIN: ok"
 
 # --- Python's ssl, every python3: load_cert_chain on the client context ---
 # (ctxprobe closes without close_notify: end=client_error, relayed all.)
