@@ -42,6 +42,12 @@ struct tf_access_record {
 	uint64_t		 bytes_out;
 	const char		*end;
 	const char		*detail;	/* NULL: none */
+	/* The client's certificate, written after detail only if it sent
+	 * one (verified, or refused: then client_subject is its subject). */
+	bool			 client_cert;
+	struct tf_access_str	 client_issuer;
+	struct tf_access_str	 client_serial;
+	struct tf_access_str	 client_fingerprint;
 };
 
 /* A NUL-terminated string, or "-" for NULL. */
@@ -49,9 +55,11 @@ struct tf_access_str	tf_access_str(const char *);
 
 /*
  * Fill rec's TLS fields from ssl: SNI always (a client sends it before any
- * failure worth logging), protocol, cipher, ALPN and the verified client
- * certificate's subject (RFC 2253) once handshaken. The subject lives in a
- * buffer reused by the next call. ssl NULL (no TLS terminated): all "-".
+ * failure worth logging), protocol, cipher and ALPN once handshaken; the
+ * client certificate's subject, issuer (RFC 2253), serial and SHA-256
+ * fingerprint whenever the client presented one, verified or refused
+ * (lib/clientcert.c). These live in a buffer reused by the next call.
+ * ssl NULL (no TLS terminated, passed through): all "-".
  */
 void	tf_access_record_tls(struct tf_access_record *rec, SSL *ssl,
 	    bool handshaken);
