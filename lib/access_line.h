@@ -16,7 +16,6 @@
 #include "addr.h"
 
 #define TF_ACCESS_LINE_MAX	8000	/* log.c formats up to 8191 bytes */
-#define TF_ACCESS_SUBJECT_MAX	512	/* bytes of client subject logged */
 
 /* A string that need not end in NUL (ALPN, a BIO's data); s NULL: "-". */
 struct tf_access_str {
