@@ -92,7 +92,8 @@ track $!
 wait_port "$ACME" || hard_error "openssl s_server did not start"
 P=$(free_port)
 cat >tlsfront.conf <<EOF
-daemon = { workers = 1; log = { level = "info"; access = "text"; }; };
+daemon = { workers = 1; log = { level = "info"; access = "text"; };
+  limits = { client_hello = 65536; }; };
 contexts = {
   main = {
     cert_chain = ( { certfile = "$S/main.pem"; keyfile = "$S/main.key"; } );
@@ -200,6 +201,21 @@ done
 out=$(sclient -servername www.example.test -alpn acme-tls/1)
 echo "$out" | grep -q '^ALPN protocol: acme-tls/1$' ||
     fail "passthrough: acme-tls/1 not negotiated by the backend"
+# A ClientHello of 20 KB (a long ALPN list; limits.client_hello lets it
+# in) is more than a passthrough keeps: that connection is closed and
+# said so, the next one is served.
+long=acme-tls/1
+i=0
+while [ $i -lt 80 ]; do
+	long="$long,$(printf 'x%0249d' $i)"
+	i=$((i + 1))
+done
+sclient -servername pass.example.test -alpn "$long" >long.out 2>&1
+grep -q '^gnip$' long.out && fail "a 20 KB ClientHello was passed through"
+wait_grep 'detail="?ClientHello too large to pass through' "$DAEMON_LOG" 1 ||
+    fail "no access line for the ClientHello too large to pass through"
+sclient -servername pass.example.test | grep -q '^gnip$' ||
+    fail "passthrough after a refused one: no reversed line"
 access_lines 'sni=pass.example.test ' | grep -q 'backend=acme .*proto=- ' ||
     fail "access log of a passed connection: $(access_lines 'sni=pass')"
 n=$(conns "$H2_LOG")
