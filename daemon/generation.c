@@ -118,6 +118,25 @@ generation_context_summary(const struct tf_generation *gen, size_t i,
 	return buf;
 }
 
+/* For a context with certificates chosen by name: how many of each. */
+static bool
+generation_names_summary(const struct tf_generation *gen, size_t i,
+    char *buf, size_t len)
+{
+	const struct tf_context_conf	*cc = &gen->config->contexts[i];
+	SSL_CTX				*ctx = gen->contexts[i];
+	size_t				 n = tf_context_cert_count(ctx);
+
+	if (n < 2 && !cc->sni_strict)
+		return false;
+	snprintf(buf, len, "context \"%s\": %zu certificate%s for %zu "
+	    "name%s by SNI%s", cc->name, n, n == 1 ? "" : "s",
+	    tf_context_name_count(ctx),
+	    tf_context_name_count(ctx) == 1 ? "" : "s",
+	    cc->sni_strict ? ", sni_strict (no other name served)" : "");
+	return true;
+}
+
 void
 tf_generation_each_summary(const struct tf_generation *gen,
     void (*emit)(const char *))
@@ -125,9 +144,12 @@ tf_generation_each_summary(const struct tf_generation *gen,
 	size_t	i;
 	char	line[1024];
 
-	for (i = 0; i < gen->config->ncontexts; i++)
+	for (i = 0; i < gen->config->ncontexts; i++) {
 		emit(generation_context_summary(gen, i, line,
 		    sizeof(line)));
+		if (generation_names_summary(gen, i, line, sizeof(line)))
+			emit(line);
+	}
 }
 
 static void

@@ -73,6 +73,8 @@ bool	 tf_context_version_enabled(SSL_CTX *ctx, enum tf_protocol protocol,
  * (if not NULL). The context owns them.
  */
 size_t	 tf_context_cert_count(SSL_CTX *ctx);
+/* How many names and patterns those certificates answer to. */
+size_t	 tf_context_name_count(SSL_CTX *ctx);
 X509	*tf_context_cert_at(SSL_CTX *ctx, size_t i, int *line);
 
 /*

@@ -457,6 +457,17 @@ tf_context_cert_count(SSL_CTX *ctx)
 	return sni->nentries;
 }
 
+size_t
+tf_context_name_count(SSL_CTX *ctx)
+{
+	const struct context_sni	*sni;
+
+	if (!sni_init() || (sni = SSL_CTX_get_ex_data(ctx, sni_ctx_idx)) ==
+	    NULL)
+		return 0;
+	return tf_names_count(sni->names);
+}
+
 X509 *
 tf_context_cert_at(SSL_CTX *ctx, size_t i, int *line)
 {

@@ -81,6 +81,12 @@ write_conf_ctx tlsfront.conf "  multi = {
     "$(ctx_listener "$P" multi app)
 $(ctx_listener "$PS" strict app)" \
     "  app = { servers = [ \"127.0.0.1:$BACKEND_PORT\" ]; };"
+"$TF_DAEMON" -t -c tlsfront.conf >check.out 2>&1 ||
+    fail "-t refused the contexts: $(cat check.out)"
+grep -q '^context "multi": 6 certificates for 6 names by SNI$' check.out ||
+    fail "-t does not count multi's certificates and names: $(cat check.out)"
+grep -q '^context "strict": 2 certificates for 3 names by SNI, sni_strict' \
+    check.out || fail "-t does not say strict is sni_strict: $(cat check.out)"
 start_tlsfront tlsfront.conf
 
 # served PORT S_CLIENT-ARGS...: the SHA-256 fingerprint of the certificate
