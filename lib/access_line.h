@@ -42,6 +42,9 @@ struct tf_access_record {
 	uint64_t		 bytes_out;
 	const char		*end;
 	const char		*detail;	/* NULL: none */
+	/* The socket's peer when a PROXY header named another client
+	 * (listeners[].accept_proxy); "" (the default): not written. */
+	char			 peer[TF_ADDR_STRLEN];
 };
 
 /* A NUL-terminated string, or "-" for NULL. */
