@@ -199,12 +199,75 @@ def send_header(sock, header, bytewise):
         time.sleep(bytewise)
 
 
+def connect(args):
+    src = (args.source, 0) if args.source else None
+    sock = socket.create_connection(("127.0.0.1", args.port),
+                                    timeout=args.timeout,
+                                    source_address=src)
+    sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+    return sock
+
+
+class BioTLS:
+    """TLS over a memory BIO, so that the PROXY header and the ClientHello
+    leave in one send() (one TCP segment on loopback)."""
+
+    def __init__(self, sock, ctx, sni, prefix):
+        self.sock = sock
+        self.inc, self.out = ssl.MemoryBIO(), ssl.MemoryBIO()
+        self.obj = ctx.wrap_bio(self.inc, self.out, server_hostname=sni)
+        self.prefix = prefix
+        self._op(self.obj.do_handshake)
+
+    def _flush(self):
+        data = self.out.read()
+        if data or self.prefix:
+            self.sock.sendall(self.prefix + data)
+            self.prefix = b""
+
+    def _op(self, fn, *a):
+        while True:
+            try:
+                r = fn(*a)
+                self._flush()
+                return r
+            except ssl.SSLWantReadError:
+                self._flush()
+                chunk = self.sock.recv(65536)
+                if not chunk:
+                    raise OSError("EOF during TLS")
+                self.inc.write(chunk)
+
+    def version(self):
+        return self.obj.version()
+
+    def cipher(self):
+        return self.obj.cipher()
+
+    def selected_alpn_protocol(self):
+        return self.obj.selected_alpn_protocol()
+
+    def sendall(self, data):
+        self._op(self.obj.write, data)
+
+    def recv(self, n):
+        try:
+            return self._op(self.obj.read, n)
+        except ssl.SSLZeroReturnError:
+            return b""
+
+    def unwrap(self):
+        self._op(self.obj.unwrap)
+
+    def close(self):
+        self.sock.close()
+
+
 def cmd_client(args):
     header = build_header(args)
-    sock = socket.create_connection(("127.0.0.1", args.port),
-                                    timeout=args.timeout)
-    sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-    send_header(sock, header, args.bytewise)
+    sock = connect(args)
+    if not args.coalesce:
+        send_header(sock, header, args.bytewise)
     ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
     ctx.check_hostname = False
     ctx.verify_mode = ssl.CERT_NONE
@@ -215,7 +278,10 @@ def cmd_client(args):
     if args.cert:
         ctx.load_cert_chain(args.cert, args.key)
     try:
-        tls = ctx.wrap_socket(sock, server_hostname=args.sni or None)
+        if args.coalesce:
+            tls = BioTLS(sock, ctx, args.sni or None, header)
+        else:
+            tls = ctx.wrap_socket(sock, server_hostname=args.sni or None)
         data = args.data.encode()
         tls.sendall(data)
         got = b""
@@ -233,6 +299,13 @@ def cmd_client(args):
         print("fail: echo %r" % got)
         return 1
     print("echo ok")
+    sys.stdout.flush()
+    time.sleep(args.hold)
+    try:
+        tls.unwrap()    # close_notify, then the server's
+    except (OSError, ssl.SSLError) as e:
+        print("fail: close_notify exchange: %s" % e)
+        return 1
     tls.close()
     return 0
 
@@ -240,8 +313,7 @@ def cmd_client(args):
 def cmd_raw(args):
     """Send bytes, then wait for the server to close (or not)."""
     header = build_header(args)
-    sock = socket.create_connection(("127.0.0.1", args.port),
-                                    timeout=args.timeout)
+    sock = connect(args)
     t0 = time.time()
     try:
         send_header(sock, header, args.bytewise)
@@ -291,12 +363,17 @@ def main():
                        help="send the header byte by byte, this many "
                        "seconds apart")
         s.add_argument("--timeout", type=float, default=20)
+        s.add_argument("--source", help="local address to connect from")
     s = sub.choices["client"]
     s.add_argument("--sni")
     s.add_argument("--alpn")
     s.add_argument("--cert")
     s.add_argument("--key")
     s.add_argument("--tls13", action="store_true")
+    s.add_argument("--coalesce", action="store_true",
+                   help="the header and the ClientHello in one send()")
+    s.add_argument("--hold", type=float, default=0,
+                   help="seconds to keep the connection after the echo")
     s.add_argument("--data", default="hello through the proxy\n")
     s = sub.choices["raw"]
     s.add_argument("--wait", type=float, default=5)
