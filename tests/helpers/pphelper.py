@@ -282,10 +282,11 @@ def cmd_client(args):
             tls = BioTLS(sock, ctx, args.sni or None, header)
         else:
             tls = ctx.wrap_socket(sock, server_hostname=args.sni or None)
-        data = args.data.encode()
+        data = args.data.encode().replace(b"\\r\\n", b"\r\n")
         tls.sendall(data)
         got = b""
-        while len(got) < len(data):
+        want = args.expect.encode() if args.expect else None
+        while (len(got) < len(data) if want is None else want not in got):
             chunk = tls.recv(65536)
             if not chunk:
                 break
@@ -295,6 +296,13 @@ def cmd_client(args):
         return 1
     print("version=%s cipher=%s alpn=%s" % (tls.version(), tls.cipher()[0],
                                             tls.selected_alpn_protocol()))
+    if want is not None:
+        if want not in got:
+            print("fail: %r lacks %r" % (got, want))
+            return 1
+        print("expect ok")
+        tls.close()
+        return 0
     if got != data:
         print("fail: echo %r" % got)
         return 1
@@ -374,7 +382,10 @@ def main():
                    help="the header and the ClientHello in one send()")
     s.add_argument("--hold", type=float, default=0,
                    help="seconds to keep the connection after the echo")
-    s.add_argument("--data", default="hello through the proxy\n")
+    s.add_argument("--data", default="hello through the proxy\n",
+                   help="what to send, \\r\\n written as such")
+    s.add_argument("--expect", help="a substring the reply must hold "
+                   "(instead of an echo)")
     s = sub.choices["raw"]
     s.add_argument("--wait", type=float, default=5)
     s.add_argument("--shut", action="store_true",
