@@ -71,7 +71,7 @@ struct tf_conn {
 	socklen_t		 peer_len;
 	enum tf_conn_end	 end;
 	const char		*detail;	/* static string: why it ended */
-	bool			 admitted;	/* counted in the address limits */
+	bool			 admitted;	/* counted by address limits */
 	struct tf_proxy_in	 proxy;		/* a load balancer's header */
 };
 

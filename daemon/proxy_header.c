@@ -47,8 +47,9 @@ tf_proxy_in_log(struct event_base *base, uint64_t conn,
 	char	name[TF_ADDR_STRLEN];
 
 	if (tf_access_may_log(base, TF_ACCESS_KIND_PROXY))
-		tf_log_warnx("conn %" PRIu64 ": %s: %s; connection closed", conn,
-		    tf_addr_format_sa(peer, peer_len, name, sizeof(name)), why);
+		tf_log_warnx("conn %" PRIu64 ": %s: %s; connection closed",
+		    conn, tf_addr_format_sa(peer, peer_len, name, sizeof(name)),
+		    why);
 }
 
 /* Peek at what has arrived, up to the largest header: -1 on failure. */

@@ -26,10 +26,10 @@
 /* What a connection keeps of the header it took (conn.c holds it). */
 struct tf_proxy_in {
 	bool			 waiting;	/* expected, not read yet */
-	bool			 replaced;	/* its addresses are the client's */
-	union tf_proxy_addr	 peer;		/* the balancer, when replaced */
+	bool			 replaced;	/* it named the client */
+	union tf_proxy_addr	 peer;		/* then: the balancer */
 	socklen_t		 peer_len;
-	union tf_proxy_addr	 dst;		/* the header's, when replaced */
+	union tf_proxy_addr	 dst;		/* then: its destination */
 };
 
 /*
@@ -58,7 +58,7 @@ void	tf_proxy_in_log(struct event_base *, uint64_t conn,
 
 /* What the outgoing header says of a connection. */
 struct tf_proxy_out_conn {
-	uint64_t		 id;		/* UNIQUE_ID, as the access log */
+	uint64_t		 id;		/* UNIQUE_ID: the conn id */
 	SSL			*ssl;		/* the client's, handshaken */
 	const struct sockaddr	*src;		/* the client */
 	const struct sockaddr	*dst;		/* NULL: the socket's own */

@@ -61,9 +61,9 @@ config_proxy_tlvs(struct config_load *ld, const config_setting_t *group,
 		if ((v = tf_config_elem_string(ld, e)) == NULL)
 			continue;
 		if (config_proxy_tlv_group(v, &be->proxy_protocol_tlvs) == -1)
-			tf_config_err(ld, e, "unknown proxy_protocol_tlvs group "
-			    "\"%s\" (expected alpn, authority, unique_id or "
-			    "ssl)", v);
+			tf_config_err(ld, e, "unknown proxy_protocol_tlvs "
+			    "group \"%s\" (expected alpn, authority, "
+			    "unique_id or ssl)", v);
 	}
 }
 

@@ -111,7 +111,7 @@ struct tf_proxy_header {
 	union tf_proxy_addr	 dst;
 	const uint8_t		*tlvs;		/* v2: in the buffer decoded */
 	size_t			 tlvs_len;
-	const char		*error;		/* static, with TF_PROXY_ERROR */
+	const char		*error;		/* static: why (ERROR) */
 };
 
 /*

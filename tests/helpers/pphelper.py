@@ -264,10 +264,7 @@ class BioTLS:
 
 
 def cmd_client(args):
-    header = build_header(args)
-    sock = connect(args)
-    if not args.coalesce:
-        send_header(sock, header, args.bytewise)
+    """One connection; with --resume, a second one resuming its session."""
     ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
     ctx.check_hostname = False
     ctx.verify_mode = ssl.CERT_NONE
@@ -277,11 +274,24 @@ def cmd_client(args):
         ctx.set_alpn_protocols(args.alpn.split(","))
     if args.cert:
         ctx.load_cert_chain(args.cert, args.key)
+    rc, session = client_once(args, ctx, None)
+    if rc != 0 or not args.resume:
+        return rc
+    rc, _ = client_once(args, ctx, session)
+    return rc
+
+
+def client_once(args, ctx, session):
+    header = build_header(args)
+    sock = connect(args)
+    if not args.coalesce:
+        send_header(sock, header, args.bytewise)
     try:
         if args.coalesce:
             tls = BioTLS(sock, ctx, args.sni or None, header)
         else:
-            tls = ctx.wrap_socket(sock, server_hostname=args.sni or None)
+            tls = ctx.wrap_socket(sock, server_hostname=args.sni or None,
+                                  session=session)
         data = args.data.encode().replace(b"\\r\\n", b"\r\n")
         tls.sendall(data)
         got = b""
@@ -293,29 +303,31 @@ def cmd_client(args):
             got += chunk
     except (OSError, ssl.SSLError) as e:
         print("fail: %s" % e)
-        return 1
-    print("version=%s cipher=%s alpn=%s" % (tls.version(), tls.cipher()[0],
-                                            tls.selected_alpn_protocol()))
+        return 1, None
+    print("version=%s cipher=%s alpn=%s reused=%s" % (
+        tls.version(), tls.cipher()[0], tls.selected_alpn_protocol(),
+        getattr(tls, "session_reused", False)))
     if want is not None:
         if want not in got:
             print("fail: %r lacks %r" % (got, want))
-            return 1
+            return 1, None
         print("expect ok")
         tls.close()
-        return 0
+        return 0, None
     if got != data:
         print("fail: echo %r" % got)
-        return 1
+        return 1, None
     print("echo ok")
     sys.stdout.flush()
     time.sleep(args.hold)
+    session = getattr(tls, "session", None)
     try:
         tls.unwrap()    # close_notify, then the server's
     except (OSError, ssl.SSLError) as e:
         print("fail: close_notify exchange: %s" % e)
-        return 1
+        return 1, None
     tls.close()
-    return 0
+    return 0, session
 
 
 def cmd_raw(args):
@@ -380,6 +392,8 @@ def main():
     s.add_argument("--tls13", action="store_true")
     s.add_argument("--coalesce", action="store_true",
                    help="the header and the ClientHello in one send()")
+    s.add_argument("--resume", action="store_true",
+                   help="connect again, resuming the first session")
     s.add_argument("--hold", type=float, default=0,
                    help="seconds to keep the connection after the echo")
     s.add_argument("--data", default="hello through the proxy\n",

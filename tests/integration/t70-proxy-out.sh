@@ -141,5 +141,23 @@ run "$P5"
 expect ssl.key_alg EC256
 expect ssl.sig_alg RSA-SHA256
 
+# 7. A resumed TLS 1.3 session: the client certificate came with the
+# session, not on this connection (PP2_CLIENT_CERT_SESS without _CONN).
+OUT=$(timeout -k 5 "$(scale 60)" "$PYTHON" "$PP" client --port "$P1" \
+    --timeout "$(scale 20)" --tls13 --resume --cert certs/client.pem \
+    --key certs/client.key) || fail "resumption: $OUT"
+echo "$OUT" | grep -q 'reused=True' || fail "not resumed: $OUT"
+N=$((N + 1))
+wait_count . "$WORK/pp.log" "$N" || fail "no header $N"
+HDR=$(sed -n "${N}p" "$WORK/pp.log")
+expect ssl.client 7
+N=$((N + 1))
+wait_count . "$WORK/pp.log" "$N" || fail "no header $N"
+HDR=$(sed -n "${N}p" "$WORK/pp.log")
+log "header $N (resumed): $HDR"
+expect ssl.client 5
+expect ssl.verify 0
+expect ssl.cn "tlsfront test client"
+
 check_daemon_log
 stop_tlsfront

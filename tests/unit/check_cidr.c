@@ -26,7 +26,8 @@ addr(const char *text)
 	if (inet_pton(AF_INET, text, &sin->sin_addr) == 1) {
 		sin->sin_family = AF_INET;
 	} else {
-		ck_assert_int_eq(inet_pton(AF_INET6, text, &sin6->sin6_addr), 1);
+		ck_assert_int_eq(inet_pton(AF_INET6, text, &sin6->sin6_addr),
+		    1);
 		sin6->sin6_family = AF_INET6;
 	}
 	return ss;

@@ -245,7 +245,8 @@ END_TEST
 
 START_TEST(test_proxyproto_v1_decode_tcp4)
 {
-	const char		*t = "PROXY TCP4 203.0.113.7 192.0.2.1 51234 443\r\n";
+	const char		*t =
+	    "PROXY TCP4 203.0.113.7 192.0.2.1 51234 443\r\n";
 	struct tf_proxy_header	h = decode_ok(t, strlen(t));
 
 	ck_assert_int_eq(h.version, 1);
@@ -357,7 +358,8 @@ static const struct {
 	{ "PROXY TCP4 1.2.3.4 1.2.3.4 1 +2\r\n",
 	    "PROXY v1: bad destination port" },
 	{ "PROXY TCP4 1.2.3.4 1.2.3.4 1 2\n", "PROXY v1: LF without CR" },
-	{ "PROXY TCP4 1.2.3.4 1.2.3.4 1 2\rX", "PROXY v1: CR not followed by LF" },
+	{ "PROXY TCP4 1.2.3.4 1.2.3.4 1 2\rX",
+	    "PROXY v1: CR not followed by LF" },
 	{ "PROXY TCP4 1.2.3.4 1.2.3.4 1 2\r\r\n",
 	    "PROXY v1: CR not followed by LF" },
 	{ "PROXY TCP4 1.2.3.4 1.2.3.4 1 \x80\r\n",
