@@ -22,17 +22,11 @@
 #include "side.h"
 #include "worker.h"
 
-static const struct tf_backend_conf *
-backend_of(const struct tf_conn *c)
-{
-	return tf_conn_listener(c)->backend;
-}
-
 static void
 backend_log_failure(const struct tf_conn *c, const struct tf_connect *cn,
     const char *why)
 {
-	const struct tf_backend_conf	*b = backend_of(c);
+	const struct tf_backend_conf	*b = cn->backend;
 
 	/* A client flood against a dead backend must not flood the log. */
 	if (!tf_access_may_log(tf_conn_worker(c)->base,
@@ -44,10 +38,10 @@ backend_log_failure(const struct tf_conn *c, const struct tf_connect *cn,
 }
 
 const char *
-tf_backend_server_name(const struct tf_listener *l,
-    const struct tf_connect *cn)
+tf_backend_server_name(const struct tf_connect *cn)
 {
-	return cn->attempts > 0 ? l->backend->server_names[cn->server] : NULL;
+	return cn->attempts > 0 ? cn->backend->server_names[cn->server] :
+	    NULL;
 }
 
 /* Start a non-blocking connect to server cn->server: 1 connected, 0
@@ -55,7 +49,7 @@ tf_backend_server_name(const struct tf_listener *l,
 static int
 backend_start(struct tf_conn *c, struct tf_connect *cn)
 {
-	const struct tf_addr	*addr = &backend_of(c)->servers[cn->server];
+	const struct tf_addr	*addr = &cn->backend->servers[cn->server];
 	int			 fd, on = 1, saved_errno;
 
 	fd = socket(addr->ss.ss_family,
@@ -84,7 +78,7 @@ backend_start(struct tf_conn *c, struct tf_connect *cn)
 static int
 backend_try_next(struct tf_conn *c, struct tf_connect *cn)
 {
-	const struct tf_backend_conf	*b = backend_of(c);
+	const struct tf_backend_conf	*b = cn->backend;
 	int				 r;
 
 	while (cn->attempts < b->nservers) {
@@ -108,11 +102,9 @@ backend_try_next(struct tf_conn *c, struct tf_connect *cn)
 int
 tf_backend_connect(struct tf_conn *c, struct tf_connect *cn)
 {
-	const struct tf_backend_conf	*b = backend_of(c);
-	size_t				 bi = tf_conn_listener(c)->conf->backend;
-
 	cn->attempts = 0;
-	cn->server = tf_conn_worker(c)->backend_next[bi]++ % b->nservers;
+	cn->server = tf_conn_worker(c)->backend_next[cn->index]++ %
+	    cn->backend->nservers;
 	return backend_try_next(c, cn);
 }
 

@@ -10,17 +10,19 @@
 
 #include <stddef.h>
 
+struct tf_backend_conf;
 struct tf_conn;
-struct tf_listener;
 
 /* Where a connection's connect stands; the connection holds it. */
 struct tf_connect {
+	const struct tf_backend_conf *backend;	/* the one to connect to */
+	size_t	index;		/* backend's in the configuration */
 	size_t	server;		/* index of the server tried last */
 	size_t	attempts;	/* servers tried so far */
 	int	fd;		/* the socket of the attempt under way */
 };
 
-/* Start connecting c to its backend. Returns -1 if c was closed. */
+/* Start connecting c to cn's backend. Returns -1 if c was closed. */
 int	tf_backend_connect(struct tf_conn *c, struct tf_connect *);
 
 /* The pending connect finished: what (TF_IO_*) the backend socket
@@ -32,7 +34,6 @@ int	tf_backend_connect_event(struct tf_conn *c, struct tf_connect *,
 int	tf_backend_connect_timeout(struct tf_conn *c, struct tf_connect *);
 
 /* The name of the server in use, or NULL before any attempt. */
-const char *tf_backend_server_name(const struct tf_listener *,
-	    const struct tf_connect *);
+const char *tf_backend_server_name(const struct tf_connect *);
 
 #endif

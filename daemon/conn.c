@@ -34,6 +34,7 @@
 #include "log.h"
 #include "proxy_header.h"
 #include "relay.h"
+#include "routes.h"
 #include "side.h"
 #include "worker.h"
 
@@ -370,6 +371,27 @@ conn_relayed(struct tf_conn *c, enum tf_relay_status status)
 	}
 }
 
+/* The backend of the listener's route for the server name and ALPN. */
+static void
+conn_route(struct tf_conn *c)
+{
+	const struct tf_route_conf	*r;
+	const unsigned char		*alpn = NULL;
+	unsigned int			 alpnlen = 0;
+	SSL				*ssl = conn_client(c)->ssl;
+
+	if (c->listener->routes == NULL)
+		return;
+	SSL_get0_alpn_selected(ssl, &alpn, &alpnlen);
+	r = tf_routes_find(c->listener->routes,
+	    SSL_get_servername(ssl, TLSEXT_NAMETYPE_host_name), alpn,
+	    alpnlen);
+	if (r == NULL || !r->has_backend)
+		return;
+	c->connect.backend = &c->worker->gen->config->backends[r->backend];
+	c->connect.index = r->backend;
+}
+
 static int	conn_proxy_header(struct tf_conn *);
 
 static void
@@ -385,6 +407,7 @@ conn_handshake(struct tf_conn *c)
 		c->last_activity = c->handshaken;
 		conn_trim_note(c->worker);
 		conn_set_state(c, TF_CONN_CONNECTING);
+		conn_route(c);
 		(void)tf_backend_connect(c, &c->connect);
 		break;
 	case 0:
@@ -455,7 +478,7 @@ tf_conn_backend_ready(struct tf_conn *c)
 {
 	conn_set_state(c, TF_CONN_RELAYING);
 	conn_arm_timer(c);
-	if (c->listener->backend->proxy_protocol != TF_PROXY_NONE &&
+	if (c->connect.backend->proxy_protocol != TF_PROXY_NONE &&
 	    conn_proxy_send(c) == -1)
 		return -1;
 	return conn_relayed(c, tf_relay_start(&c->relay));
@@ -491,6 +514,8 @@ tf_conn_new(struct tf_worker *w, struct tf_listener *l, int fd,
 	}
 	if ((c = calloc(1, sizeof(*c))) == NULL ||
 	    (ssl = SSL_new(l->ctx)) == NULL ||
+	    (tf_routes_switch(l->routes) &&
+	    tf_routes_attach(ssl, l->routes) == -1) ||
 	    tf_side_init_tls(conn_client(c), TF_SIDE_CLIENT, fd, ssl) == -1) {
 		if (!proxied)
 			tf_worker_address_release(w, sa);
@@ -507,6 +532,8 @@ tf_conn_new(struct tf_worker *w, struct tf_listener *l, int fd,
 	c->worker = w;
 	c->listener = l;
 	c->connect.fd = -1;
+	c->connect.backend = l->backend;
+	c->connect.index = l->conf->backend;
 	c->admitted = !proxied;
 	c->proxy.waiting = proxied;
 	/* A unix peer path too long for c->peer shows as "unix:", never cut. */
@@ -557,9 +584,8 @@ conn_log_access(struct tf_conn *c)
 		tf_addr_format_sa(&c->proxy.peer.sa, c->proxy.peer_len,
 		    rec.peer, sizeof(rec.peer));
 	rec.listen = tf_access_str(c->listener->name);
-	rec.backend = tf_access_str(c->listener->backend->name);
-	rec.server = tf_access_str(tf_backend_server_name(c->listener,
-	    &c->connect));
+	rec.backend = tf_access_str(c->connect.backend->name);
+	rec.server = tf_access_str(tf_backend_server_name(&c->connect));
 	tf_access_record_tls(&rec, conn_client(c)->ssl, handshaken);
 	event_base_gettimeofday_cached(c->worker->base, &now);
 	rec.hs_ms = handshaken ? conn_ms(&c->accepted, &c->handshaken) : -1;
@@ -738,7 +764,7 @@ conn_proxy_send(struct tf_conn *c)
 	oc.src = &c->peer.sa;
 	oc.dst = c->proxy.replaced ? &c->proxy.dst.sa : NULL;
 	oc.fd = conn_client(c)->fd;
-	if (tf_proxy_out_queue(c->listener->backend, &oc,
+	if (tf_proxy_out_queue(c->connect.backend, &oc,
 	    &c->relay.buf[TF_SIDE_CLIENT], &why) == -1) {
 		tf_conn_close(c, TF_END_NO_MEMORY, why);
 		return -1;

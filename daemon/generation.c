@@ -32,6 +32,21 @@ generation_wipe_passwords(struct tf_config *config)
 	}
 }
 
+/* Every listener's routes; returns 1 if one is wrong (errs says why). */
+static int
+generation_routes(struct tf_generation *gen, struct tf_errs *errs)
+{
+	const struct tf_config	*config = gen->config;
+	size_t			 i, nerrs = tf_errs_count(errs);
+
+	if ((gen->routes = calloc(config->nlisteners + 1,
+	    sizeof(*gen->routes))) == NULL)
+		tf_fatal("calloc");
+	for (i = 0; i < config->nlisteners; i++)
+		gen->routes[i] = tf_routes_new(config, i, gen->contexts, errs);
+	return tf_errs_count(errs) != nerrs;
+}
+
 struct tf_generation *
 tf_generation_new(struct tf_config *config, struct tf_errs *errs)
 {
@@ -57,6 +72,8 @@ tf_generation_new(struct tf_config *config, struct tf_errs *errs)
 			    gen->contexts[i], config->file, &gen->warnings);
 	}
 	generation_wipe_passwords(config);
+	if (!failed)
+		failed = generation_routes(gen, errs);
 	if (failed) {
 		tf_generation_free(gen);
 		return NULL;
@@ -71,6 +88,11 @@ tf_generation_free(struct tf_generation *gen)
 
 	if (gen == NULL)
 		return;
+	if (gen->routes != NULL) {
+		for (i = 0; i < gen->config->nlisteners; i++)
+			tf_routes_free(gen->routes[i]);
+		free(gen->routes);
+	}
 	if (gen->contexts != NULL) {
 		for (i = 0; i < gen->config->ncontexts; i++)
 			SSL_CTX_free(gen->contexts[i]);

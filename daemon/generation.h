@@ -12,10 +12,12 @@
 
 #include "config.h"
 #include "errs.h"
+#include "routes.h"
 
 struct tf_generation {
 	struct tf_config	*config;
 	SSL_CTX			**contexts;	/* one per config->contexts[i] */
+	struct tf_routes	**routes;	/* per listener; NULL: none */
 	struct tf_errs		 warnings;	/* "file:line: warning: ..." */
 };
 

@@ -16,6 +16,7 @@
 #include "config.h"
 
 struct evconnlistener;
+struct tf_routes;
 struct tf_worker;
 
 struct tf_listener {
@@ -23,6 +24,7 @@ struct tf_listener {
 	const struct tf_listener_conf	*conf;
 	SSL_CTX				*ctx;
 	const struct tf_backend_conf	*backend;
+	const struct tf_routes		*routes;	/* NULL: none */
 	struct evconnlistener		*evl;
 	bool				 nodelay_inherited; /* by accepted sockets */
 	char				 name[TF_ADDR_STRLEN];

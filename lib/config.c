@@ -42,8 +42,8 @@ static const char *const log_keys[] = {
 	"target", "level", "access", "rate_limit", NULL
 };
 static const char *const listener_keys[] = {
-	"listen", "context", "backend", "accept_proxy", "accept_proxy_from",
-	NULL
+	"listen", "context", "backend", "routes", "accept_proxy",
+	"accept_proxy_from", NULL
 };
 static const char *const backend_keys[] = {
 	"servers", "proxy_protocol", "proxy_protocol_tlvs", NULL
@@ -541,6 +541,7 @@ config_listener(struct config_load *ld, const config_setting_t *group,
 		tf_config_check_context(&w, conf, v, &l->context);
 	if ((v = tf_config_required(ld, group, "backend", &w)) != NULL)
 		tf_config_check_backend(&w, conf, v, &l->backend);
+	tf_config_routes(ld, group, l);
 	tf_config_listener_proxy(ld, group, l);
 }
 
@@ -689,6 +690,7 @@ tf_config_free(struct tf_config *conf)
 	free(conf->contexts);
 	for (i = 0; i < conf->nlisteners; i++) {
 		free(conf->listeners[i].listen);
+		tf_config_routes_free(&conf->listeners[i]);
 		free(conf->listeners[i].accept_proxy_from);
 	}
 	free(conf->listeners);

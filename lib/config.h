@@ -139,19 +139,42 @@ struct tf_context_conf {
 	bool			 post_handshake_auth;
 	int			 post_handshake_auth_line;
 	struct tf_conf_str	 keylog_filename;	/* resolved path */
+	/* No server name, or none that a certificate has: unrecognized_name
+	 * instead of the first cert_chain entry's certificate. */
+	bool			 sni_strict;
+	int			 sni_strict_line;
 	/* All-zero members mean "absent": Python's default applies. */
 };
 
+/*
+ * One of a listener's routes: a client whose server name matches one of
+ * names (and, if alpn is set, whose negotiated ALPN protocol is alpn)
+ * gets context and/or backend instead of the listener's. A route chosen
+ * by ALPN cannot switch the context (the context chooses the ALPN).
+ */
+struct tf_route_conf {
+	struct tf_conf_str	*names;		/* names or "*.patterns" */
+	size_t			 nnames;
+	struct tf_conf_str	 alpn;		/* NULL: any protocol */
+	bool			 has_context;
+	size_t			 context;	/* index into contexts */
+	bool			 has_backend;
+	size_t			 backend;	/* index into backends */
+	int			 line;
+};
+
 struct tf_listener_conf {
-	char		*listen;	/* as written */
-	struct tf_addr	 addr;
-	size_t		 context;	/* index into tf_config.contexts */
-	size_t		 backend;	/* index into tf_config.backends */
-	int		 line;
+	char			*listen;	/* as written */
+	struct tf_addr		 addr;
+	size_t			 context;	/* index into tf_config.contexts */
+	size_t			 backend;	/* index into tf_config.backends */
+	struct tf_route_conf	*routes;
+	size_t			 nroutes;
+	int			 line;
 	/* PROXY protocol from a load balancer (lib/config_proxy.c) */
-	bool		 accept_proxy;
-	struct tf_cidr	*accept_proxy_from;	/* NULL: from any peer */
-	size_t		 naccept_proxy_from;
+	bool			 accept_proxy;
+	struct tf_cidr		*accept_proxy_from;	/* NULL: any peer */
+	size_t			 naccept_proxy_from;
 };
 
 struct tf_backend_conf {

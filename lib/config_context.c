@@ -24,7 +24,7 @@ static const char *const context_keys[] = {
 	"maximum_version", "ciphers", "ciphersuites", "ecdh_curve",
 	"cert_chain", "groups", "dh_params", "verify_mode",
 	"verify_locations", "verify_flags", "alpn_protocols", "num_tickets",
-	"post_handshake_auth", "keylog_filename", NULL
+	"post_handshake_auth", "keylog_filename", "sni_strict", NULL
 };
 static const char *const verify_locations_keys[] = {
 	"cafile", "capath", "cadata", NULL
@@ -400,6 +400,8 @@ config_context(struct config_load *ld, const config_setting_t *group,
 	config_num_tickets(ld, group, ctx, protocol_ok);
 	tf_config_bool(ld, group, "post_handshake_auth",
 	    &ctx->post_handshake_auth, &ctx->post_handshake_auth_line);
+	tf_config_bool(ld, group, "sni_strict", &ctx->sni_strict,
+	    &ctx->sni_strict_line);
 	config_path_str(ld, group, "keylog_filename", false,
 	    &ctx->keylog_filename);
 }

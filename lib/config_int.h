@@ -102,4 +102,12 @@ void		 tf_config_backend_proxy(struct config_load *,
 void		 tf_config_listener_proxy(struct config_load *,
 		    const config_setting_t *group, struct tf_listener_conf *);
 
+/*
+ * The routes list of a listener group into l (config_route.c); the
+ * contexts and backends must have been read.
+ */
+void		 tf_config_routes(struct config_load *,
+		    const config_setting_t *group, struct tf_listener_conf *l);
+void		 tf_config_routes_free(struct tf_listener_conf *l);
+
 #endif

@@ -24,9 +24,6 @@
 #include "context_int.h"
 #include "errs.h"
 
-/* Python's session id context is "Python" including its NUL; ours too. */
-#define TF_SESSION_ID_CONTEXT	"tlsfront"
-
 static const SSL_METHOD	*context_method(enum tf_protocol);
 static bool		 context_is_tls(enum tf_protocol);
 static void		 context_defaults(SSL_CTX *, enum tf_protocol,
@@ -123,9 +120,8 @@ context_defaults(SSL_CTX *ctx, enum tf_protocol protocol,
 	SSL_CTX_set_mode(ctx, SSL_MODE_RELEASE_BUFFERS |
 	    SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER | SSL_MODE_ENABLE_PARTIAL_WRITE);
 
-	SSL_CTX_set_session_id_context(ctx,
-	    (const unsigned char *)TF_SESSION_ID_CONTEXT,
-	    sizeof(TF_SESSION_ID_CONTEXT));
+	/* The session id context (Python sets "Python") is the context's
+	 * own: tf_context_switch_prepare. */
 
 	/* Python's verify_flags default, VERIFY_X509_TRUSTED_FIRST. */
 	param = SSL_CTX_get0_param(ctx);
@@ -194,7 +190,7 @@ tf_context_build(const struct tf_context_conf *cc, const char *file,
 	const SSL_METHOD	*method;
 	SSL_CTX			*ctx;
 	char			 reason[512];
-	size_t			 nerrs, i;
+	size_t			 nerrs;
 	int			 nid;
 
 	nerrs = tf_errs_count(errs);
@@ -251,12 +247,9 @@ tf_context_build(const struct tf_context_conf *cc, const char *file,
 		}
 	}
 	(void)tf_context_attributes(ctx, cc, file, errs);
-	for (i = 0; i < cc->ncerts; i++)
-		(void)tf_context_load_cert(ctx, &cc->certs[i], file, errs);
-
-	/* Last, once the verify store is complete. */
-	if (cc->ncerts > 0)
-		tf_context_build_chains(ctx);
+	(void)tf_context_switch_prepare(ctx, cc, file, errs);
+	/* Last, once the verify store is complete (chains are built). */
+	(void)tf_context_load_certs(ctx, cc, file, errs);
 
 	ERR_clear_error();
 	if (tf_errs_count(errs) != nerrs) {

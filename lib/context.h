@@ -68,6 +68,41 @@ bool	 tf_context_version_enabled(SSL_CTX *ctx, enum tf_protocol protocol,
 	    int version);
 
 /*
+ * The certificates of ctx's cert_chain entries, in their order: how many,
+ * and the i-th (NULL past the end) with the line of its entry in *line
+ * (if not NULL). The context owns them.
+ */
+size_t	 tf_context_cert_count(SSL_CTX *ctx);
+X509	*tf_context_cert_at(SSL_CTX *ctx, size_t i, int *line);
+
+/*
+ * A server name that gets ctx's default certificate: the first name of
+ * its first cert_chain entry ("x.example.com" for "*.example.com"), or
+ * NULL if that has none.
+ */
+const char *tf_context_default_name(SSL_CTX *ctx);
+
+/*
+ * Why a context's own callback refused ssl's handshake (sni_strict, ...):
+ * a static string, or NULL if it did not.
+ */
+const char *tf_context_refusal(const SSL *ssl);
+
+/*
+ * Move ssl, at its ClientHello, to context to: the SSL_CTX and what
+ * SSL_new copied from the first one (options, versions, verify mode,
+ * depth and flags, tickets, groups). Returns 0, or -1 (out of memory).
+ */
+int	 tf_context_switch(SSL *ssl, SSL_CTX *to);
+
+/*
+ * Whether connections accepted under from can be switched to to; if not,
+ * *why says why (a static string) for a file:line error.
+ */
+bool	 tf_context_switch_possible(SSL_CTX *from, SSL_CTX *to,
+	    const char **why);
+
+/*
  * Drain OpenSSL's error queue into buf as "reason; reason" (empty string
  * if the queue was empty). Returns buf.
  */

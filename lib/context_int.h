@@ -46,6 +46,24 @@ int		 tf_context_load_cert(SSL_CTX *, const struct tf_cert_conf *,
 void		 tf_context_build_chains(SSL_CTX *);
 
 /*
+ * Load every cert_chain entry of cc and index it by name (context_sni.c):
+ * ctx gets the first entry's certificates, the others are chosen per
+ * connection by the server name. Call after the verify store is
+ * complete. Returns 0, or -1 with errors appended.
+ */
+int		 tf_context_load_certs(SSL_CTX *,
+		    const struct tf_context_conf *, const char *file,
+		    struct tf_errs *);
+
+/*
+ * What tf_context_switch needs to know of a context, kept in it, and a
+ * session id context of its own (context_switch.c). Returns 0 or -1.
+ */
+int		 tf_context_switch_prepare(SSL_CTX *,
+		    const struct tf_context_conf *, const char *file,
+		    struct tf_errs *);
+
+/*
  * The attributes beyond protocol, options, versions, ciphers and curve,
  * each as its Python setter does it. Errors are appended; returns -1 if
  * there was one. (context_attr.c)

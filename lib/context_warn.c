@@ -225,12 +225,10 @@ context_warn_expiry(const struct tf_context_conf *cc, SSL_CTX *ctx,
 	X509		*x;
 	struct tm	 tm;
 	char		 subject[512], when[32];
-	int		 days, secs, n = 0, r;
+	size_t		 i;
+	int		 days, secs, n = 0, line;
 
-	r = SSL_CTX_set_current_cert(ctx, SSL_CERT_SET_FIRST);
-	for (; r == 1; r = SSL_CTX_set_current_cert(ctx, SSL_CERT_SET_NEXT)) {
-		if ((x = SSL_CTX_get0_certificate(ctx)) == NULL)
-			continue;
+	for (i = 0; (x = tf_context_cert_at(ctx, i, &line)) != NULL; i++) {
 		na = X509_get0_notAfter(x);
 		if (ASN1_TIME_diff(&days, &secs, NULL, na) != 1 ||
 		    days >= TF_EXPIRY_WARN_DAYS)
@@ -239,14 +237,11 @@ context_warn_expiry(const struct tf_context_conf *cc, SSL_CTX *ctx,
 		when[0] = '\0';
 		if (ASN1_TIME_to_tm(na, &tm) == 1)
 			strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
-		tf_errs_add(warnings, file, cc->ncerts == 1 ? cc->certs[0].line :
-		    cc->line, "warning: context \"%s\": certificate %s %s "
+		tf_errs_add(warnings, file, line, "warning: context \"%s\": certificate %s %s "
 		    "(notAfter %s)", cc->name, subject, days < 0 || secs < 0 ?
 		    "has expired" : "expires within 30 days", when);
 		n++;
 	}
-	/* Leave the context as it was built: the first certificate current. */
-	(void)SSL_CTX_set_current_cert(ctx, SSL_CERT_SET_FIRST);
 	ERR_clear_error();
 	return n;
 }

@@ -362,19 +362,15 @@ explain_cert(struct explain_ctx *e, X509 *x)
 	ERR_clear_error();
 }
 
-/* Every certificate slot that holds one (RSA, ECDSA, ...). */
+/* Every cert_chain entry's certificate, in order. */
 static void
 explain_certs(struct explain_ctx *e, SSL_CTX *ctx)
 {
 	X509	*x;
-	int	 r;
+	size_t	 i;
 
-	r = SSL_CTX_set_current_cert(ctx, SSL_CERT_SET_FIRST);
-	while (r == 1) {
-		if ((x = SSL_CTX_get0_certificate(ctx)) != NULL)
-			explain_cert(e, x);
-		r = SSL_CTX_set_current_cert(ctx, SSL_CERT_SET_NEXT);
-	}
+	for (i = 0; (x = tf_context_cert_at(ctx, i, NULL)) != NULL; i++)
+		explain_cert(e, x);
 	ERR_clear_error();
 }
 

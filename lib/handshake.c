@@ -257,6 +257,10 @@ handshake_pair(SSL_CTX *server, int version, const char *ciphers,
 	SSL_set_info_callback(c, handshake_info_cb);
 	SSL_set_info_callback(s, handshake_info_cb);
 	SSL_set_connect_state(c);
+	/* A name the server has a certificate for (sni_strict needs one). */
+	if (tf_context_default_name(server) != NULL)
+		(void)SSL_set_tlsext_host_name(c,
+		    tf_context_default_name(server));
 	SSL_set_accept_state(s);
 	for (i = 0; i < HANDSHAKE_ROUNDS && ss.done == 0; i++) {
 		handshake_step(c, &cs);

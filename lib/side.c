@@ -16,6 +16,7 @@
 #include <openssl/bio.h>
 #include <openssl/err.h>
 
+#include "context.h"
 #include "side.h"
 
 /* Room allowed per TLS record for its header, padding and tag, and the
@@ -50,6 +51,9 @@ side_ssl_reason(const struct tf_side *s)
 {
 	const char	*reason = ERR_reason_error_string(ERR_peek_error());
 
+	/* A context's callback (sni_strict) says better what it refused. */
+	if (s->ssl != NULL && tf_context_refusal(s->ssl) != NULL)
+		reason = tf_context_refusal(s->ssl);
 	ERR_clear_error();
 	return reason != NULL ? reason : side_words[s->role].reset;
 }

@@ -10,11 +10,13 @@ groups of the ClientHello it sent, both through the context's message
 callback; then sends a line and expects the echo back.
 
 Prints "key=value" lines: handshake (ok / fail:REASON), version, cipher,
-alpn (or none), certreq, tickets, read (echo / alert:REASON / eof /
+alpn (or none), peer_sha256 (the server certificate's SHA-256
+fingerprint), certreq, tickets, read (echo / alert:REASON / eof /
 error:REASON), offered_groups (the ClientHello's supported_groups, in
 order, OpenSSL's names), key_shares (its TLS 1.3 key shares), and a
 "note=..." line for each release difference of CPython's it worked around.
-Always exits 0 once it could run; the test decides.
+Always exits 0 once it could run; the test decides. --server-hostname
+sets the SNI name (default localhost; "none" sends none).
 
 --curve NAME restricts the client to that one group, as current CPython's
 set_ecdh_curve does (SSL_CTX_set1_groups). A Python that still refuses the
@@ -28,6 +30,7 @@ offered_groups shows what the client really offered either way.
 """
 
 import argparse
+import hashlib
 import os
 import socket
 import ssl
@@ -152,6 +155,8 @@ def main():
     p.add_argument("--read-first", action="store_true",
                    help="read before sending (to see a server's alert "
                    "that a send would turn into a reset)")
+    p.add_argument("--server-hostname", default="localhost",
+                   help="the SNI name to send; \"none\": send none")
     p.add_argument("--timeout", type=float, default=10.0)
     a = p.parse_args()
 
@@ -205,7 +210,8 @@ def main():
     ctx._msg_callback = msg_cb
     raw = socket.create_connection(("127.0.0.1", a.port), timeout=a.timeout)
     try:
-        s = ctx.wrap_socket(raw, server_hostname="localhost")
+        s = ctx.wrap_socket(raw, server_hostname=(
+            None if a.server_hostname == "none" else a.server_hostname))
     except (ssl.SSLError, OSError) as e:
         reason = getattr(e, "reason", None) or str(e)
         print("handshake=fail:%s" % reason)
@@ -216,6 +222,8 @@ def main():
     print("version=%s" % s.version())
     print("cipher=%s" % s.cipher()[0])
     print("alpn=%s" % (s.selected_alpn_protocol() or "none"))
+    print("peer_sha256=%s" % hashlib.sha256(
+        s.getpeercert(binary_form=True)).hexdigest())
     print_hello()
     try:
         if a.read_first:

@@ -22,6 +22,7 @@ P2=$(free_port)
 P3=$(free_port)
 P4=$(free_port)
 P5=$(free_port)
+P6=$(free_port)
 write_conf_ctx tlsfront.conf "  mtls = { $CERT_RSA
     verify_mode = \"CERT_OPTIONAL\";
     verify_locations = { cafile = \"certs/ca.pem\"; };
@@ -31,7 +32,9 @@ write_conf_ctx tlsfront.conf "  mtls = { $CERT_RSA
 $(ctx_listener "$P2" mtls v1)
 $(ctx_listener "$P3" mtls v2auth)
 $(ctx_listener "$P4" mtls v2none)
-$(ctx_listener "$P5" ec v2)" \
+$(ctx_listener "$P5" ec v2)
+  { listen = \"127.0.0.1:$P6\"; context = \"mtls\"; backend = \"v2none\";
+    routes = ( { names = [ \"v1.example.com\" ]; backend = \"v1\"; } ); }," \
     "  v2 = { servers = [ \"127.0.0.1:$B\" ]; proxy_protocol = \"v2\"; };
   v1 = { servers = [ \"127.0.0.1:$B\" ]; proxy_protocol = \"v1\"; };
   v2auth = { servers = [ \"127.0.0.1:$B\" ]; proxy_protocol = \"v2\";
@@ -158,6 +161,15 @@ log "header $N (resumed): $HDR"
 expect ssl.client 5
 expect ssl.verify 0
 expect ssl.cn "tlsfront test client"
+
+# 8. A route's backend (listeners[].routes) decides the header, not the
+# listener's.
+run "$P6" --sni v1.example.com
+expect version 1
+expect dport "$P6"
+run "$P6" --sni other.example.com
+expect version 2
+expect tlv_order ""
 
 check_daemon_log
 stop_tlsfront
