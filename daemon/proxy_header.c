@@ -109,9 +109,11 @@ tf_proxy_in_read(struct tf_side *s, struct tf_proxy_header *h,
 	return 1;
 }
 
-/* A CN longer than this is left out: the header stays far below a
- * relay buffer whatever the client's certificate holds. */
+/* A CN longer than this is left out, so that a header always fits in
+ * PROXY_OUT_MAX: with the other TLVs at their largest (ALPN and SNI 255
+ * bytes each, the rest below 200) it stays under 2 KB. */
 #define PROXY_CN_MAX	1024
+#define PROXY_OUT_MAX	4096
 
 /* The Common Name of x's subject as UTF-8 (OPENSSL_free), or NULL. */
 static char *
@@ -227,25 +229,51 @@ proxy_encode_v2(const struct tf_backend_conf *b,
 	const char		*sni;
 	char			 id[24], key[32], *cn = NULL;
 	size_t			 n;
+	unsigned		 tlvs = b->proxy_protocol_tlvs;
 
-	if (b->proxy_protocol_tlvs & TF_PROXY_TLV_ALPN) {
+	/* TLS that was not ours to end has no TLS facts to pass on. */
+	if (oc->ssl == NULL)
+		tlvs &= TF_PROXY_TLV_UNIQUE_ID;
+	if (tlvs & TF_PROXY_TLV_ALPN) {
 		SSL_get0_alpn_selected(oc->ssl, &alpn, &alpn_len);
 		if (alpn_len > 0)
 			info->alpn = (struct tf_proxy_bytes){ alpn, alpn_len };
 	}
-	if ((b->proxy_protocol_tlvs & TF_PROXY_TLV_AUTHORITY) &&
+	if ((tlvs & TF_PROXY_TLV_AUTHORITY) &&
 	    (sni = SSL_get_servername(oc->ssl, TLSEXT_NAMETYPE_host_name)) !=
 	    NULL)
 		info->authority = (struct tf_proxy_bytes){ sni, strlen(sni) };
-	if (b->proxy_protocol_tlvs & TF_PROXY_TLV_UNIQUE_ID) {
+	if (tlvs & TF_PROXY_TLV_UNIQUE_ID) {
 		snprintf(id, sizeof(id), "%" PRIu64, oc->id);
 		info->unique_id = (struct tf_proxy_bytes){ id, strlen(id) };
 	}
-	if (b->proxy_protocol_tlvs & TF_PROXY_TLV_SSL)
+	if (tlvs & TF_PROXY_TLV_SSL)
 		proxy_ssl_tlv(oc->ssl, &info->ssl, &cn, key, sizeof(key));
 	n = tf_proxy_encode_v2(info, buf, size);
 	OPENSSL_free(cn);
 	return n;
+}
+
+/*
+ * The header in front of what out may hold already (the ClientHello of a
+ * connection passed through), in a buffer of the relay's sizes: the
+ * relay reads a chunk into it once it is empty.
+ */
+static int
+proxy_out_prepend(struct tf_buf *out, const uint8_t *hdr, size_t n)
+{
+	struct tf_buf	b = { NULL, 0, 0, 0 };
+
+	if (tf_buf_reserve(&b, n + out->len <= TF_BUF_SMALL ? TF_BUF_SMALL :
+	    TF_BUF_LARGE) == -1)
+		return -1;
+	memcpy(b.data, hdr, n);
+	if (out->len > 0)
+		memcpy(b.data + n, out->data + out->off, out->len);
+	b.len = (uint32_t)(n + out->len);
+	tf_buf_free(out);
+	*out = b;
+	return 0;
 }
 
 int
@@ -255,25 +283,23 @@ tf_proxy_out_queue(const struct tf_backend_conf *b,
 {
 	struct tf_proxy_info	info;
 	union tf_proxy_addr	local;
+	uint8_t			hdr[PROXY_OUT_MAX];
 	size_t			n;
 
 	memset(&info, 0, sizeof(info));
 	info.src = oc->src;
 	info.dst = oc->dst != NULL ? oc->dst : proxy_local(oc->fd, &local);
-	if (tf_buf_reserve(out, TF_BUF_SMALL) == -1) {
+	if (b->proxy_protocol == TF_PROXY_V1)
+		n = tf_proxy_encode_v1(&info, (char *)hdr, sizeof(hdr));
+	else
+		n = proxy_encode_v2(b, oc, &info, hdr, sizeof(hdr));
+	if (n == 0) {
+		*why = "PROXY header too large";
+		return -1;
+	}
+	if (proxy_out_prepend(out, hdr, n) == -1) {
 		*why = "out of memory";
 		return -1;
 	}
-	if (b->proxy_protocol == TF_PROXY_V1)
-		n = tf_proxy_encode_v1(&info, (char *)out->data, out->cap);
-	else
-		n = proxy_encode_v2(b, oc, &info, out->data, out->cap);
-	if (n == 0) {
-		tf_buf_free(out);
-		*why = "PROXY header too large for the backend's buffer";
-		return -1;
-	}
-	out->off = 0;
-	out->len = (uint32_t)n;
 	return 0;
 }

@@ -59,7 +59,8 @@ void	tf_proxy_in_log(struct event_base *, uint64_t conn,
 /* What the outgoing header says of a connection. */
 struct tf_proxy_out_conn {
 	uint64_t		 id;		/* UNIQUE_ID: the conn id */
-	SSL			*ssl;		/* the client's, handshaken */
+	SSL			*ssl;		/* handshaken; NULL: TLS not
+						   ours (passed through) */
 	const struct sockaddr	*src;		/* the client */
 	const struct sockaddr	*dst;		/* NULL: the socket's own */
 	int			 fd;		/* the client's socket */
@@ -67,9 +68,10 @@ struct tf_proxy_out_conn {
 
 /*
  * Put b's backend's header (proxy_protocol, with the TLVs of
- * proxy_protocol_tlvs for v2) into the empty buffer out, so the relay
- * writes it before any byte of the client's (and goes on after a short
- * write). Returns 0, or -1 with *why (out of memory, a header too large).
+ * proxy_protocol_tlvs for v2) in front of what the buffer out holds, so
+ * the relay writes it before any byte of the client's (and goes on after
+ * a short write). Without oc->ssl only UNIQUE_ID is sent of the TLVs.
+ * Returns 0, or -1 with *why (out of memory).
  */
 int	tf_proxy_out_queue(const struct tf_backend_conf *b,
 	    const struct tf_proxy_out_conn *, struct tf_buf *out,
