@@ -74,6 +74,8 @@ struct tf_conn {
 	const char		*detail;	/* static string: why it ended */
 	bool			 admitted;	/* counted by address limits */
 	struct tf_proxy_in	 proxy;		/* a load balancer's header */
+	SSL			*passed;	/* passed through: its TLS ended */
+	const char		*passed_sni;	/* its SNI (in passed) or NULL */
 };
 
 /*
@@ -392,6 +394,35 @@ conn_route(struct tf_conn *c)
 	c->connect.index = r->backend;
 }
 
+/*
+ * A passthrough route took c at its ClientHello: TLS ends here unseen by
+ * the client, the bytes libssl read are the first the backend gets, and
+ * the rest is relayed as it comes.
+ */
+static void
+conn_passthrough(struct tf_conn *c)
+{
+	const struct tf_route_conf	*r;
+	struct tf_buf			*first = &c->relay.buf[TF_SIDE_CLIENT];
+	const char			*sni;
+
+	r = tf_routes_passed(conn_client(c)->ssl, &sni);
+	if (r == NULL || (c->passed = tf_side_end_tls(conn_client(c),
+	    first)) == NULL) {
+		tf_conn_close(c, TF_END_HANDSHAKE_ERROR, r == NULL ?
+		    "paused by a ClientHello callback" : "ClientHello too "
+		    "large to pass through");
+		return;
+	}
+	c->passed_sni = sni;
+	c->relay.received[TF_SIDE_CLIENT] = first->len;
+	c->last_activity = c->accepted;
+	conn_set_state(c, TF_CONN_CONNECTING);
+	c->connect.backend = &c->worker->gen->config->backends[r->backend];
+	c->connect.index = r->backend;
+	(void)tf_backend_connect(c, &c->connect);
+}
+
 static int	conn_proxy_header(struct tf_conn *);
 
 static void
@@ -409,6 +440,9 @@ conn_handshake(struct tf_conn *c)
 		conn_set_state(c, TF_CONN_CONNECTING);
 		conn_route(c);
 		(void)tf_backend_connect(c, &c->connect);
+		break;
+	case 2:
+		conn_passthrough(c);
 		break;
 	case 0:
 		break;
@@ -514,7 +548,7 @@ tf_conn_new(struct tf_worker *w, struct tf_listener *l, int fd,
 	}
 	if ((c = calloc(1, sizeof(*c))) == NULL ||
 	    (ssl = SSL_new(l->ctx)) == NULL ||
-	    (tf_routes_switch(l->routes) &&
+	    (tf_routes_at_hello(l->routes) &&
 	    tf_routes_attach(ssl, l->routes) == -1) ||
 	    tf_side_init_tls(conn_client(c), TF_SIDE_CLIENT, fd, ssl) == -1) {
 		if (!proxied)
@@ -527,6 +561,8 @@ tf_conn_new(struct tf_worker *w, struct tf_listener *l, int fd,
 #endif
 	tf_side_limit_hello(conn_client(c),
 	    (uint32_t)w->gen->config->limit_client_hello);
+	if (tf_routes_passthrough(l->routes))
+		tf_side_keep_hello(conn_client(c));
 	tf_side_init(conn_backend(c), TF_SIDE_BACKEND, -1);
 	c->id = ((uint64_t)w->index << 48) | ++w->next_conn_id;
 	c->worker = w;
@@ -587,6 +623,8 @@ conn_log_access(struct tf_conn *c)
 	rec.backend = tf_access_str(c->connect.backend->name);
 	rec.server = tf_access_str(tf_backend_server_name(&c->connect));
 	tf_access_record_tls(&rec, conn_client(c)->ssl, handshaken);
+	if (c->passed != NULL)
+		rec.sni = tf_access_str(c->passed_sni);
 	event_base_gettimeofday_cached(c->worker->base, &now);
 	rec.hs_ms = handshaken ? conn_ms(&c->accepted, &c->handshaken) : -1;
 	rec.duration_ms = conn_ms(&c->accepted, &now);
@@ -603,6 +641,7 @@ conn_free(struct tf_conn *c)
 	tf_relay_release(&c->relay);
 	tf_side_free(conn_client(c));
 	tf_side_free(conn_backend(c));
+	SSL_free(c->passed);
 #ifdef TF_DEBUG
 	c->magic = CONN_FREED;
 #endif

@@ -73,10 +73,12 @@ tf_access_record_tls(struct tf_access_record *rec, SSL *ssl, bool handshaken)
 	const unsigned char	*alpn = NULL;
 	unsigned int		 alpn_len = 0;
 
+	if (ssl == NULL)
+		handshaken = false;	/* no TLS terminated (passed through) */
 	rec->proto = tf_access_str(handshaken ? SSL_get_version(ssl) : NULL);
 	rec->cipher = tf_access_str(handshaken ?
 	    SSL_get_cipher_name(ssl) : NULL);
-	rec->sni = tf_access_str(SSL_get_servername(ssl,
+	rec->sni = tf_access_str(ssl == NULL ? NULL : SSL_get_servername(ssl,
 	    TLSEXT_NAMETYPE_host_name));
 	if (handshaken)
 		SSL_get0_alpn_selected(ssl, &alpn, &alpn_len);

@@ -54,7 +54,7 @@ struct tf_access_str	tf_access_str(const char *);
  * Fill rec's TLS fields from ssl: SNI always (a client sends it before any
  * failure worth logging), protocol, cipher, ALPN and the verified client
  * certificate's subject (RFC 2253) once handshaken. The subject lives in a
- * buffer reused by the next call.
+ * buffer reused by the next call. ssl NULL (no TLS terminated): all "-".
  */
 void	tf_access_record_tls(struct tf_access_record *rec, SSL *ssl,
 	    bool handshaken);

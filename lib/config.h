@@ -160,6 +160,9 @@ struct tf_route_conf {
 	size_t			 context;	/* index into contexts */
 	bool			 has_backend;
 	size_t			 backend;	/* index into backends */
+	/* Not terminated: the TLS bytes go to the backend as they came,
+	 * matched at the ClientHello (alpn: one the client offers). */
+	bool			 passthrough;
 	int			 line;
 };
 

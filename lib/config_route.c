@@ -16,7 +16,7 @@
 #include "names.h"
 
 static const char *const route_keys[] = {
-	"names", "alpn", "context", "backend", NULL
+	"names", "alpn", "context", "backend", "passthrough", NULL
 };
 
 /* The names seen so far for one alpn value (NULL: routes without alpn). */
@@ -102,6 +102,7 @@ route_read(struct config_load *ld, const config_setting_t *group,
 {
 	struct tf_config_where	 w;
 	const char		*v;
+	int			 line = 0;
 
 	r->line = (int)config_setting_source_line(group);
 	if (!config_setting_is_group(group)) {
@@ -117,6 +118,11 @@ route_read(struct config_load *ld, const config_setting_t *group,
 	}
 	route_target(ld, group, true, r);
 	route_target(ld, group, false, r);
+	tf_config_bool(ld, group, "passthrough", &r->passthrough, &line);
+	if (r->passthrough && (config_setting_get_member(group, "context") !=
+	    NULL || config_setting_get_member(group, "backend") == NULL))
+		tf_config_err(ld, group, "a passthrough route needs a backend "
+		    "and no context: its TLS is not terminated here");
 	if (config_setting_get_member(group, "names") == NULL &&
 	    config_setting_get_member(group, "alpn") == NULL)
 		tf_config_err(ld, group, "a route needs names, alpn or both");

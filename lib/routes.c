@@ -28,23 +28,41 @@ struct tf_routes {
 	struct tf_names			*by_name;	/* routes without alpn */
 	struct routes_alpn_names	*by_alpn_name;
 	size_t				 nalpn_names;
-	bool				 switches;
+	bool				 switches;	/* some route has a context */
+	bool				 passthrough;	/* some route passes */
+};
+
+/* A connection a passthrough route took, kept on its SSL. */
+struct routes_pass {
+	const struct tf_route_conf	*route;
+	char				 sni[TF_NAME_MAX + 2]; /* "": none */
 };
 
 static CRYPTO_ONCE	routes_once = CRYPTO_ONCE_STATIC_INIT;
 static int		routes_idx = -1;	/* SSL: const struct tf_routes */
+static int		routes_pass_idx = -1;	/* SSL: struct routes_pass */
+
+static void
+routes_pass_free(void *parent, void *ptr, CRYPTO_EX_DATA *ad, int idx,
+    long argl, void *argp)
+{
+	(void)parent; (void)ad; (void)idx; (void)argl; (void)argp;
+	free(ptr);
+}
 
 static void
 routes_init_once(void)
 {
 	routes_idx = SSL_get_ex_new_index(0, NULL, NULL, NULL, NULL);
+	routes_pass_idx = SSL_get_ex_new_index(0, NULL, NULL, NULL,
+	    routes_pass_free);
 }
 
 static bool
 routes_init(void)
 {
 	return CRYPTO_THREAD_run_once(&routes_once, routes_init_once) == 1 &&
-	    routes_idx >= 0;
+	    routes_idx >= 0 && routes_pass_idx >= 0;
 }
 
 static uint16_t
@@ -78,10 +96,76 @@ tf_routes_sni(const unsigned char *ext, size_t len, char *buf)
 	return false;
 }
 
+/* Whether the ClientHello's ALPN extension offers protocol alpn. */
+static bool
+routes_offered(SSL *ssl, const char *alpn)
+{
+	const unsigned char	*ext;
+	size_t			 len, n, want = strlen(alpn);
+
+	if (SSL_client_hello_get0_ext(ssl,
+	    TLSEXT_TYPE_application_layer_protocol_negotiation, &ext,
+	    &len) != 1 || len < 2 || routes_u16(ext) != len - 2)
+		return false;
+	for (ext += 2, len -= 2; len > 0; ext += 1 + n, len -= 1 + n) {
+		if ((n = ext[0]) + 1 > len)
+			return false;
+		if (n == want && memcmp(ext + 1, alpn, n) == 0)
+			return true;
+	}
+	return false;
+}
+
+/* The passthrough route for this ClientHello (host "": no SNI), in the
+ * order of tf_routes_find, alpn being one the client offers. */
+static const struct tf_route_conf *
+routes_pass_find(const struct tf_routes *rt, SSL *ssl, const char *host)
+{
+	const struct tf_route_conf	*r;
+	size_t				 i, j;
+
+	for (i = 0; *host != '\0' && i < rt->nalpn_names; i++) {
+		if (tf_names_find(rt->by_alpn_name[i].names, host, &j) &&
+		    rt->l->routes[j].passthrough &&
+		    routes_offered(ssl, rt->by_alpn_name[i].alpn))
+			return &rt->l->routes[j];
+	}
+	for (i = 0; i < rt->l->nroutes; i++) {
+		r = &rt->l->routes[i];
+		if (r->passthrough && r->nnames == 0 &&
+		    routes_offered(ssl, r->alpn.value))
+			return r;
+	}
+	if (*host != '\0' && tf_names_find(rt->by_name, host, &j) &&
+	    rt->l->routes[j].passthrough)
+		return &rt->l->routes[j];
+	return NULL;
+}
+
+/* Keep the passthrough route on ssl and pause the handshake for good. */
+static int
+routes_pass(SSL *ssl, const struct tf_route_conf *r, const char *host,
+    int *alert)
+{
+	struct routes_pass	*p;
+
+	if ((p = calloc(1, sizeof(*p))) == NULL ||
+	    SSL_set_ex_data(ssl, routes_pass_idx, p) != 1) {
+		free(p);
+		*alert = SSL_AD_INTERNAL_ERROR;
+		return SSL_CLIENT_HELLO_ERROR;
+	}
+	p->route = r;
+	strcpy(p->sni, host);
+	return SSL_CLIENT_HELLO_RETRY;
+}
+
 /*
- * At the ClientHello, before the version and any session: a route for
- * the server name with a context of its own moves the connection there.
- * A malformed server_name is left to libssl, which refuses it.
+ * At the ClientHello, before the version and any session: a passthrough
+ * route takes the connection (the handshake pauses, never to go on); else
+ * a route for the server name with a context of its own moves the
+ * connection there. A malformed server_name is left to libssl, which
+ * refuses it.
  */
 static int
 routes_hello_cb(SSL *ssl, int *alert, void *arg)
@@ -94,10 +178,15 @@ routes_hello_cb(SSL *ssl, int *alert, void *arg)
 	char				 host[TF_NAME_MAX + 2];
 
 	(void)arg;
-	if ((rt = SSL_get_ex_data(ssl, routes_idx)) == NULL || !rt->switches)
+	if ((rt = SSL_get_ex_data(ssl, routes_idx)) == NULL)
 		return SSL_CLIENT_HELLO_SUCCESS;
 	if (SSL_client_hello_get0_ext(ssl, TLSEXT_TYPE_server_name, &ext,
-	    &len) != 1 || !tf_routes_sni(ext, len, host) ||
+	    &len) != 1 || !tf_routes_sni(ext, len, host))
+		host[0] = '\0';
+	if (rt->passthrough && SSL_get_ex_data(ssl, routes_pass_idx) == NULL &&
+	    (r = routes_pass_find(rt, ssl, host)) != NULL)
+		return routes_pass(ssl, r, host, alert);
+	if (!rt->switches || host[0] == '\0' ||
 	    !tf_names_find(rt->by_name, host, &i))
 		return SSL_CLIENT_HELLO_SUCCESS;
 	r = &rt->l->routes[i];
@@ -141,6 +230,7 @@ routes_add(struct tf_routes *rt, const struct tf_config *conf, size_t i,
 	    routes_alpn_table(rt, r->alpn.value);
 	for (j = 0; j < r->nnames; j++)
 		(void)tf_names_add(names, r->names[j].value, i, NULL);
+	rt->passthrough |= r->passthrough;
 	if (!r->has_context || r->context == rt->l->context)
 		return 0;
 	if (!tf_context_switch_possible(rt->contexts[rt->l->context],
@@ -178,7 +268,7 @@ tf_routes_new(const struct tf_config *conf, size_t listener,
 		tf_routes_free(rt);
 		return NULL;
 	}
-	if (rt->switches)
+	if (rt->switches || rt->passthrough)
 		SSL_CTX_set_client_hello_cb(contexts[l->context],
 		    routes_hello_cb, NULL);
 	return rt;
@@ -199,9 +289,27 @@ tf_routes_free(struct tf_routes *rt)
 }
 
 bool
-tf_routes_switch(const struct tf_routes *rt)
+tf_routes_at_hello(const struct tf_routes *rt)
 {
-	return rt != NULL && rt->switches;
+	return rt != NULL && (rt->switches || rt->passthrough);
+}
+
+bool
+tf_routes_passthrough(const struct tf_routes *rt)
+{
+	return rt != NULL && rt->passthrough;
+}
+
+const struct tf_route_conf *
+tf_routes_passed(const SSL *ssl, const char **sni)
+{
+	const struct routes_pass	*p;
+
+	if (!routes_init() || (p = SSL_get_ex_data(ssl, routes_pass_idx)) ==
+	    NULL)
+		return NULL;
+	*sni = p->sni[0] != '\0' ? p->sni : NULL;
+	return p->route;
 }
 
 int

@@ -11,6 +11,10 @@
  *   3. a route with names only, matching;
  *   4. the listener's own context and backend.
  *
+ * A passthrough route is matched at the ClientHello in the same order,
+ * its alpn being one that the client offers; the connection is then not
+ * terminated but handed to the backend as it came.
+ *
  * Names match as lib/names.h says (exact before wildcard).
  */
 #ifndef TF_ROUTES_H
@@ -40,8 +44,20 @@ struct tf_routes	*tf_routes_new(const struct tf_config *conf,
 			    struct tf_errs *errs);
 void			 tf_routes_free(struct tf_routes *);
 
-/* Whether some route switches the context. */
-bool			 tf_routes_switch(const struct tf_routes *);
+/* Whether some route acts at the ClientHello (switches the context or
+ * passes the connection through): then attach the routes to each SSL. */
+bool			 tf_routes_at_hello(const struct tf_routes *);
+
+/* Whether some route passes connections through (tf_side_keep_hello). */
+bool			 tf_routes_passthrough(const struct tf_routes *);
+
+/*
+ * The passthrough route that took ssl at its ClientHello (its handshake
+ * then paused: tf_side_handshake returned 2), with the server name the
+ * client sent in *sni (NULL: none; valid while ssl is), or NULL.
+ */
+const struct tf_route_conf *tf_routes_passed(const SSL *ssl,
+			    const char **sni);
 
 /*
  * Let ssl's ClientHello consult routes (which must outlive ssl).

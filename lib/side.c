@@ -291,6 +291,11 @@ side_bio_write(BIO *bio, const char *data, int len)
 		return 0;
 	if (s->out_failed || side_out_reserve(s) == -1)
 		return -1;
+	/* We answer: the connection is ours, no copy is needed any more. */
+	if (s->hello_keep) {
+		s->hello_keep = false;
+		tf_buf_free(&s->hello);
+	}
 	side_hello_watch(s, data, len);
 	if (s->relaying && o->cap == TF_BUF_FLIGHT &&
 	    o->off + o->len + (size_t)len > o->cap && side_out_upgrade(s) == -1)
@@ -323,6 +328,23 @@ side_bio_write(BIO *bio, const char *data, int len)
  * EOF is remembered for BIO_eof(), which libssl asks to tell a FIN
  * without close_notify from a reset.
  */
+/* Append what libssl read to the copy (tf_side_keep_hello). */
+static void
+side_hello_copy(struct tf_side *s, const char *buf, size_t n)
+{
+	struct tf_buf	*h = &s->hello;
+
+	if (h->len + n > TF_SIDE_HELLO_KEEP ||
+	    tf_buf_reserve(h, TF_BUF_SMALL) == -1) {
+		s->hello_keep = false;
+		s->hello_lost = true;
+		tf_buf_free(h);
+		return;
+	}
+	memcpy(h->data + h->len, buf, n);
+	h->len += (uint32_t)n;
+}
+
 static int
 side_bio_read(BIO *bio, char *buf, int len)
 {
@@ -356,6 +378,8 @@ side_bio_read(BIO *bio, char *buf, int len)
 	if (n > 0) {
 		if (n < len && !s->fin)
 			s->in_drained = true;
+		if (s->hello_keep)
+			side_hello_copy(s, buf, (size_t)n);
 		return (int)n;
 	}
 	if (n == 0) {
@@ -451,6 +475,8 @@ tf_side_handshake(struct tf_side *s)
 			return 1;
 		}
 		err = SSL_get_error(s->ssl, r);
+		if (err == SSL_ERROR_WANT_CLIENT_HELLO_CB)
+			return 2;
 		if (err != SSL_ERROR_WANT_READ && err != SSL_ERROR_WANT_WRITE)
 			break;
 		/* Send the flight, then wait for the peer's answer. */
@@ -726,9 +752,37 @@ tf_side_close(struct tf_side *s, bool notify)
 }
 
 void
+tf_side_keep_hello(struct tf_side *s)
+{
+	s->hello_keep = true;
+}
+
+SSL *
+tf_side_end_tls(struct tf_side *s, struct tf_buf *into)
+{
+	SSL	*ssl = s->ssl;
+
+	if (ssl == NULL || !s->hello_keep || s->hello_lost)
+		return NULL;
+	*into = s->hello;
+	memset(&s->hello, 0, sizeof(s->hello));
+	s->hello_keep = false;
+	/* The BIO points at s: gone with it, libssl cannot touch s again. */
+	SSL_set_bio(ssl, NULL, NULL);
+	tf_buf_free(&s->out);
+	s->ssl = NULL;
+	s->hello_gate = false;
+	s->read_block = s->write_block = 0;
+	s->out_block = false;
+	s->in_drained = false;
+	return ssl;
+}
+
+void
 tf_side_free(struct tf_side *s)
 {
 	tf_buf_free(&s->out);
+	tf_buf_free(&s->hello);
 	SSL_free(s->ssl);
 	s->ssl = NULL;
 }

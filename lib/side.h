@@ -64,6 +64,9 @@ struct tf_side {
 	bool			 bulk_write;	/* written in large chunks */
 	uint32_t		 hello_limit;	/* largest ClientHello; 0: any */
 	bool			 hello_gate;	/* a ClientHello is expected */
+	bool			 hello_keep;	/* copy what libssl reads */
+	bool			 hello_lost;	/* the copy did not fit */
+	struct tf_buf		 hello;		/* that copy */
 	const char		*error;		/* static: why it failed */
 };
 
@@ -90,8 +93,26 @@ int	tf_side_init_tls(struct tf_side *s, enum tf_side_role, int fd,
 void	tf_side_limit_hello(struct tf_side *s, uint32_t limit);
 
 /* Advance the TLS handshake: 1 done, 0 waiting (for what read_block or
- * out_block says), -1 failed (s->error says why). */
+ * out_block says), 2 paused by a ClientHello callback (a route that
+ * passes the connection through), -1 failed (s->error says why). */
 int	tf_side_handshake(struct tf_side *s);
+
+/*
+ * Keep a copy of the bytes libssl reads, until the first byte we send
+ * (for passing the connection through untouched once its ClientHello
+ * has been seen). At most TF_SIDE_HELLO_KEEP bytes are kept.
+ */
+#define TF_SIDE_HELLO_KEEP	16384
+void	tf_side_keep_hello(struct tf_side *s);
+
+/*
+ * End TLS on s without a word to the peer: the bytes libssl read (kept
+ * by tf_side_keep_hello) go into *into (empty; a relay buffer, taken
+ * over), and s becomes the plaintext transport of its socket. Returns
+ * the SSL, whose BIO is gone (the caller frees it), or NULL if the copy
+ * was incomplete (s is unchanged then).
+ */
+SSL	*tf_side_end_tls(struct tf_side *s, struct tf_buf *into);
 
 /* The event loop reports what (TF_IO_*) for s's socket. Returns whether
  * something s waited for can go on. */

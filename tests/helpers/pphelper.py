@@ -142,6 +142,14 @@ def serve_one(conn, log, lock):
         conn.settimeout(30)
         try:
             info = parse_header(conn)
+            # The first byte after the header (a ClientHello's 0x16 when
+            # the connection was passed through), left in the socket.
+            conn.settimeout(5)
+            try:
+                info["next"] = conn.recv(1, socket.MSG_PEEK).hex()
+            except socket.timeout:
+                info["next"] = "none"
+            conn.settimeout(30)
         except (ParseError, ValueError, UnicodeDecodeError) as e:
             info = {"error": str(e)}
         with lock:

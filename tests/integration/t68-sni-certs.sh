@@ -33,7 +33,7 @@ leaf() {
 	openssl req -new -key "$S/$1.key" -subj "/CN=$3" -out "$S/$1.csr" \
 	    2>/dev/null &&
 	openssl x509 -req -in "$S/$1.csr" -CA "$C/ca.pem" -CAkey "$C/ca.key" \
-	    -CAcreateserial -days 30 -sha256 -extfile "$S/$1.ext" \
+	    -CAcreateserial -days 365 -sha256 -extfile "$S/$1.ext" \
 	    -out "$S/$1.pem" 2>/dev/null || hard_error "signing $1"
 }
 fp() {

@@ -23,6 +23,7 @@ P3=$(free_port)
 P4=$(free_port)
 P5=$(free_port)
 P6=$(free_port)
+P7=$(free_port)
 write_conf_ctx tlsfront.conf "  mtls = { $CERT_RSA
     verify_mode = \"CERT_OPTIONAL\";
     verify_locations = { cafile = \"certs/ca.pem\"; };
@@ -34,7 +35,10 @@ $(ctx_listener "$P3" mtls v2auth)
 $(ctx_listener "$P4" mtls v2none)
 $(ctx_listener "$P5" ec v2)
   { listen = \"127.0.0.1:$P6\"; context = \"mtls\"; backend = \"v2none\";
-    routes = ( { names = [ \"v1.example.com\" ]; backend = \"v1\"; } ); }," \
+    routes = ( { names = [ \"v1.example.com\" ]; backend = \"v1\"; } ); },
+  { listen = \"127.0.0.1:$P7\"; context = \"mtls\"; backend = \"v2\";
+    routes = ( { names = [ \"pass.example.com\" ]; backend = \"v2\";
+      passthrough = true; } ); }," \
     "  v2 = { servers = [ \"127.0.0.1:$B\" ]; proxy_protocol = \"v2\"; };
   v1 = { servers = [ \"127.0.0.1:$B\" ]; proxy_protocol = \"v1\"; };
   v2auth = { servers = [ \"127.0.0.1:$B\" ]; proxy_protocol = \"v2\";
@@ -170,6 +174,22 @@ expect dport "$P6"
 run "$P6" --sni other.example.com
 expect version 2
 expect tlv_order ""
+expect next "$(printf 'hello' | od -An -tx1 -N1 | tr -d ' ')"
+
+# 9. A connection passed through (a passthrough route): the header comes
+# first, then the client's ClientHello untouched; no TLS facts (tlsfrontd
+# did not end that TLS), the unique id only.
+OUT=$(timeout -k 5 "$(scale 60)" "$PYTHON" "$PP" client --port "$P7" \
+    --timeout "$(scale 10)" --sni pass.example.com) &&
+    fail "a passed-through TLS was answered by the echo backend: $OUT"
+N=$((N + 1))
+wait_count . "$WORK/pp.log" "$N" || fail "no header $N"
+HDR=$(sed -n "${N}p" "$WORK/pp.log")
+log "header $N (passed through): $HDR"
+expect version 2
+expect dport "$P7"
+expect next 16
+expect tlv_order unique_id
 
 check_daemon_log
 stop_tlsfront
