@@ -8,13 +8,11 @@
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
-#include <openssl/bio.h>
-#include <openssl/err.h>
-#include <openssl/x509.h>
-
 #include "access_line.h"
+#include "clientcert.h"
 #include "json.h"
 
 #define ACCESS_RESERVE	256	/* room kept for the fields that follow */
@@ -27,7 +25,8 @@ struct access_line {
 	size_t	 len;
 };
 
-static BIO	*access_subject_bio;	/* reused for every record */
+/* The client certificate's description, reused for every record. */
+static struct tf_clientcert	*access_cert;
 
 struct tf_access_str
 tf_access_str(const char *s)
@@ -39,32 +38,29 @@ tf_access_str(const char *s)
 	return v;
 }
 
-/* The verified client certificate's subject (RFC 2253), or "-". */
-static struct tf_access_str
-access_subject(SSL *ssl)
+/*
+ * The certificate the client presented (verified or refused) into rec;
+ * nothing if it sent none. No room for the description: nothing either
+ * (the line is still written).
+ */
+static void
+access_client_cert(struct tf_access_record *rec, SSL *ssl)
 {
-	X509	*cert;
-	char	*data;
-	long	 n;
+	X509	*x;
 
-	if ((cert = SSL_get0_peer_certificate(ssl)) == NULL ||
-	    SSL_get_verify_result(ssl) != X509_V_OK)
-		return tf_access_str(NULL);
-	if (access_subject_bio == NULL &&
-	    (access_subject_bio = BIO_new(BIO_s_mem())) == NULL)
-		goto fail;
-	(void)BIO_reset(access_subject_bio);
-	if (X509_NAME_print_ex(access_subject_bio,
-	    X509_get_subject_name(cert), 0, XN_FLAG_RFC2253) < 0)
-		goto fail;
-	n = BIO_get_mem_data(access_subject_bio, &data);
-	if (n <= 0)
-		goto fail;
-	return (struct tf_access_str){ data, n > TF_ACCESS_SUBJECT_MAX ?
-	    TF_ACCESS_SUBJECT_MAX : (size_t)n };
-fail:
-	ERR_clear_error();
-	return tf_access_str(NULL);
+	rec->client_subject = tf_access_str(NULL);
+	rec->client_cert = false;
+	if ((x = tf_clientcert_get(ssl)) == NULL)
+		return;
+	if (access_cert == NULL &&
+	    (access_cert = malloc(sizeof(*access_cert))) == NULL)
+		return;
+	(void)tf_clientcert_describe(x, access_cert);
+	rec->client_cert = true;
+	rec->client_subject = tf_access_str(access_cert->subject);
+	rec->client_issuer = tf_access_str(access_cert->issuer);
+	rec->client_serial = tf_access_str(access_cert->serial);
+	rec->client_fingerprint = tf_access_str(access_cert->fingerprint);
 }
 
 void
@@ -85,15 +81,14 @@ tf_access_record_tls(struct tf_access_record *rec, SSL *ssl, bool handshaken)
 	rec->alpn = alpn_len > 0 ?
 	    (struct tf_access_str){ (const char *)alpn, alpn_len } :
 	    tf_access_str(NULL);
-	rec->client_subject = handshaken ? access_subject(ssl) :
-	    tf_access_str(NULL);
+	access_client_cert(rec, ssl);
 }
 
 void
 tf_access_record_free(void)
 {
-	BIO_free(access_subject_bio);
-	access_subject_bio = NULL;
+	free(access_cert);
+	access_cert = NULL;
 }
 
 static void access_putf(struct access_line *, const char *, ...)
@@ -193,8 +188,41 @@ access_strings(const struct tf_access_record *r,
 	f[8] = (struct access_field){ "client_subject", r->client_subject };
 }
 
+/* The room kept for the client certificate's fields at the end. */
+#define ACCESS_CERT_MAX	1536
+
+/*
+ * The client certificate's fields, which follow detail, into l (a buffer
+ * of their own, so that the fields before them can keep its length free).
+ * The issuer is cut before the serial and fingerprint are.
+ */
 static void
-access_format_text(const struct tf_access_record *r, struct access_line *l)
+access_format_cert(const struct tf_access_record *r, bool json,
+    struct access_line *l)
+{
+	/* What each value leaves for those after it: the serial (at most
+	 * 129 bytes of hex) and the fingerprint (95) always fit. */
+	static const size_t	reserve[3] = { 384, 128, ACCESS_RESERVE_LAST };
+	struct access_field	f[3];
+	size_t			i;
+
+	f[0] = (struct access_field){ "client_issuer", r->client_issuer };
+	f[1] = (struct access_field){ "client_serial", r->client_serial };
+	f[2] = (struct access_field){ "client_fingerprint",
+	    r->client_fingerprint };
+	for (i = 0; i < 3; i++) {
+		if (json)
+			access_put_json(l, f[i].key, f[i].v, reserve[i]);
+		else
+			access_put_text(l, f[i].key, f[i].v, false,
+			    reserve[i]);
+	}
+}
+
+/* tail: what follows detail, already formatted. */
+static void
+access_format_text(const struct tf_access_record *r, struct access_line *l,
+    const struct access_line *tail)
 {
 	struct access_field	f[ACCESS_NSTRINGS];
 	size_t			i;
@@ -202,20 +230,23 @@ access_format_text(const struct tf_access_record *r, struct access_line *l)
 	access_strings(r, f);
 	access_putf(l, "access conn=%" PRIu64, r->conn);
 	for (i = 0; i < ACCESS_NSTRINGS; i++)
-		access_put_text(l, f[i].key, f[i].v, false, ACCESS_RESERVE);
+		access_put_text(l, f[i].key, f[i].v, false,
+		    ACCESS_RESERVE + tail->len);
 	if (r->peer[0] != '\0')
 		access_put_text(l, "peer", tf_access_str(r->peer), false,
-		    ACCESS_RESERVE);
+		    ACCESS_RESERVE + tail->len);
 	access_putf(l, " hs_ms=%lld duration_ms=%lld bytes_in=%" PRIu64
 	    " bytes_out=%" PRIu64 " end=%s", r->hs_ms, r->duration_ms,
 	    r->bytes_in, r->bytes_out, r->end);
 	if (r->detail != NULL)
 		access_put_text(l, "detail", tf_access_str(r->detail), true,
-		    ACCESS_RESERVE_LAST);
+		    ACCESS_RESERVE_LAST + tail->len);
+	access_putf(l, "%s", tail->buf);
 }
 
 static void
-access_format_json(const struct tf_access_record *r, struct access_line *l)
+access_format_json(const struct tf_access_record *r, struct access_line *l,
+    const struct access_line *tail)
 {
 	struct access_field	f[ACCESS_NSTRINGS];
 	size_t			i;
@@ -223,18 +254,21 @@ access_format_json(const struct tf_access_record *r, struct access_line *l)
 	access_strings(r, f);
 	access_putf(l, "{\"conn\":%" PRIu64, r->conn);
 	for (i = 0; i < ACCESS_NSTRINGS; i++)
-		access_put_json(l, f[i].key, f[i].v, ACCESS_RESERVE);
+		access_put_json(l, f[i].key, f[i].v,
+		    ACCESS_RESERVE + tail->len);
 	if (r->peer[0] != '\0')
 		access_put_json(l, "peer", tf_access_str(r->peer),
-		    ACCESS_RESERVE);
+		    ACCESS_RESERVE + tail->len);
 	access_putf(l, ",\"hs_ms\":%lld,\"duration_ms\":%lld,"
 	    "\"bytes_in\":%" PRIu64 ",\"bytes_out\":%" PRIu64,
 	    r->hs_ms, r->duration_ms, r->bytes_in, r->bytes_out);
-	access_put_json(l, "end", tf_access_str(r->end), ACCESS_RESERVE_LAST);
+	access_put_json(l, "end", tf_access_str(r->end),
+	    ACCESS_RESERVE_LAST + tail->len);
 	access_put_json(l, "detail", (struct tf_access_str){
 	    r->detail != NULL ? r->detail : "",
-	    r->detail != NULL ? strlen(r->detail) : 0 }, ACCESS_RESERVE_LAST);
-	access_putf(l, "}");
+	    r->detail != NULL ? strlen(r->detail) : 0 },
+	    ACCESS_RESERVE_LAST + tail->len);
+	access_putf(l, "%s}", tail->buf);
 }
 
 size_t
@@ -242,13 +276,19 @@ tf_access_format(const struct tf_access_record *rec, bool json, char *buf,
     size_t size)
 {
 	struct access_line	l = { buf, size, 0 };
+	char			cert[ACCESS_CERT_MAX];
+	struct access_line	tail = { cert, sizeof(cert), 0 };
 
 	if (size == 0)
 		return 0;
 	buf[0] = '\0';
+	cert[0] = '\0';
+	/* Not in a buffer too short for the line's other fields as well. */
+	if (rec->client_cert && size >= 4 * sizeof(cert))
+		access_format_cert(rec, json, &tail);
 	if (json)
-		access_format_json(rec, &l);
+		access_format_json(rec, &l, &tail);
 	else
-		access_format_text(rec, &l);
+		access_format_text(rec, &l, &tail);
 	return l.len;
 }

@@ -16,7 +16,6 @@
 #include "addr.h"
 
 #define TF_ACCESS_LINE_MAX	8000	/* log.c formats up to 8191 bytes */
-#define TF_ACCESS_SUBJECT_MAX	512	/* bytes of client subject logged */
 
 /* A string that need not end in NUL (ALPN, a BIO's data); s NULL: "-". */
 struct tf_access_str {
@@ -45,6 +44,12 @@ struct tf_access_record {
 	/* The socket's peer when a PROXY header named another client
 	 * (listeners[].accept_proxy); "" (the default): not written. */
 	char			 peer[TF_ADDR_STRLEN];
+	/* The client's certificate, written after detail only if it sent
+	 * one (verified, or refused: then client_subject is its subject). */
+	bool			 client_cert;
+	struct tf_access_str	 client_issuer;
+	struct tf_access_str	 client_serial;
+	struct tf_access_str	 client_fingerprint;
 };
 
 /* A NUL-terminated string, or "-" for NULL. */
@@ -52,9 +57,11 @@ struct tf_access_str	tf_access_str(const char *);
 
 /*
  * Fill rec's TLS fields from ssl: SNI always (a client sends it before any
- * failure worth logging), protocol, cipher, ALPN and the verified client
- * certificate's subject (RFC 2253) once handshaken. The subject lives in a
- * buffer reused by the next call. ssl NULL (no TLS terminated): all "-".
+ * failure worth logging), protocol, cipher and ALPN once handshaken; the
+ * client certificate's subject, issuer (RFC 2253), serial and SHA-256
+ * fingerprint whenever the client presented one, verified or refused
+ * (lib/clientcert.c). These live in a buffer reused by the next call.
+ * ssl NULL (no TLS terminated, passed through): all "-".
  */
 void	tf_access_record_tls(struct tf_access_record *rec, SSL *ssl,
 	    bool handshaken);

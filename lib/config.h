@@ -80,6 +80,10 @@ enum tf_verify_mode {
 #define TF_VERIFY_X509_TRUSTED_FIRST	0x8000UL
 #define TF_VERIFY_X509_PARTIAL_CHAIN	0x80000UL
 
+/* verify_depth: intermediate CA certificates allowed; OpenSSL's default
+ * is the maximum. */
+#define TF_VERIFY_DEPTH_MAX		100
+
 /* A string value and the line it came from (line 0: not set). */
 struct tf_conf_str {
 	char	*value;
@@ -143,6 +147,11 @@ struct tf_context_conf {
 	 * instead of the first cert_chain entry's certificate. */
 	bool			 sni_strict;
 	int			 sni_strict_line;
+	/* Client certificates beyond Python's setters (lib/context_clientcert.c). */
+	struct tf_conf_str	 crlfile;	/* verify_locations.crlfile */
+	int			 verify_depth;	/* SSL_CTX_set_verify_depth */
+	bool			 verify_depth_set;
+	int			 verify_depth_line;
 	/* All-zero members mean "absent": Python's default applies. */
 };
 

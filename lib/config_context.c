@@ -24,10 +24,14 @@ static const char *const context_keys[] = {
 	"maximum_version", "ciphers", "ciphersuites", "ecdh_curve",
 	"cert_chain", "groups", "dh_params", "verify_mode",
 	"verify_locations", "verify_flags", "alpn_protocols", "num_tickets",
-	"post_handshake_auth", "keylog_filename", "sni_strict", NULL
+	"post_handshake_auth", "keylog_filename", "sni_strict",
+	"verify_depth",
+	NULL
 };
 static const char *const verify_locations_keys[] = {
-	"cafile", "capath", "cadata", NULL
+	"cafile", "capath", "cadata",
+	"crlfile",
+	NULL
 };
 static const char *const cert_keys[] = {
 	"certfile", "keyfile", "password", "password_file", NULL
@@ -213,6 +217,17 @@ config_groups(struct config_load *ld, const config_setting_t *group,
 		    "set_ecdh_curve(), a single curve; groups is a list)");
 }
 
+/* verify_locations holds a crlfile but nothing to trust (Python's
+ * load_verify_locations needs one of cafile, capath, cadata). */
+static bool
+config_verify_crl_only(const config_setting_t *loc)
+{
+	return config_setting_get_member(loc, "crlfile") != NULL &&
+	    config_setting_get_member(loc, "cafile") == NULL &&
+	    config_setting_get_member(loc, "capath") == NULL &&
+	    config_setting_get_member(loc, "cadata") == NULL;
+}
+
 static void
 config_verify(struct config_load *ld, const config_setting_t *group,
     struct tf_context_conf *ctx)
@@ -239,7 +254,9 @@ config_verify(struct config_load *ld, const config_setting_t *group,
 		}
 		ctx->cadata.line = tf_config_dup_string(ld, loc, "cadata",
 		    &ctx->cadata.value);
-		if (config_setting_length(loc) == 0)
+		config_path_str(ld, loc, "crlfile", true, &ctx->crlfile);
+		if (config_setting_length(loc) == 0 ||
+		    config_verify_crl_only(loc))
 			tf_config_err_type(ld, loc, "cafile, capath and cadata "
 			    "cannot be all omitted");
 	}
@@ -285,6 +302,34 @@ config_num_tickets(struct config_load *ld, const config_setting_t *group,
 		return;
 	}
 	ctx->num_tickets_set = true;
+}
+
+/* verify_depth: an int from 0 to TF_VERIFY_DEPTH_MAX. */
+static void
+config_verify_depth(struct config_load *ld, const config_setting_t *group,
+    struct tf_context_conf *ctx)
+{
+	const config_setting_t	*s;
+	long long		 v;
+
+	if ((s = config_setting_get_member(group, "verify_depth")) == NULL)
+		return;
+	ctx->verify_depth_line = (int)config_setting_source_line(s);
+	if (config_setting_type(s) != CONFIG_TYPE_INT &&
+	    config_setting_type(s) != CONFIG_TYPE_INT64) {
+		tf_config_err_type(ld, s, "expected an integer");
+		return;
+	}
+	v = config_setting_get_int64(s);
+	if (v < 0 || v > TF_VERIFY_DEPTH_MAX) {
+		tf_config_err(ld, s, "verify_depth %lld is out of range: 0 to "
+		    "%d intermediate CA certificates (0: the client's "
+		    "certificate must be issued by a trusted CA itself)", v,
+		    TF_VERIFY_DEPTH_MAX);
+		return;
+	}
+	ctx->verify_depth = (int)v;
+	ctx->verify_depth_set = true;
 }
 
 /*
@@ -404,6 +449,7 @@ config_context(struct config_load *ld, const config_setting_t *group,
 	    &ctx->sni_strict_line);
 	config_path_str(ld, group, "keylog_filename", false,
 	    &ctx->keylog_filename);
+	config_verify_depth(ld, group, ctx);
 }
 
 void
@@ -454,4 +500,5 @@ tf_config_context_free(struct tf_context_conf *ctx)
 	free(ctx->capath.value);
 	free(ctx->cadata.value);
 	free(ctx->keylog_filename.value);
+	free(ctx->crlfile.value);
 }

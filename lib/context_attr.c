@@ -458,6 +458,7 @@ tf_context_attributes(SSL_CTX *ctx, const struct tf_context_conf *cc,
 	if (cc->dh_params.value != NULL)
 		rv |= context_dh_params(ctx, cc, file, errs);
 	rv |= context_verify(ctx, cc, file, errs);
+	rv |= tf_context_clientcert(ctx, cc, file, errs);
 	if (cc->alpn_protocols_set)
 		rv |= context_alpn(ctx, cc, file, errs);
 	if (cc->num_tickets_set) {

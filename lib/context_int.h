@@ -72,4 +72,23 @@ int		 tf_context_attributes(SSL_CTX *,
 		    const struct tf_context_conf *, const char *file,
 		    struct tf_errs *);
 
+/*
+ * Client certificates beyond Python's setters: verify_locations.crlfile
+ * into the verify store, verify_depth, and the verify callback that
+ * remembers a refused certificate (lib/clientcert.c); call after
+ * verify_mode is set. Errors are appended; returns -1 if there was one.
+ * (context_clientcert.c)
+ */
+int		 tf_context_clientcert(SSL_CTX *,
+		    const struct tf_context_conf *, const char *file,
+		    struct tf_errs *);
+/*
+ * The warnings about CRLs of a built context: crlfile without a
+ * VERIFY_CRL_CHECK_* flag (never consulted); a CRL_CHECK flag, a verify
+ * mode, and no CRL at all (every client refused); a CRL past its
+ * nextUpdate. Returns the number appended. (context_clientcert.c)
+ */
+int		 tf_context_clientcert_warnings(const struct tf_context_conf *,
+		    SSL_CTX *, const char *file, struct tf_errs *warnings);
+
 #endif

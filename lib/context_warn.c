@@ -21,6 +21,7 @@
 
 #include "config.h"
 #include "context.h"
+#include "context_int.h"
 #include "errs.h"
 #include "handshake.h"
 
@@ -267,5 +268,6 @@ tf_context_all_warnings(const struct tf_context_conf *cc, SSL_CTX *ctx,
 	return context_warn_dead_legacy(cc, ctx, &r, file, warnings) +
 	    context_warn_ktls(cc, ctx, file, warnings) +
 	    context_warn_reach(cc, ctx, &r, file, warnings) +
-	    context_warn_expiry(cc, ctx, file, warnings);
+	    context_warn_expiry(cc, ctx, file, warnings) +
+	    tf_context_clientcert_warnings(cc, ctx, file, warnings);
 }

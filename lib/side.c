@@ -15,6 +15,7 @@
 
 #include <openssl/bio.h>
 #include <openssl/err.h>
+#include <openssl/x509.h>
 
 #include "context.h"
 #include "side.h"
@@ -45,16 +46,26 @@ tf_side_init(struct tf_side *s, enum tf_side_role role, int fd)
 	s->role = role;
 }
 
-/* Reason string of the first queued OpenSSL error (static), then clear. */
+/*
+ * Reason string of the first queued OpenSSL error (static), then clear.
+ * A refused certificate is named by the verify error ("certificate
+ * revoked"), not by libssl's "certificate verify failed".
+ */
 static const char *
 side_ssl_reason(const struct tf_side *s)
 {
-	const char	*reason = ERR_reason_error_string(ERR_peek_error());
+	unsigned long	 e = ERR_peek_error();
+	const char	*reason = ERR_reason_error_string(e);
+	long		 verify;
 
 	/* A context's callback (sni_strict) says better what it refused. */
 	if (s->ssl != NULL && tf_context_refusal(s->ssl) != NULL)
 		reason = tf_context_refusal(s->ssl);
 	ERR_clear_error();
+	if (s->ssl != NULL && ERR_GET_LIB(e) == ERR_LIB_SSL &&
+	    ERR_GET_REASON(e) == SSL_R_CERTIFICATE_VERIFY_FAILED &&
+	    (verify = SSL_get_verify_result(s->ssl)) != X509_V_OK)
+		reason = X509_verify_cert_error_string(verify);
 	return reason != NULL ? reason : side_words[s->role].reset;
 }
 

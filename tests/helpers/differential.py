@@ -25,9 +25,12 @@ itself (TLS 1.3 suites in the given order; the group list), and a case may
 say "refused": true/false to state the expected outcome.
 
 Path values (certfile, keyfile, dh_params, cafile, capath, cadata,
-keylog_filename) starting with "@" name files in the certificate directory
-("@ca.pem"); "@dh" is a DH parameter file made here, "@capath" a directory;
-cadata = "@ca.pem" stands for that file's PEM text.
+keylog_filename, crlfile) starting with "@" name files in the certificate
+directory ("@ca.pem"); "@dh" is a DH parameter file made here, "@capath" a
+directory, "@crl" a CRL of the test CA; cadata = "@ca.pem" stands for that
+file's PEM text. verify_locations.crlfile is Python's load_verify_locations
+(cafile=crlfile) after the others; verify_depth has no Python setter and
+changes nothing compared.
 
 Prints TAP: one "ok"/"not ok" line per interpreter, case and profile; for
 each interpreter the reconciliations it needed and a summary line
@@ -61,7 +64,7 @@ COMPARED = ("options", "minimum_version", "maximum_version", "security_level",
 TLS13_PREFIX = "TLS_"
 
 PATH_KEYS = ("certfile", "keyfile", "dh_params", "cafile", "capath", "cadata",
-             "keylog_filename")
+             "keylog_filename", "crlfile")
 
 
 class Refused(Exception):
@@ -129,10 +132,15 @@ def python_context(settings, certs, profile, notes):
         if "verify_locations" in s:
             loc = {k: resolve(v, certs) for k, v in
                    s["verify_locations"].items()}
+            # No setter: a cafile that holds only CRLs loads them alike.
+            crlfile = loc.pop("crlfile", None)
             if "cadata" in loc:
                 with open(loc["cadata"]) as f:
                     loc["cadata"] = f.read()
             ctx.load_verify_locations(**loc)
+            if crlfile is not None:
+                ctx.load_verify_locations(cafile=crlfile)
+        # verify_depth: no setter, nothing compared changes.
         if "verify_flags" in s:
             flags = 0
             for name in s["verify_flags"]:
@@ -320,6 +328,30 @@ def make_dh(certs):
                        check=True, capture_output=True)
     capath = os.path.join(certs, "capath")
     os.makedirs(capath, exist_ok=True)
+    make_crl(certs)
+
+
+def make_crl(certs):
+    """"@crl": a CRL of the test CA (`openssl ca -gencrl`), revoking
+    nothing."""
+    path = os.path.join(certs, "crl")
+    if os.path.exists(path):
+        return
+    d = os.path.join(certs, "crl-ca")
+    os.makedirs(d, exist_ok=True)
+    open(os.path.join(d, "index.txt"), "w").close()
+    with open(os.path.join(d, "crlnumber"), "w") as f:
+        f.write("01\n")
+    cnf = os.path.join(d, "ca.cnf")
+    with open(cnf, "w") as f:
+        f.write("[ca]\ndefault_ca = c\n[c]\ndatabase = %s\n"
+                "crlnumber = %s\ndefault_md = sha256\n"
+                "default_crl_days = 30\n"
+                % (os.path.join(d, "index.txt"), os.path.join(d, "crlnumber")))
+    subprocess.run(["openssl", "ca", "-batch", "-gencrl", "-config", cnf,
+                    "-keyfile", os.path.join(certs, "ca.key"),
+                    "-cert", os.path.join(certs, "ca.pem"), "-out", path],
+                   check=True, capture_output=True)
 
 
 def interpreters():

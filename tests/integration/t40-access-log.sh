@@ -1,10 +1,10 @@
 #!/bin/sh
 # Copyright (c) 2026 The tlsfront authors. ISC license, see LICENSE.
 # Access log: JSON lines parse and carry SNI, ALPN, protocol, cipher, the
-# verified client certificate's subject and bytes; a hostile SNI stays on
-# one line in both formats; floods of handshake errors and of backend
-# connect failures are rate limited, and every suppressed line is counted
-# in a summary line.
+# verified client certificate's subject, issuer, serial and fingerprint,
+# and bytes; a hostile SNI stays on one line in both formats; floods of
+# handshake errors and of backend connect failures are rate limited, and
+# every suppressed line is counted in a summary line.
 . "$TF_SRCDIR/tests/integration/lib.sh"
 
 require_tool openssl
@@ -87,9 +87,16 @@ json_lines() {
 wait_grep "\"listen\":\"127.0.0.1:$P1\".*\"end\":\"closed\"" "$DAEMON_LOG" ||
     fail "no JSON access line for the python client"
 json_lines >json1.txt
-"$PYTHON" - json1.txt "$P1" "$WANT_ALPN" <<'PY' || fail "JSON access line wrong"
+# The client certificate as openssl prints it: serial, SHA-256 fingerprint.
+CLIENT_SERIAL=$(openssl x509 -in certs/client.pem -noout -serial |
+    sed 's/^serial=//')
+CLIENT_FP=$(openssl x509 -in certs/client.pem -noout -fingerprint -sha256 |
+    sed 's/^.*Fingerprint=//')
+"$PYTHON" - json1.txt "$P1" "$WANT_ALPN" "$CLIENT_SERIAL" "$CLIENT_FP" \
+    <<'PY' || fail "JSON access line wrong"
 import json, sys
 path, port, want_alpn = sys.argv[1], sys.argv[2], sys.argv[3]
+serial, fingerprint = sys.argv[4], sys.argv[5]
 objs = [json.loads(l) for l in open(path, encoding="ascii")]
 ok = [o for o in objs if o["listen"] == "127.0.0.1:" + port
       and o["end"] == "closed"]
@@ -97,7 +104,9 @@ assert len(ok) == 1, objs
 o = ok[0]
 want = {"sni": "localhost", "alpn": want_alpn, "proto": "TLSv1.3",
         "bytes_in": 6, "bytes_out": 6, "backend": "echo",
-        "client_subject": "CN=tlsfront test client", "detail": ""}
+        "client_subject": "CN=tlsfront test client", "detail": "",
+        "client_issuer": "CN=tlsfront test CA", "client_serial": serial,
+        "client_fingerprint": fingerprint}
 for k, v in want.items():
     assert o[k] == v, (k, o[k], v)
 assert o["cipher"].startswith("TLS_"), o
@@ -107,7 +116,8 @@ assert 0 <= o["hs_ms"] <= o["duration_ms"], o
 keys = list(o)
 assert keys == ["conn", "client", "listen", "backend", "server", "proto",
                 "cipher", "sni", "alpn", "client_subject", "hs_ms",
-                "duration_ms", "bytes_in", "bytes_out", "end", "detail"], keys
+                "duration_ms", "bytes_in", "bytes_out", "end", "detail",
+                "client_issuer", "client_serial", "client_fingerprint"], keys
 print("json access line ok:", json.dumps(o))
 PY
 

@@ -182,6 +182,132 @@ START_TEST(test_access_cut_keeps_the_tail)
 }
 END_TEST
 
+/* The client certificate of a record: the tests/mkpki.sh "odd" one. */
+#define ODD_SUBJECT	"O=a\\;b\\<c\\>=d\\09e#,CN=Zo\\C3\\AB \\\"Z\\\" " \
+			"Smith\\, Jr. \\+ x\\\\y"
+#define FINGERPRINT	"24:24:07:ED:06:AF:76:A8:E6:EB:46:3C:0C:56:93:52:" \
+			"91:CE:25:85:BC:D1:86:F7:D9:EF:D7:04:FF:A5:A0:9B"
+
+static void
+record_cert(struct tf_access_record *r)
+{
+	r->client_cert = true;
+	r->client_subject = tf_access_str(ODD_SUBJECT);
+	r->client_issuer = tf_access_str("CN=tlsfront test root CA");
+	r->client_serial = tf_access_str("8F04");
+	r->client_fingerprint = tf_access_str(FINGERPRINT);
+}
+
+/*
+ * A client certificate: its issuer, serial and fingerprint come after
+ * detail (the fields before keep their order); the RFC 2253 subject's
+ * backslashes and quotes are escaped, so the value reads back whole.
+ */
+START_TEST(test_access_text_client_cert)
+{
+	struct tf_access_record	r;
+
+	record(&r);
+	record_cert(&r);
+	ck_assert_str_eq(format(&r, false), "access conn=281474976710657 "
+	    "client=127.0.0.1:40000 listen=127.0.0.1:8443 backend=app "
+	    "server=127.0.0.1:8080 proto=TLSv1.3 cipher=TLS_AES_128_GCM_SHA256 "
+	    "sni=www.example.com alpn=h2 client_subject=\"O=a\\\\;b\\\\<c\\\\>="
+	    "d\\\\09e#,CN=Zo\\\\C3\\\\AB \\\\\\\"Z\\\\\\\" Smith\\\\, Jr. "
+	    "\\\\+ x\\\\\\\\y\" hs_ms=3 duration_ms=1200 bytes_in=78 "
+	    "bytes_out=1048576 end=closed client_issuer=\"CN=tlsfront test "
+	    "root CA\" client_serial=8F04 client_fingerprint=" FINGERPRINT);
+	/* Refused: the reason in detail, then the certificate. */
+	r.end = "handshake_error";
+	r.detail = "certificate revoked";
+	ck_assert_ptr_nonnull(strstr(format(&r, false), " end=handshake_error "
+	    "detail=\"certificate revoked\" client_issuer=\"CN=tlsfront test "
+	    "root CA\" client_serial=8F04 client_fingerprint=" FINGERPRINT));
+}
+END_TEST
+
+START_TEST(test_access_json_client_cert)
+{
+	struct tf_access_record	r;
+	const char		*line;
+
+	record(&r);
+	record_cert(&r);
+	r.end = "handshake_error";
+	r.detail = "certificate revoked";
+	line = format(&r, true);
+	ck_assert_ptr_nonnull(strstr(line, ",\"client_subject\":\"O=a\\\\;b"
+	    "\\\\<c\\\\>=d\\\\09e#,CN=Zo\\\\C3\\\\AB \\\\\\\"Z\\\\\\\" Smith\\\\, "
+	    "Jr. \\\\+ x\\\\\\\\y\",\"hs_ms\":3,"));
+	ck_assert_ptr_nonnull(strstr(line, ",\"end\":\"handshake_error\","
+	    "\"detail\":\"certificate revoked\",\"client_issuer\":\"CN=tlsfront "
+	    "test root CA\",\"client_serial\":\"8F04\",\"client_fingerprint\":\""
+	    FINGERPRINT "\"}"));
+	/* No certificate: none of its fields. */
+	r.client_cert = false;
+	ck_assert_ptr_null(strstr(format(&r, true), "client_issuer"));
+	ck_assert_ptr_null(strstr(format(&r, false), "client_issuer"));
+}
+END_TEST
+
+/*
+ * Hostile names (a client chooses its certificate's subject and, when it
+ * is refused, its issuer): raw control bytes, quotes, "=", " end=" and
+ * bytes above 0x7f stay escaped inside their one field, in both formats;
+ * and a subject and issuer of the longest kept length, each byte needing
+ * a six-byte escape, leave the serial, fingerprint and the end of the
+ * line whole.
+ */
+START_TEST(test_access_client_cert_hostile)
+{
+	struct tf_access_record	 r;
+	char			 subject[513], issuer[513];
+	const char		*line;
+	size_t			 i;
+	int			 json;
+
+	record(&r);
+	record_cert(&r);
+	r.client_subject = tf_access_str("CN=a\"b\nend=closed x=\\");
+	r.client_issuer = (struct tf_access_str){ "CN=\xc3\xa9\x01 end=x", 12 };
+	line = format(&r, false);
+	ck_assert_ptr_null(strchr(line, '\n'));
+	ck_assert_ptr_nonnull(strstr(line, " client_subject=\"CN=a\\\"b"
+	    "\\u000aend=closed x=\\\\\" "));
+	ck_assert_ptr_nonnull(strstr(line, " client_issuer=\"CN=\\u00c3"
+	    "\\u00a9\\u0001 end=x\" client_serial=8F04 "));
+	ck_assert_ptr_null(strstr(strstr(line, " end=") + 1, " end=closed "));
+	line = format(&r, true);
+	ck_assert_ptr_nonnull(strstr(line, "\"client_issuer\":\"CN=\\u00c3"
+	    "\\u00a9\\u0001 end=x\","));
+
+	memset(subject, 0x01, sizeof(subject) - 1);
+	subject[sizeof(subject) - 1] = '\0';
+	memset(issuer, '\x7f', sizeof(issuer) - 1);
+	issuer[sizeof(issuer) - 1] = '\0';
+	r.client_subject = tf_access_str(subject);
+	r.client_issuer = tf_access_str(issuer);
+	r.sni = tf_access_str(subject);
+	r.detail = "certificate revoked";
+	for (json = 0; json <= 1; json++) {
+		line = format(&r, json);
+		ck_assert_uint_lt(strlen(line), TF_ACCESS_LINE_MAX);
+		ck_assert_ptr_nonnull(strstr(line, json ?
+		    "\"client_serial\":\"8F04\",\"client_fingerprint\":\""
+		    FINGERPRINT "\"}" : "\" client_serial=8F04 "
+		    "client_fingerprint=" FINGERPRINT));
+		ck_assert_ptr_nonnull(strstr(line, json ?
+		    "\"detail\":\"certificate revoked\"" :
+		    "detail=\"certificate revoked\""));
+		/* Every escape whole: a backslash starts \u00XX here. */
+		for (i = 0; line[i] != '\0'; i++)
+			if (line[i] == '\\' && line[i + 1] == 'u')
+				ck_assert_int_eq(strncmp(line + i, "\\u00", 4),
+				    0);
+	}
+}
+END_TEST
+
 static Suite *
 access_line_suite(void)
 {
@@ -192,13 +318,16 @@ access_line_suite(void)
 	tcase_add_test(tc, test_access_text_fields_in_order);
 	tcase_add_test(tc, test_access_text_failure);
 	tcase_add_test(tc, test_access_text_hostile_values);
+	tcase_add_test(tc, test_access_text_client_cert);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("json");
 	tcase_add_test(tc, test_access_json_object);
 	tcase_add_test(tc, test_access_peer_after_proxy_header);
+	tcase_add_test(tc, test_access_json_client_cert);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("length");
 	tcase_add_test(tc, test_access_cut_keeps_the_tail);
+	tcase_add_test(tc, test_access_client_cert_hostile);
 	suite_add_tcase(s, tc);
 	return s;
 }

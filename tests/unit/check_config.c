@@ -346,8 +346,8 @@ static const struct {
 	      "string" } },
 	{ "contexts = { default = {\n  verify_locations = {\n"
 	  "    cafile = \"noca.pem\";\n    capath = \"rsa.pem\";\n"
-	  "    crlfile = \"x\";\n  };\n  " CERT "\n}; };\n" REST,
-	    { "<string>:5: unknown key \"crlfile\" in "
+	  "    crlpath = \"x\";\n  };\n  " CERT "\n}; };\n" REST,
+	    { "<string>:5: unknown key \"crlpath\" in "
 	      "contexts.default.verify_locations",
 	      "<string>:3: cannot read cafile \"@DIR@/noca.pem\": No such "
 	      "file or directory",
@@ -364,6 +364,31 @@ static const struct {
 	      "or directory",
 	      "<string>:4: contexts.default.verify_locations.cadata: must not "
 	      "be empty" } },
+	/* Client certificates: crlfile and verify_depth. */
+	{ "contexts = { default = {\n  verify_locations = {\n"
+	  "    cafile = \"rsa.pem\";\n    crlfile = \"nocrl.pem\";\n  };\n"
+	  "  verify_depth = -1;\n  " CERT "\n}; };\n" REST,
+	    { "<string>:4: cannot read crlfile \"@DIR@/nocrl.pem\": No such "
+	      "file or directory",
+	      "<string>:6: verify_depth -1 is out of range: 0 to 100 "
+	      "intermediate CA certificates (0: the client's certificate must "
+	      "be issued by a trusted CA itself)" } },
+	{ "contexts = { default = {\n  verify_locations = {\n"
+	  "    crlfile = \"sub\";\n  };\n  verify_depth = 101;\n  " CERT
+	  "\n}; };\n" REST,
+	    { "<string>:3: cannot read crlfile \"@DIR@/sub\": Is a directory",
+	      "<string>:2: contexts.default.verify_locations: cafile, capath "
+	      "and cadata cannot be all omitted",
+	      "<string>:5: verify_depth 101 is out of range: 0 to 100 "
+	      "intermediate CA certificates (0: the client's certificate must "
+	      "be issued by a trusted CA itself)" } },
+	{ "contexts = { default = {\n  verify_locations = {\n"
+	  "    cafile = \"rsa.pem\";\n    crlfile = 4;\n  };\n"
+	  "  verify_depth = \"2\";\n  " CERT "\n}; };\n" REST,
+	    { "<string>:4: contexts.default.verify_locations.crlfile: "
+	      "expected a string",
+	      "<string>:6: contexts.default.verify_depth: expected an "
+	      "integer" } },
 	{ "contexts = { default = {\n  alpn_protocols = [\n    \"h2\",\n"
 	  "    \"\",\n    \"h\u00e9\" ];\n  " CERT "\n}; };\n" REST,
 	    { "<string>:4: ALPN protocols must be 1 to 255 in length",
@@ -872,12 +897,13 @@ static const char attributes_example[] =
 	"    dh_params = \"sub/site.pem\";\n"
 	"    verify_mode = \"CERT_REQUIRED\";\n"
 	"    verify_locations = { cafile = \"rsa.pem\"; capath = \"sub\";\n"
-	"      cadata = \"PEM\"; };\n"
+	"      cadata = \"PEM\"; crlfile = \"sub/site.pem\"; };\n"
 	"    verify_flags = [ \"VERIFY_CRL_CHECK_LEAF\", \"VERIFY_X509_STRICT\" ];\n"
 	"    alpn_protocols = [ \"h2\", \"http/1.1\" ];\n"
 	"    num_tickets = 5000000000L;\n"
 	"    post_handshake_auth = true;\n"
 	"    keylog_filename = \"keys.log\";\n"
+	"    verify_depth = 0;\n"
 	"  };\n"
 	"  plain = {\n"
 	"    cert_chain = ( { certfile = \"rsa.pem\"; keyfile = \"rsa.key\"; } );\n"
@@ -932,6 +958,13 @@ START_TEST(test_config_context_attributes)
 	ck_assert_str_eq(ctx->keylog_filename.value, want);
 	free(want);
 	ck_assert_int_eq(ctx->keylog_filename.line, 14);
+	want = expand("@DIR@/sub/site.pem");
+	ck_assert_str_eq(ctx->crlfile.value, want);
+	free(want);
+	ck_assert_int_eq(ctx->crlfile.line, 9);
+	ck_assert(ctx->verify_depth_set);
+	ck_assert_int_eq(ctx->verify_depth, 0);
+	ck_assert_int_eq(ctx->verify_depth_line, 15);
 
 	/* Empty lists are settings too: no flags, no protocol selected. */
 	ctx = &conf->contexts[1];
@@ -945,6 +978,8 @@ START_TEST(test_config_context_attributes)
 	ck_assert_int_eq(ctx->verify_mode, TF_CERT_NONE);
 	ck_assert(!ctx->post_handshake_auth);
 	ck_assert_ptr_null(ctx->keylog_filename.value);
+	ck_assert_ptr_null(ctx->crlfile.value);
+	ck_assert(!ctx->verify_depth_set);
 	tf_config_free(conf);
 }
 END_TEST
@@ -970,6 +1005,8 @@ START_TEST(test_config_context_attributes_absent)
 	ck_assert(!ctx->num_tickets_set);
 	ck_assert(!ctx->post_handshake_auth);
 	ck_assert_ptr_null(ctx->keylog_filename.value);
+	ck_assert_ptr_null(ctx->crlfile.value);
+	ck_assert(!ctx->verify_depth_set);
 	tf_config_free(conf);
 }
 END_TEST

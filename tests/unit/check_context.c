@@ -16,10 +16,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <check.h>
 #include <openssl/err.h>
+#include <openssl/pem.h>
 #include <openssl/ssl.h>
 #include <openssl/x509v3.h>
 
@@ -1936,6 +1938,318 @@ START_TEST(test_context_all_warnings)
 }
 END_TEST
 
+/* The PEM certificate tf_test_certdir/name. */
+static X509 *
+read_cert(const char *name)
+{
+	X509	*x;
+	FILE	*fp;
+
+	ck_assert_ptr_nonnull(fp = fopen(cert_path(name), "r"));
+	ck_assert_ptr_nonnull(x = PEM_read_X509(fp, NULL, NULL, NULL));
+	fclose(fp);
+	return x;
+}
+
+/*
+ * Write to tf_test_certdir/name a CRL of the test CA (ca.pem, ca.key)
+ * revoking the certificate in file revoke (NULL: none), whose nextUpdate
+ * is next_days from now (negative: it has expired).
+ */
+static void
+make_crl(const char *name, const char *revoke, int next_days)
+{
+	X509_CRL	*crl;
+	X509_REVOKED	*r;
+	X509		*ca, *x;
+	EVP_PKEY	*key;
+	ASN1_TIME	*last, *next;
+	FILE		*fp;
+	time_t		 now = time(NULL);
+
+	ca = read_cert("ca.pem");
+	ck_assert_ptr_nonnull(fp = fopen(cert_path("ca.key"), "r"));
+	ck_assert_ptr_nonnull(key = PEM_read_PrivateKey(fp, NULL, NULL,
+	    NULL));
+	fclose(fp);
+	ck_assert_ptr_nonnull(crl = X509_CRL_new());
+	ck_assert_int_eq(X509_CRL_set_version(crl, 1), 1);
+	ck_assert_int_eq(X509_CRL_set_issuer_name(crl,
+	    X509_get_subject_name(ca)), 1);
+	last = ASN1_TIME_adj(NULL, now, next_days < 0 ? next_days - 1 : 0,
+	    -60);
+	next = ASN1_TIME_adj(NULL, now, next_days, 0);
+	ck_assert_int_eq(X509_CRL_set1_lastUpdate(crl, last), 1);
+	ck_assert_int_eq(X509_CRL_set1_nextUpdate(crl, next), 1);
+	if (revoke != NULL) {
+		x = read_cert(revoke);
+		ck_assert_ptr_nonnull(r = X509_REVOKED_new());
+		ck_assert_int_eq(X509_REVOKED_set_serialNumber(r,
+		    X509_get_serialNumber(x)), 1);
+		ck_assert_int_eq(X509_REVOKED_set_revocationDate(r, last), 1);
+		ck_assert_int_eq(X509_CRL_add0_revoked(crl, r), 1);
+		X509_free(x);
+	}
+	ck_assert_int_eq(X509_CRL_sort(crl), 1);
+	ck_assert_int_gt(X509_CRL_sign(crl, key, EVP_sha256()), 0);
+	ck_assert_ptr_nonnull(fp = fopen(cert_path(name), "w"));
+	ck_assert_int_eq(PEM_write_X509_CRL(fp, crl), 1);
+	ck_assert_int_eq(fclose(fp), 0);
+	ASN1_TIME_free(last);
+	ASN1_TIME_free(next);
+	X509_CRL_free(crl);
+	EVP_PKEY_free(key);
+	X509_free(ca);
+}
+
+/* How many CRLs ctx's verify store holds. */
+static int
+store_crls(SSL_CTX *ctx)
+{
+	STACK_OF(X509_OBJECT)	*objs;
+	int			 i, n = 0;
+
+	objs = X509_STORE_get0_objects(SSL_CTX_get_cert_store(ctx));
+	for (i = 0; i < sk_X509_OBJECT_num(objs); i++)
+		if (X509_OBJECT_get_type(sk_X509_OBJECT_value(objs, i)) ==
+		    X509_LU_CRL)
+			n++;
+	return n;
+}
+
+/* A CERT_REQUIRED context trusting ca.pem, with flags if flags_set. */
+static void
+conf_client_certs(struct tf_context_conf *cc, struct tf_cert_conf *cert,
+    bool flags_set, unsigned long flags)
+{
+	conf_rsa(cc, cert);
+	cc->cafile.value = strdup(cert_path("ca.pem"));
+	cc->cafile.line = 8;
+	cc->verify_mode = TF_CERT_REQUIRED;
+	cc->verify_flags_set = flags_set;
+	cc->verify_flags = flags;
+	cc->verify_flags_line = 11;
+}
+
+static void
+conf_client_certs_free(struct tf_context_conf *cc, struct tf_cert_conf *cert)
+{
+	free(cc->cafile.value);
+	free(cc->crlfile.value);
+	cert_free(cert);
+}
+
+/*
+ * The client's certificate, under the revoking CRL of crlfile: refused
+ * with certificate_revoked (TLS 1.2 in the handshake, TLS 1.3 on the
+ * first read) with VERIFY_CRL_CHECK_LEAF; accepted without the flag (the
+ * CRL is loaded but not consulted) and under a CRL that revokes nothing.
+ */
+START_TEST(test_context_crlfile_revokes)
+{
+	struct tf_context_conf	 cc;
+	struct tf_cert_conf	 cert;
+	struct hs_opts		 o;
+	struct hs_result	 r;
+	SSL_CTX			*ctx;
+
+	make_crl("revoke-client.crl", "client.pem", 30);
+	make_crl("revoke-none.crl", NULL, 30);
+	conf_client_certs(&cc, &cert, true, TF_VERIFY_CRL_CHECK_LEAF |
+	    TF_VERIFY_X509_TRUSTED_FIRST);
+	cc.crlfile.value = strdup(cert_path("revoke-client.crl"));
+	cc.crlfile.line = 9;
+	ctx = build_ok(&cc);
+	ck_assert_int_eq(store_crls(ctx), 1);
+	memset(&o, 0, sizeof(o));
+	o.certfile = "client.pem";
+	o.keyfile = "client.key";
+	o.version = TLS1_2_VERSION;
+	ck_assert_int_eq(hs_run(ctx, &o, &r), 0);
+	ck_assert_int_eq(r.client_alert, SSL_AD_CERTIFICATE_REVOKED);
+	o.version = TLS1_3_VERSION;
+	ck_assert_int_eq(hs_run(ctx, &o, &r), 1);
+	ck_assert_int_eq(r.read_alert, SSL_AD_CERTIFICATE_REVOKED);
+	SSL_CTX_free(ctx);
+
+	cc.verify_flags_set = false;
+	ctx = build_ok(&cc);
+	ck_assert_int_eq(store_crls(ctx), 1);
+	ck_assert_int_eq(hs_run(ctx, &o, &r), 1);
+	ck_assert_int_eq(r.read_alert, -1);
+	SSL_CTX_free(ctx);
+
+	cc.verify_flags_set = true;
+	free(cc.crlfile.value);
+	cc.crlfile.value = strdup(cert_path("revoke-none.crl"));
+	ctx = build_ok(&cc);
+	ck_assert_int_eq(hs_run(ctx, &o, &r), 1);
+	ck_assert_int_eq(r.read_alert, -1);
+	SSL_CTX_free(ctx);
+	conf_client_certs_free(&cc, &cert);
+}
+END_TEST
+
+/* A CRL in cafile (as OpenSSL and Python load it) works as crlfile does;
+ * and with the flag but no CRL at all, every client is refused (OpenSSL:
+ * "unable to get certificate CRL"). */
+START_TEST(test_context_crl_in_cafile)
+{
+	struct tf_context_conf	 cc;
+	struct tf_cert_conf	 cert;
+	struct hs_opts		 o;
+	struct hs_result	 r;
+	SSL_CTX			*ctx;
+	FILE			*in, *out;
+	char			 buf[4096];
+	size_t			 n;
+	int			 i;
+
+	make_crl("revoke-client2.crl", "client.pem", 30);
+	ck_assert_ptr_nonnull(out = fopen(cert_path("ca-crl.pem"), "w"));
+	for (i = 0; i < 2; i++) {
+		ck_assert_ptr_nonnull(in = fopen(cert_path(i == 0 ? "ca.pem" :
+		    "revoke-client2.crl"), "r"));
+		while ((n = fread(buf, 1, sizeof(buf), in)) > 0)
+			ck_assert_uint_eq(fwrite(buf, 1, n, out), n);
+		fclose(in);
+	}
+	ck_assert_int_eq(fclose(out), 0);
+	conf_client_certs(&cc, &cert, true, TF_VERIFY_CRL_CHECK_LEAF);
+	free(cc.cafile.value);
+	cc.cafile.value = strdup(cert_path("ca-crl.pem"));
+	ctx = build_ok(&cc);
+	ck_assert_int_eq(store_crls(ctx), 1);
+	memset(&o, 0, sizeof(o));
+	o.certfile = "client.pem";
+	o.keyfile = "client.key";
+	o.version = TLS1_2_VERSION;
+	ck_assert_int_eq(hs_run(ctx, &o, &r), 0);
+	ck_assert_int_eq(r.client_alert, SSL_AD_CERTIFICATE_REVOKED);
+	SSL_CTX_free(ctx);
+
+	free(cc.cafile.value);
+	cc.cafile.value = strdup(cert_path("ca.pem"));
+	ctx = build_ok(&cc);
+	ck_assert_int_eq(store_crls(ctx), 0);
+	ck_assert_int_eq(hs_run(ctx, &o, &r), 0);
+	ck_assert_int_ne(r.client_alert, -1);
+	SSL_CTX_free(ctx);
+	conf_client_certs_free(&cc, &cert);
+}
+END_TEST
+
+START_TEST(test_context_crlfile_refused)
+{
+	struct tf_context_conf	 cc;
+	struct tf_cert_conf	 cert;
+	char			 want[TF_TEST_CERTDIR_MAX + 256];
+	FILE			*fp;
+
+	conf_client_certs(&cc, &cert, true, TF_VERIFY_CRL_CHECK_LEAF);
+	cc.crlfile.line = 9;
+	cc.crlfile.value = strdup(cert_path("ca.pem"));
+	snprintf(want, sizeof(want), CONF ":9: crlfile \"%s\" holds no CRL "
+	    "(expected PEM \"X509 CRL\", as `openssl ca -gencrl` writes)",
+	    cc.crlfile.value);
+	build_fails(&cc, want);
+	free(cc.crlfile.value);
+	cc.crlfile.value = strdup(cert_path("nonexistent.crl"));
+	snprintf(want, sizeof(want), CONF ":9: cannot load crlfile \"%s\": "
+	    "No such file or directory", cc.crlfile.value);
+	build_fails(&cc, want);
+	free(cc.crlfile.value);
+	cc.crlfile.value = strdup(cert_path("broken.crl"));
+	ck_assert_ptr_nonnull(fp = fopen(cc.crlfile.value, "w"));
+	fputs("-----BEGIN X509 CRL-----\nAAAA\n-----END X509 CRL-----\n", fp);
+	ck_assert_int_eq(fclose(fp), 0);
+	snprintf(want, sizeof(want), CONF ":9: cannot load crlfile \"%s\": ",
+	    cc.crlfile.value);
+	build_fails_prefix(&cc, want);
+	conf_client_certs_free(&cc, &cert);
+}
+END_TEST
+
+/* verify_depth is SSL_CTX_set_verify_depth; absent, OpenSSL's default. */
+START_TEST(test_context_verify_depth)
+{
+	struct tf_context_conf	 cc;
+	struct tf_cert_conf	 cert;
+	struct hs_opts		 o;
+	struct hs_result	 r;
+	SSL_CTX			*ctx;
+
+	conf_client_certs(&cc, &cert, false, 0);
+	ctx = build_ok(&cc);
+	ck_assert_int_eq(SSL_CTX_get_verify_depth(ctx), -1);
+	SSL_CTX_free(ctx);
+	cc.verify_depth_set = true;
+	cc.verify_depth = 0;
+	ctx = build_ok(&cc);
+	ck_assert_int_eq(SSL_CTX_get_verify_depth(ctx), 0);
+	/* client.pem is issued by the trusted CA itself: depth 0 is enough. */
+	memset(&o, 0, sizeof(o));
+	o.certfile = "client.pem";
+	o.keyfile = "client.key";
+	o.version = TLS1_2_VERSION;
+	ck_assert_int_eq(hs_run(ctx, &o, &r), 1);
+	SSL_CTX_free(ctx);
+	cc.verify_depth = 7;
+	ctx = build_ok(&cc);
+	ck_assert_int_eq(SSL_CTX_get_verify_depth(ctx), 7);
+	/* Python's verify_mode still reads back as CERT_REQUIRED. */
+	ck_assert_int_eq(SSL_CTX_get_verify_mode(ctx), SSL_VERIFY_PEER |
+	    SSL_VERIFY_FAIL_IF_NO_PEER_CERT);
+	SSL_CTX_free(ctx);
+	conf_client_certs_free(&cc, &cert);
+}
+END_TEST
+
+/*
+ * -t's warnings about CRLs: crlfile without a CRL_CHECK flag (never
+ * consulted); a CRL_CHECK flag with no CRL (every client refused), but not
+ * when nothing is verified; a CRL past its nextUpdate.
+ */
+START_TEST(test_context_crl_warnings)
+{
+	struct tf_context_conf	 cc;
+	struct tf_cert_conf	 cert;
+	char			 out[4096];
+
+	make_crl("revoke-none2.crl", NULL, 30);
+	make_crl("expired.crl", NULL, -2);
+	conf_client_certs(&cc, &cert, false, 0);
+	cc.crlfile.value = strdup(cert_path("revoke-none2.crl"));
+	cc.crlfile.line = 9;
+	ck_assert_int_eq(all_warnings_of(&cc, out, sizeof(out)), 1);
+	ck_assert_str_eq(out, CONF ":9: warning: context \"test\": the CRLs "
+	    "of crlfile are loaded but never consulted: verify_flags has "
+	    "neither VERIFY_CRL_CHECK_LEAF nor VERIFY_CRL_CHECK_CHAIN\n");
+	cc.verify_flags_set = true;
+	cc.verify_flags = TF_VERIFY_CRL_CHECK_CHAIN;
+	ck_assert_int_eq(all_warnings_of(&cc, out, sizeof(out)), 0);
+
+	free(cc.crlfile.value);
+	cc.crlfile.value = NULL;
+	ck_assert_int_eq(all_warnings_of(&cc, out, sizeof(out)), 1);
+	ck_assert_str_eq(out, CONF ":11: warning: context \"test\": "
+	    "VERIFY_CRL_CHECK_CHAIN is set but no CRL was loaded (crlfile, "
+	    "cafile or capath): every client certificate will be refused "
+	    "(\"unable to get certificate CRL\")\n");
+	cc.verify_mode = TF_CERT_NONE;
+	ck_assert_int_eq(all_warnings_of(&cc, out, sizeof(out)), 0);
+
+	cc.verify_mode = TF_CERT_OPTIONAL;
+	cc.crlfile.value = strdup(cert_path("expired.crl"));
+	ck_assert_int_eq(all_warnings_of(&cc, out, sizeof(out)), 1);
+	ck_assert_str_eq(out, CONF ":9: warning: context \"test\": the CRL "
+	    "of CN=tlsfront test CA has expired (nextUpdate passed): the "
+	    "certificates it covers will be refused (\"CRL has expired\") "
+	    "until a new one is loaded\n");
+	conf_client_certs_free(&cc, &cert);
+}
+END_TEST
+
 static Suite *
 context_suite(void)
 {
@@ -2019,6 +2333,16 @@ context_suite(void)
 	tcase_add_test(tc, test_context_all_warnings);
 	tcase_add_test(tc, test_context_warnings_ktls);
 	tcase_add_test(tc, test_context_warnings_leave_no_trace);
+	tcase_set_timeout(tc, 30);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("client certificates");
+	tcase_add_unchecked_fixture(tc, tf_test_certs_setup, tf_test_certs_teardown);
+	tcase_add_test(tc, test_context_crlfile_revokes);
+	tcase_add_test(tc, test_context_crl_in_cafile);
+	tcase_add_test(tc, test_context_crlfile_refused);
+	tcase_add_test(tc, test_context_verify_depth);
+	tcase_add_test(tc, test_context_crl_warnings);
 	tcase_set_timeout(tc, 30);
 	suite_add_tcase(s, tc);
 
