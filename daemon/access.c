@@ -33,6 +33,8 @@ static const struct {
 	    { "accept pause warning", TF_LOG_WARNING },
 	[TF_ACCESS_KIND_ADDRESS_LIMIT] =
 	    { "per-address limit warning", TF_LOG_WARNING },
+	[TF_ACCESS_KIND_PROXY] =
+	    { "PROXY protocol warning", TF_LOG_WARNING },
 };
 
 /*

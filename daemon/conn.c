@@ -32,6 +32,7 @@
 #include "generation.h"
 #include "listener.h"
 #include "log.h"
+#include "proxy_header.h"
 #include "relay.h"
 #include "routes.h"
 #include "side.h"
@@ -71,6 +72,8 @@ struct tf_conn {
 	socklen_t		 peer_len;
 	enum tf_conn_end	 end;
 	const char		*detail;	/* static string: why it ended */
+	bool			 admitted;	/* counted by address limits */
+	struct tf_proxy_in	 proxy;		/* a load balancer's header */
 	SSL			*passed;	/* passed through: its TLS ended */
 	const char		*passed_sni;	/* its SNI (in passed) or NULL */
 };
@@ -258,7 +261,8 @@ conn_timer_cb(evutil_socket_t fd, short what, void *arg)
 	(void)what;
 	CONN_CHECK(c);
 	if (c->state == TF_CONN_HANDSHAKE)
-		tf_conn_close(c, TF_END_HANDSHAKE_TIMEOUT, NULL);
+		tf_conn_close(c, TF_END_HANDSHAKE_TIMEOUT, c->proxy.waiting ?
+		    "no whole PROXY header in time" : NULL);
 	else if (c->state == TF_CONN_CONNECTING)
 		(void)tf_backend_connect_timeout(c, &c->connect);
 	else if (conn_is_relaying(c->state))
@@ -419,9 +423,13 @@ conn_passthrough(struct tf_conn *c)
 	(void)tf_backend_connect(c, &c->connect);
 }
 
+static int	conn_proxy_header(struct tf_conn *);
+
 static void
 conn_handshake(struct tf_conn *c)
 {
+	if (c->proxy.waiting && conn_proxy_header(c) != 1)
+		return;
 	switch (tf_side_handshake(conn_client(c))) {
 	case 1:
 		/* The tickets wait in the client's out buffer for the first
@@ -497,11 +505,16 @@ tf_conn_backend_detach(struct tf_conn *c)
 	tf_side_close(conn_backend(c), false);
 }
 
+static int	conn_proxy_send(struct tf_conn *);
+
 int
 tf_conn_backend_ready(struct tf_conn *c)
 {
 	conn_set_state(c, TF_CONN_RELAYING);
 	conn_arm_timer(c);
+	if (c->connect.backend->proxy_protocol != TF_PROXY_NONE &&
+	    conn_proxy_send(c) == -1)
+		return -1;
 	return conn_relayed(c, tf_relay_start(&c->relay));
 }
 
@@ -524,9 +537,12 @@ tf_conn_new(struct tf_worker *w, struct tf_listener *l, int fd,
 	struct tf_conn	*c;
 	SSL		*ssl = NULL;
 	int		 on = 1;
+	bool		 proxied = l->conf->accept_proxy;
 
-	/* Refused before anything is allocated for it. */
-	if (!tf_worker_address_admit(w, sa, salen)) {
+	/* Refused before anything is allocated for it. Behind a load
+	 * balancer, the limits apply to the client its header names. */
+	if (proxied ? !tf_proxy_in_allowed(w->base, l->name, l->conf, sa,
+	    salen) : !tf_worker_address_admit(w, sa, salen)) {
 		close(fd);
 		return;
 	}
@@ -535,7 +551,8 @@ tf_conn_new(struct tf_worker *w, struct tf_listener *l, int fd,
 	    (tf_routes_at_hello(l->routes) &&
 	    tf_routes_attach(ssl, l->routes) == -1) ||
 	    tf_side_init_tls(conn_client(c), TF_SIDE_CLIENT, fd, ssl) == -1) {
-		tf_worker_address_release(w, sa);
+		if (!proxied)
+			tf_worker_address_release(w, sa);
 		conn_new_failed(l, c, ssl, fd);
 		return;
 	}
@@ -553,6 +570,8 @@ tf_conn_new(struct tf_worker *w, struct tf_listener *l, int fd,
 	c->connect.fd = -1;
 	c->connect.backend = l->backend;
 	c->connect.index = l->conf->backend;
+	c->admitted = !proxied;
+	c->proxy.waiting = proxied;
 	/* A unix peer path too long for c->peer shows as "unix:", never cut. */
 	if (salen > sizeof(c->peer))
 		salen = sizeof(sa->sa_family);
@@ -597,6 +616,9 @@ conn_log_access(struct tf_conn *c)
 	rec.conn = c->id;
 	tf_addr_format_sa(&c->peer.sa, c->peer_len, rec.client,
 	    sizeof(rec.client));
+	if (c->proxy.replaced)
+		tf_addr_format_sa(&c->proxy.peer.sa, c->proxy.peer_len,
+		    rec.peer, sizeof(rec.peer));
 	rec.listen = tf_access_str(c->listener->name);
 	rec.backend = tf_access_str(c->connect.backend->name);
 	rec.server = tf_access_str(tf_backend_server_name(&c->connect));
@@ -701,7 +723,8 @@ tf_conn_close(struct tf_conn *c, enum tf_conn_end end, const char *detail)
 	TAILQ_REMOVE(&c->worker->conns, c, entry);
 	conn_trim_note(c->worker);
 	conn_free_later(c);
-	tf_worker_address_release(c->worker, &c->peer.sa);
+	if (c->admitted)
+		tf_worker_address_release(c->worker, &c->peer.sa);
 	tf_worker_conn_closed(c->worker);
 }
 
@@ -712,4 +735,78 @@ tf_conn_close_all(struct tf_worker *w, enum tf_conn_end end)
 
 	while ((c = TAILQ_FIRST(&w->conns)) != NULL)
 		tf_conn_close(c, end, NULL);
+}
+
+/* The PROXY protocol (daemon/proxy_header.c does the socket work). */
+
+static socklen_t
+conn_addr_len(const union tf_proxy_addr *a)
+{
+	return a->sa.sa_family == AF_INET ? sizeof(a->sin) : sizeof(a->sin6);
+}
+
+/* The header names the client: it is c's peer from now on (the access
+ * line's client, the address limits, the backend's header). */
+static void
+conn_proxy_replace(struct tf_conn *c, const struct tf_proxy_header *h)
+{
+	_Static_assert(sizeof(c->peer) >= sizeof(h->src), "peer fits");
+	c->proxy.replaced = true;
+	memcpy(&c->proxy.peer, &c->peer, sizeof(c->proxy.peer));
+	c->proxy.peer_len = c->peer_len;
+	c->proxy.dst = h->dst;
+	memcpy(&c->peer, &h->src, sizeof(h->src));
+	c->peer_len = conn_addr_len(&h->src);
+}
+
+/*
+ * Read a load balancer's header, then admit the client it names (or, for
+ * LOCAL and UNKNOWN, the balancer itself) under the per-address limits.
+ * Returns 1 to go on with the handshake, 0 waiting, -1 if c closed.
+ */
+static int
+conn_proxy_header(struct tf_conn *c)
+{
+	struct tf_proxy_header	 h;
+	const char		*why;
+
+	switch (tf_proxy_in_read(conn_client(c), &h, &why)) {
+	case 0:
+		return 0;
+	case -1:
+		tf_proxy_in_log(c->worker->base, c->id, &c->peer.sa,
+		    c->peer_len, why);
+		tf_conn_close(c, TF_END_HANDSHAKE_ERROR, why);
+		return -1;
+	}
+	c->proxy.waiting = false;
+	if (h.family != AF_UNSPEC)
+		conn_proxy_replace(c, &h);
+	if (!tf_worker_address_admit(c->worker, &c->peer.sa, c->peer_len)) {
+		tf_conn_close(c, TF_END_HANDSHAKE_ERROR,
+		    "refused by the per-address limits");
+		return -1;
+	}
+	c->admitted = true;
+	return 1;
+}
+
+/* Queue the backend's PROXY header before any client byte. -1: c closed. */
+static int
+conn_proxy_send(struct tf_conn *c)
+{
+	struct tf_proxy_out_conn	 oc;
+	const char			*why;
+
+	oc.id = c->id;
+	oc.ssl = conn_client(c)->ssl;
+	oc.src = &c->peer.sa;
+	oc.dst = c->proxy.replaced ? &c->proxy.dst.sa : NULL;
+	oc.fd = conn_client(c)->fd;
+	if (tf_proxy_out_queue(c->connect.backend, &oc,
+	    &c->relay.buf[TF_SIDE_CLIENT], &why) == -1) {
+		tf_conn_close(c, TF_END_NO_MEMORY, why);
+		return -1;
+	}
+	return 0;
 }

@@ -232,6 +232,9 @@ access_format_text(const struct tf_access_record *r, struct access_line *l,
 	for (i = 0; i < ACCESS_NSTRINGS; i++)
 		access_put_text(l, f[i].key, f[i].v, false,
 		    ACCESS_RESERVE + tail->len);
+	if (r->peer[0] != '\0')
+		access_put_text(l, "peer", tf_access_str(r->peer), false,
+		    ACCESS_RESERVE + tail->len);
 	access_putf(l, " hs_ms=%lld duration_ms=%lld bytes_in=%" PRIu64
 	    " bytes_out=%" PRIu64 " end=%s", r->hs_ms, r->duration_ms,
 	    r->bytes_in, r->bytes_out, r->end);
@@ -252,6 +255,9 @@ access_format_json(const struct tf_access_record *r, struct access_line *l,
 	access_putf(l, "{\"conn\":%" PRIu64, r->conn);
 	for (i = 0; i < ACCESS_NSTRINGS; i++)
 		access_put_json(l, f[i].key, f[i].v,
+		    ACCESS_RESERVE + tail->len);
+	if (r->peer[0] != '\0')
+		access_put_json(l, "peer", tf_access_str(r->peer),
 		    ACCESS_RESERVE + tail->len);
 	access_putf(l, ",\"hs_ms\":%lld,\"duration_ms\":%lld,"
 	    "\"bytes_in\":%" PRIu64 ",\"bytes_out\":%" PRIu64,

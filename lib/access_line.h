@@ -41,6 +41,9 @@ struct tf_access_record {
 	uint64_t		 bytes_out;
 	const char		*end;
 	const char		*detail;	/* NULL: none */
+	/* The socket's peer when a PROXY header named another client
+	 * (listeners[].accept_proxy); "" (the default): not written. */
+	char			 peer[TF_ADDR_STRLEN];
 	/* The client's certificate, written after detail only if it sent
 	 * one (verified, or refused: then client_subject is its subject). */
 	bool			 client_cert;

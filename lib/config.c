@@ -42,10 +42,11 @@ static const char *const log_keys[] = {
 	"target", "level", "access", "rate_limit", NULL
 };
 static const char *const listener_keys[] = {
-	"listen", "context", "backend", "routes", NULL
+	"listen", "context", "backend", "routes", "accept_proxy",
+	"accept_proxy_from", NULL
 };
 static const char *const backend_keys[] = {
-	"servers", "proxy_protocol", NULL
+	"servers", "proxy_protocol", "proxy_protocol_tlvs", NULL
 };
 
 void *
@@ -495,8 +496,6 @@ config_backends(struct config_load *ld, const config_setting_t *root)
 	struct tf_config	*conf = ld->conf;
 	struct tf_backend_conf	*be;
 	const config_setting_t	*s, *g;
-	struct tf_config_where	 w;
-	const char		*v;
 	size_t			 i;
 
 	if ((s = tf_config_section(ld, root, "backends", &conf->nbackends)) ==
@@ -515,9 +514,7 @@ config_backends(struct config_load *ld, const config_setting_t *root)
 		}
 		tf_config_keys(ld, g, backend_keys);
 		config_servers(ld, g, be);
-		if ((v = tf_config_value(ld, g, "proxy_protocol", &w)) != NULL)
-			tf_config_check_proxy_protocol(&w, v,
-			    &be->proxy_protocol);
+		tf_config_backend_proxy(ld, g, be);
 	}
 }
 
@@ -545,6 +542,7 @@ config_listener(struct config_load *ld, const config_setting_t *group,
 	if ((v = tf_config_required(ld, group, "backend", &w)) != NULL)
 		tf_config_check_backend(&w, conf, v, &l->backend);
 	tf_config_routes(ld, group, l);
+	tf_config_listener_proxy(ld, group, l);
 }
 
 static void
@@ -693,6 +691,7 @@ tf_config_free(struct tf_config *conf)
 	for (i = 0; i < conf->nlisteners; i++) {
 		free(conf->listeners[i].listen);
 		tf_config_routes_free(&conf->listeners[i]);
+		free(conf->listeners[i].accept_proxy_from);
 	}
 	free(conf->listeners);
 	for (i = 0; i < conf->nbackends; i++) {

@@ -13,6 +13,7 @@
 #include <stdint.h>
 
 #include "addr.h"
+#include "cidr.h"
 #include "errs.h"
 #include "log.h"
 
@@ -52,7 +53,16 @@ enum tf_access_format {
 
 enum tf_proxy_protocol {
 	TF_PROXY_NONE = 0,
+	TF_PROXY_V1,
+	TF_PROXY_V2,
 };
+
+/* The TLV groups of a v2 header (backends.NAME.proxy_protocol_tlvs). */
+#define TF_PROXY_TLV_ALPN	0x01U
+#define TF_PROXY_TLV_AUTHORITY	0x02U
+#define TF_PROXY_TLV_UNIQUE_ID	0x04U
+#define TF_PROXY_TLV_SSL	0x08U
+#define TF_PROXY_TLV_ALL	0x0fU
 
 /* Python's ssl.VerifyMode (verify_mode) values. */
 enum tf_verify_mode {
@@ -173,6 +183,10 @@ struct tf_listener_conf {
 	struct tf_route_conf	*routes;
 	size_t			 nroutes;
 	int			 line;
+	/* PROXY protocol from a load balancer (lib/config_proxy.c) */
+	bool			 accept_proxy;
+	struct tf_cidr		*accept_proxy_from;	/* NULL: any peer */
+	size_t			 naccept_proxy_from;
 };
 
 struct tf_backend_conf {
@@ -181,6 +195,7 @@ struct tf_backend_conf {
 	char			**server_names;	/* as written, for logs */
 	size_t			 nservers;
 	enum tf_proxy_protocol	 proxy_protocol;
+	unsigned		 proxy_protocol_tlvs;	/* TF_PROXY_TLV_* */
 	int			 line;
 };
 

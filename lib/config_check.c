@@ -413,15 +413,16 @@ int
 tf_config_check_proxy_protocol(const struct tf_config_where *w,
     const char *text, enum tf_proxy_protocol *out)
 {
-	if (strcmp(text, "none") == 0) {
+	if (strcmp(text, "none") == 0)
 		*out = TF_PROXY_NONE;
-		return 0;
-	}
-	if (strcmp(text, "v1") == 0 || strcmp(text, "v2") == 0)
-		return tf_errs_add(w->errs, w->file, w->line,
-		    "proxy_protocol \"%s\" is not supported yet", text);
-	return tf_errs_add(w->errs, w->file, w->line, "unknown proxy_protocol "
-	    "\"%s\" (expected none, v1 or v2)", text);
+	else if (strcmp(text, "v1") == 0)
+		*out = TF_PROXY_V1;
+	else if (strcmp(text, "v2") == 0)
+		*out = TF_PROXY_V2;
+	else
+		return tf_errs_add(w->errs, w->file, w->line, "unknown "
+		    "proxy_protocol \"%s\" (expected none, v1 or v2)", text);
+	return 0;
 }
 
 int

@@ -94,6 +94,15 @@ void		 tf_config_contexts(struct config_load *,
 void		 tf_config_context_free(struct tf_context_conf *);
 
 /*
+ * The PROXY protocol keys (config_proxy.c): a backend's proxy_protocol and
+ * proxy_protocol_tlvs, a listener's accept_proxy and accept_proxy_from.
+ */
+void		 tf_config_backend_proxy(struct config_load *,
+		    const config_setting_t *group, struct tf_backend_conf *);
+void		 tf_config_listener_proxy(struct config_load *,
+		    const config_setting_t *group, struct tf_listener_conf *);
+
+/*
  * The routes list of a listener group into l (config_route.c); the
  * contexts and backends must have been read.
  */

@@ -16,7 +16,7 @@ files() {
 }
 
 total=0
-for t in config access_line handshake; do
+for t in config access_line handshake proxy_header; do
 	replay=$TF_BUILDDIR/fuzz/replay_$t
 	[ -x "$replay" ] || hard_error "not built: $replay"
 	for kind in corpus regress; do

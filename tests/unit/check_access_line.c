@@ -128,6 +128,27 @@ START_TEST(test_access_json_object)
 }
 END_TEST
 
+/* Behind a load balancer (a PROXY header named the client): the socket's
+ * peer follows the strings, in both formats; without one it is absent. */
+START_TEST(test_access_peer_after_proxy_header)
+{
+	struct tf_access_record	r;
+
+	record(&r);
+	snprintf(r.client, sizeof(r.client), "203.0.113.7:51234");
+	snprintf(r.peer, sizeof(r.peer), "127.0.0.1:40000");
+	ck_assert_ptr_nonnull(strstr(format(&r, false), " client=203.0.113.7:"
+	    "51234 listen=127.0.0.1:8443 "));
+	ck_assert_ptr_nonnull(strstr(format(&r, false), " client_subject=- "
+	    "peer=127.0.0.1:40000 hs_ms=3 "));
+	ck_assert_ptr_nonnull(strstr(format(&r, true), ",\"client_subject\":"
+	    "\"-\",\"peer\":\"127.0.0.1:40000\",\"hs_ms\":3,"));
+	r.peer[0] = '\0';
+	ck_assert_ptr_null(strstr(format(&r, false), "peer"));
+	ck_assert_ptr_null(strstr(format(&r, true), "peer"));
+}
+END_TEST
+
 /*
  * A value longer than the line (a 512-byte subject is cut before, but a
  * buffer may be small): the line is cut inside the long value, never
@@ -301,6 +322,7 @@ access_line_suite(void)
 	suite_add_tcase(s, tc);
 	tc = tcase_create("json");
 	tcase_add_test(tc, test_access_json_object);
+	tcase_add_test(tc, test_access_peer_after_proxy_header);
 	tcase_add_test(tc, test_access_json_client_cert);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("length");

@@ -497,6 +497,27 @@ static const struct {
 	  "backend = \"app\"; }\n);\n",
 	    { "<string>:6: listen \"*:443\": address already used by the "
 	      "listener at line 4" } },
+	{ CONTEXT BACKEND "listeners = ( {\n  listen = \"127.0.0.1:8443\";\n"
+	  "  context = \"default\";\n  backend = \"app\";\n"
+	  "  accept_proxy = \"yes\";\n"
+	  "  accept_proxy_from = [ \"10.0.0.0/8\" ];\n} );\n",
+	    { "<string>:7: listeners[0].accept_proxy: expected true or false",
+	      "<string>:8: accept_proxy_from needs accept_proxy = true" } },
+	{ CONTEXT BACKEND "listeners = ( {\n  listen = \"127.0.0.1:8443\";\n"
+	  "  context = \"default\";\n  backend = \"app\";\n"
+	  "  accept_proxy = true;\n"
+	  "  accept_proxy_from = [ \"10.0.0.1/8\",\n    \"::1/129\",\n"
+	  "    \"localhost\", \"192.0.2.0/24\" ];\n} );\n",
+	    { "<string>:8: accept_proxy_from \"10.0.0.1/8\": has host bits set",
+	      "<string>:9: accept_proxy_from \"::1/129\": prefix length must "
+	      "be 0 to 128",
+	      "<string>:10: accept_proxy_from \"localhost\": not an IPv4 or "
+	      "IPv6 address" } },
+	{ CONTEXT BACKEND "listeners = ( {\n  listen = \"127.0.0.1:8443\";\n"
+	  "  context = \"default\";\n  backend = \"app\";\n"
+	  "  accept_proxy = true;\n  accept_proxy_from = [];\n} );\n",
+	    { "<string>:8: accept_proxy_from: needs at least one address "
+	      "prefix (leave it out to take a header from any peer)" } },
 };
 
 /* Each snippet: CONTEXT on line 1, backends, then LISTENER. */
@@ -519,11 +540,25 @@ static const struct {
 	      "<string>:6: server \"unix:\": missing unix socket path" } },
 	{ CONTEXT "backends = { app = {\n  servers = [ \"127.0.0.1:80\" ];\n"
 	  "  proxy_protocol = \"v2\";\n  weight = 1;\n}; };\n" LISTENER,
-	    { "<string>:5: unknown key \"weight\" in backends.app",
-	      "<string>:4: proxy_protocol \"v2\" is not supported yet" } },
+	    { "<string>:5: unknown key \"weight\" in backends.app" } },
 	{ CONTEXT "backends = { app = {\n  servers = [ \"127.0.0.1:80\" ];\n"
-	  "  proxy_protocol = \"v1\";\n}; };\n" LISTENER,
-	    { "<string>:4: proxy_protocol \"v1\" is not supported yet" } },
+	  "  proxy_protocol = \"v1\";\n"
+	  "  proxy_protocol_tlvs = [ \"alpn\" ];\n}; };\n" LISTENER,
+	    { "<string>:5: backend \"app\": proxy_protocol_tlvs needs "
+	      "proxy_protocol = \"v2\" (only v2 carries TLVs)" } },
+	{ CONTEXT "backends = { app = {\n  servers = [ \"127.0.0.1:80\" ];\n"
+	  "  proxy_protocol = \"v2\";\n"
+	  "  proxy_protocol_tlvs = ( \"alpn\",\n    \"crc32c\", 5 );\n"
+	  "}; };\n" LISTENER,
+	    { "<string>:6: unknown proxy_protocol_tlvs group \"crc32c\" "
+	      "(expected alpn, authority, unique_id or ssl)",
+	      "<string>:6: backends.app.proxy_protocol_tlvs[2]: expected a "
+	      "string" } },
+	{ CONTEXT "backends = { app = {\n  servers = [ \"127.0.0.1:80\" ];\n"
+	  "  proxy_protocol = \"v2\";\n"
+	  "  proxy_protocol_tlvs = \"ssl\";\n}; };\n" LISTENER,
+	    { "<string>:5: backends.app.proxy_protocol_tlvs: expected a list "
+	      "of strings" } },
 	{ CONTEXT "backends = { app = {\n  servers = [ \"127.0.0.1:80\" ];\n"
 	  "  proxy_protocol = \"v3\";\n}; };\n" LISTENER,
 	    { "<string>:4: unknown proxy_protocol \"v3\" (expected none, v1 "
@@ -678,6 +713,10 @@ START_TEST(test_config_defaults)
 	ck_assert_uint_eq(conf->backends[0].nservers, 1);
 	ck_assert_str_eq(conf->backends[0].server_names[0], "127.0.0.1:8080");
 	ck_assert_int_eq(conf->backends[0].proxy_protocol, TF_PROXY_NONE);
+	ck_assert_uint_eq(conf->backends[0].proxy_protocol_tlvs,
+	    TF_PROXY_TLV_ALL);
+	ck_assert(!conf->listeners[0].accept_proxy);
+	ck_assert_uint_eq(conf->listeners[0].naccept_proxy_from, 0);
 
 	ck_assert_uint_eq(conf->nlisteners, 1);
 	ck_assert_str_eq(conf->listeners[0].listen, "127.0.0.1:8443");
@@ -732,6 +771,46 @@ static const char full_example[] =
 	"    proxy_protocol = \"none\"; };\n"
 	"  db = { servers = ( \"[::1]:5432\" ); };\n"
 	"};\n";
+
+/* The PROXY protocol keys, both ways (issue 12, items 5 and 6). */
+START_TEST(test_config_proxy_protocol)
+{
+	struct tf_config	*conf;
+
+	conf = load_ok(CONTEXT "backends = {\n"
+	    "  a = { servers = [ \"127.0.0.1:1\" ]; proxy_protocol = \"v1\"; };\n"
+	    "  b = { servers = [ \"127.0.0.1:2\" ]; proxy_protocol = \"v2\";\n"
+	    "    proxy_protocol_tlvs = [ \"ssl\", \"authority\" ]; };\n"
+	    "  c = { servers = [ \"127.0.0.1:3\" ]; proxy_protocol = \"v2\";\n"
+	    "    proxy_protocol_tlvs = []; };\n"
+	    "};\n"
+	    "listeners = (\n"
+	    "  { listen = \"127.0.0.1:8443\"; context = \"default\";"
+	    " backend = \"a\"; accept_proxy = true; },\n"
+	    "  { listen = \"127.0.0.1:8444\"; context = \"default\";"
+	    " backend = \"b\"; accept_proxy = true;\n"
+	    "    accept_proxy_from = [ \"10.0.0.0/8\", \"::1\" ]; }\n"
+	    ");\n");
+	ck_assert_int_eq(conf->backends[0].proxy_protocol, TF_PROXY_V1);
+	ck_assert_uint_eq(conf->backends[0].proxy_protocol_tlvs,
+	    TF_PROXY_TLV_ALL);
+	ck_assert_int_eq(conf->backends[1].proxy_protocol, TF_PROXY_V2);
+	ck_assert_uint_eq(conf->backends[1].proxy_protocol_tlvs,
+	    TF_PROXY_TLV_SSL | TF_PROXY_TLV_AUTHORITY);
+	ck_assert_uint_eq(conf->backends[2].proxy_protocol_tlvs, 0);
+	ck_assert(conf->listeners[0].accept_proxy);
+	ck_assert_ptr_null(conf->listeners[0].accept_proxy_from);
+	ck_assert(conf->listeners[1].accept_proxy);
+	ck_assert_uint_eq(conf->listeners[1].naccept_proxy_from, 2);
+	ck_assert_int_eq(conf->listeners[1].accept_proxy_from[0].family,
+	    AF_INET);
+	ck_assert_uint_eq(conf->listeners[1].accept_proxy_from[0].prefix, 8);
+	ck_assert_int_eq(conf->listeners[1].accept_proxy_from[1].family,
+	    AF_INET6);
+	ck_assert_uint_eq(conf->listeners[1].accept_proxy_from[1].prefix, 128);
+	tf_config_free(conf);
+}
+END_TEST
 
 START_TEST(test_config_full_daemon)
 {
@@ -1604,6 +1683,7 @@ config_suite(void)
 	LOOP(tc, test_config_cert_chain_refused, bad_certs);
 	LOOP(tc, test_config_listener_refused, bad_listeners);
 	LOOP(tc, test_config_backend_refused, bad_backends);
+	tcase_add_test(tc, test_config_proxy_protocol);
 	tcase_add_test(tc, test_config_reports_all_errors_in_order);
 	suite_add_tcase(s, tc);
 	tc = config_tcase("defaults");

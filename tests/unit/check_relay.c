@@ -42,7 +42,8 @@ static struct {
 	int	fd;		/* the socket whose sends fail, -1: none */
 	int	eagain;		/* how many more fail with EAGAIN */
 	int	sends;		/* sends on fd so far */
-} fault = { -1, 0, 0 };
+	int	short_sends;	/* how many more send one byte only */
+} fault = { -1, 0, 0, 0 };
 
 ssize_t
 __wrap_send(int fd, const void *buf, size_t len, int flags)
@@ -53,6 +54,10 @@ __wrap_send(int fd, const void *buf, size_t len, int flags)
 			fault.eagain--;
 			errno = EAGAIN;
 			return -1;
+		}
+		if (fault.short_sends > 0 && len > 1) {
+			fault.short_sends--;
+			len = 1;
 		}
 	}
 	return __real_send(fd, buf, len, flags);
@@ -92,6 +97,11 @@ struct harness {
 };
 
 static struct harness	h;
+
+/* Bytes queued for the backend before the relay starts, as the daemon
+ * queues a PROXY header (daemon/proxy_header.c); NULL: none. Their first
+ * sends go out one byte each. */
+static const char	*h_prefix;
 
 static unsigned char
 pattern(size_t i, unsigned seed)
@@ -261,6 +271,18 @@ h_handshake(void)
 	ck_assert(done_s && done_c);
 }
 
+static void
+h_queue_prefix(int backend_fd)
+{
+	struct tf_buf	*b = &h.relay.buf[TF_SIDE_CLIENT];
+
+	ck_assert_int_eq(tf_buf_reserve(b, TF_BUF_SMALL), 0);
+	memcpy(b->data, h_prefix, strlen(h_prefix));
+	b->len = (uint32_t)strlen(h_prefix);
+	fault.fd = backend_fd;
+	fault.short_sends = 20;
+}
+
 /*
  * The relay between a TLS client (version, with the relay's client socket
  * sending into a buffer of sndbuf bytes if not 0) and a backend, started.
@@ -314,6 +336,8 @@ h_start(int version, int sndbuf)
 	    (void *)(intptr_t)TF_SIDE_BACKEND);
 	event_add(&h.ev[0], NULL);
 	event_add(&h.ev[1], NULL);
+	if (h_prefix != NULL)
+		h_queue_prefix(bfds[0]);
 	h.status = tf_relay_start(&h.relay);
 	ck_assert_int_eq(h.status, TF_RELAY_WAITING);
 	h_settle();
@@ -545,6 +569,34 @@ START_TEST(trickle_short_reads)
 	assert_received(&h.at_client, &down);
 	free(up.data);
 	free(down.data);
+	h_finish();
+}
+END_TEST
+
+/*
+ * A PROXY header queued before the relay starts reaches the backend
+ * first and whole, ahead of client bytes already waiting, though its
+ * sends go out one byte at a time.
+ */
+START_TEST(prefix_first_after_short_writes)
+{
+	struct flow	up;
+	size_t		plen;
+
+	h_prefix = "PROXY TCP4 203.0.113.7 192.0.2.1 51234 443\r\n";
+	plen = strlen(h_prefix);
+	h_start(TLS1_3_VERSION, 0);
+	h_prefix = NULL;
+	flow_init(&up, 5000, 7);
+	h_transfer(&up, NULL);
+	ck_assert_uint_ge(h.at_backend.len, plen);
+	ck_assert_int_eq(memcmp(h.at_backend.data,
+	    "PROXY TCP4 203.0.113.7 192.0.2.1 51234 443\r\n", plen), 0);
+	ck_assert_uint_eq(h.at_backend.len, plen + up.len);
+	ck_assert_int_eq(memcmp(h.at_backend.data + plen, up.data, up.len), 0);
+	ck_assert_uint_ge(fault.sends, 20);
+	ck_assert_uint_eq(h.relay.received[TF_SIDE_CLIENT], up.len);
+	free(up.data);
 	h_finish();
 }
 END_TEST
@@ -1063,6 +1115,7 @@ relay_suite(void)
 	tcase_add_test(tc, bulk_tls12);
 	tcase_add_test(tc, trickle_short_reads);
 	tcase_add_test(tc, full_out_buffer_backpressure);
+	tcase_add_test(tc, prefix_first_after_short_writes);
 	tcase_add_loop_test(tc, key_update_mid_stream, 0, 2);
 	suite_add_tcase(s, tc);
 
