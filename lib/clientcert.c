@@ -87,8 +87,8 @@ tf_clientcert_get(SSL *ssl)
 }
 
 /* name in RFC 2253 form into buf (cut to len - 1 bytes); -1: "?". */
-static int
-clientcert_name(const X509_NAME *name, char *buf, size_t len)
+int
+tf_x509_name_text(const X509_NAME *name, char *buf, size_t len)
 {
 	BIO	*bio;
 	char	*data;
@@ -156,9 +156,9 @@ tf_clientcert_describe(X509 *x, struct tf_clientcert *out)
 {
 	int	rv = 0;
 
-	rv |= clientcert_name(X509_get_subject_name(x), out->subject,
+	rv |= tf_x509_name_text(X509_get_subject_name(x), out->subject,
 	    sizeof(out->subject));
-	rv |= clientcert_name(X509_get_issuer_name(x), out->issuer,
+	rv |= tf_x509_name_text(X509_get_issuer_name(x), out->issuer,
 	    sizeof(out->issuer));
 	rv |= clientcert_serial(x, out->serial, sizeof(out->serial));
 	rv |= clientcert_fingerprint(x, out->fingerprint,

@@ -48,4 +48,11 @@ X509	*tf_clientcert_get(SSL *ssl);
 /* Describe x into out. Returns 0, or -1 (out holds "?" where it failed). */
 int	 tf_clientcert_describe(X509 *x, struct tf_clientcert *out);
 
+/*
+ * A certificate or CRL name in RFC 2253 form into buf (cut to len - 1
+ * bytes), as access lines, warnings and --explain print it. Returns 0,
+ * or -1 with buf "?".
+ */
+int	 tf_x509_name_text(const X509_NAME *name, char *buf, size_t len);
+
 #endif

@@ -139,22 +139,6 @@ context_capath_has_crl(const char *dir)
 	return found;
 }
 
-/* The issuer of crl (RFC 2253) into buf. */
-static void
-context_crl_issuer(X509_CRL *crl, char *buf, size_t len)
-{
-	BIO	*bio = BIO_new(BIO_s_mem());
-	char	*p;
-	long	 n;
-
-	snprintf(buf, len, "?");
-	if (bio != NULL && X509_NAME_print_ex(bio, X509_CRL_get_issuer(crl),
-	    0, XN_FLAG_RFC2253) >= 0 && (n = BIO_get_mem_data(bio, &p)) > 0)
-		snprintf(buf, len, "%.*s", (int)n, p);
-	BIO_free(bio);
-	ERR_clear_error();
-}
-
 int
 tf_context_clientcert_warnings(const struct tf_context_conf *cc,
     SSL_CTX *ctx, const char *file, struct tf_errs *warnings)
@@ -187,7 +171,8 @@ tf_context_clientcert_warnings(const struct tf_context_conf *cc,
 		n++;
 	}
 	if (expired != NULL) {
-		context_crl_issuer(expired, issuer, sizeof(issuer));
+		(void)tf_x509_name_text(X509_CRL_get_issuer(expired), issuer,
+		    sizeof(issuer));
 		tf_errs_add(warnings, file, cc->crlfile.line != 0 ?
 		    cc->crlfile.line : line, "warning: context \"%s\": the "
 		    "CRL of %s has expired (nextUpdate passed): the "

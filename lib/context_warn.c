@@ -19,6 +19,7 @@
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
 
+#include "clientcert.h"
 #include "config.h"
 #include "context.h"
 #include "context_int.h"
@@ -201,22 +202,6 @@ context_warn_reach(const struct tf_context_conf *cc, SSL_CTX *ctx,
 	return 1;
 }
 
-/* The certificate's subject (RFC 2253) into buf; "?" if it cannot. */
-static void
-context_subject(X509 *x, char *buf, size_t len)
-{
-	BIO	*bio = BIO_new(BIO_s_mem());
-	char	*p;
-	long	 n;
-
-	snprintf(buf, len, "?");
-	if (bio != NULL &&
-	    X509_NAME_print_ex(bio, X509_get_subject_name(x), 0,
-	    XN_FLAG_RFC2253) >= 0 && (n = BIO_get_mem_data(bio, &p)) > 0)
-		snprintf(buf, len, "%.*s", (int)n, p);
-	BIO_free(bio);
-}
-
 /* Each certificate that has expired or expires within 30 days. */
 static int
 context_warn_expiry(const struct tf_context_conf *cc, SSL_CTX *ctx,
@@ -234,7 +219,8 @@ context_warn_expiry(const struct tf_context_conf *cc, SSL_CTX *ctx,
 		if (ASN1_TIME_diff(&days, &secs, NULL, na) != 1 ||
 		    days >= TF_EXPIRY_WARN_DAYS)
 			continue;
-		context_subject(x, subject, sizeof(subject));
+		(void)tf_x509_name_text(X509_get_subject_name(x), subject,
+		    sizeof(subject));
 		when[0] = '\0';
 		if (ASN1_TIME_to_tm(na, &tm) == 1)
 			strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);

@@ -28,6 +28,7 @@
 #include <openssl/ssl.h>
 #include <openssl/x509v3.h>
 
+#include "clientcert.h"
 #include "config.h"
 #include "context.h"
 #include "errs.h"
@@ -333,9 +334,7 @@ explain_cert(struct explain_ctx *e, X509 *x)
 	struct explain_cert	*ec, *grown;
 	const ASN1_TIME		*na;
 	struct tm		 tm;
-	BIO			*bio;
-	char			*p;
-	long			 n;
+	char			 subject[TF_CLIENTCERT_NAME_MAX];
 	int			 days = 0, secs = 0;
 
 	if ((grown = reallocarray(e->certs, e->ncerts + 1,
@@ -344,13 +343,10 @@ explain_cert(struct explain_ctx *e, X509 *x)
 	e->certs = grown;
 	ec = &e->certs[e->ncerts++];
 	memset(ec, 0, sizeof(*ec));
-	if ((bio = BIO_new(BIO_s_mem())) == NULL)
-		tf_fatalx("BIO_new");
-	X509_NAME_print_ex(bio, X509_get_subject_name(x), 0, XN_FLAG_RFC2253);
-	n = BIO_get_mem_data(bio, &p);
-	if (asprintf(&ec->subject, "%.*s", (int)n, p) == -1)
-		tf_fatal("asprintf");
-	BIO_free(bio);
+	(void)tf_x509_name_text(X509_get_subject_name(x), subject,
+	    sizeof(subject));
+	if ((ec->subject = strdup(subject)) == NULL)
+		tf_fatal("strdup");
 	explain_san(&ec->sans, x);
 	explain_key(ec, x);
 	na = X509_get0_notAfter(x);
