@@ -98,6 +98,14 @@ const char *tf_context_refusal(const SSL *ssl);
 int	 tf_context_switch(SSL *ssl, SSL_CTX *to);
 
 /*
+ * Make ctx pick its certificates by name itself, even with one: a
+ * connection switched to it would otherwise run the servername callback
+ * of the context it was accepted under (libssl falls back to the
+ * session's context), which would pick that one's certificates.
+ */
+void	 tf_context_sni_own(SSL_CTX *ctx);
+
+/*
  * Whether connections accepted under from can be switched to to; if not,
  * *why says why (a static string) for a file:line error.
  */

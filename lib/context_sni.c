@@ -446,6 +446,14 @@ tf_context_load_certs(SSL_CTX *ctx, const struct tf_context_conf *cc,
 	return 0;
 }
 
+void
+tf_context_sni_own(SSL_CTX *ctx)
+{
+	if (sni_init() && SSL_CTX_get_ex_data(ctx, sni_ctx_idx) != NULL)
+		SSL_CTX_set_tlsext_servername_callback(ctx,
+		    sni_servername_cb);
+}
+
 size_t
 tf_context_cert_count(SSL_CTX *ctx)
 {

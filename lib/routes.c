@@ -238,6 +238,7 @@ routes_add(struct tf_routes *rt, const struct tf_config *conf, size_t i,
 		return tf_errs_add(errs, conf->file, r->line, "route to "
 		    "context \"%s\": %s", conf->contexts[r->context].name,
 		    why);
+	tf_context_sni_own(rt->contexts[r->context]);
 	rt->switches = true;
 	return 0;
 }

@@ -31,6 +31,9 @@ leaf() {
 leaf main "DNS:www.example.test, DNS:h.example.test, DNS:other.example.test"
 leaf api "DNS:api.example.test, DNS:*.api.example.test"
 leaf acme "DNS:www.example.test, DNS:pass.example.test"
+# main has a certificate for the api names too: a connection routed to
+# api must still get api's (main's servername callback must not run).
+leaf mainapi "DNS:api.example.test, DNS:*.api.example.test"
 fp() {
 	openssl x509 -in "$S/$1.pem" -noout -fingerprint -sha256 |
 	    sed 's/.*=//; s/://g' | tr 'A-F' 'a-f'
@@ -96,7 +99,8 @@ daemon = { workers = 1; log = { level = "info"; access = "text"; };
   limits = { client_hello = 65536; }; };
 contexts = {
   main = {
-    cert_chain = ( { certfile = "$S/main.pem"; keyfile = "$S/main.key"; } );
+    cert_chain = ( { certfile = "$S/main.pem"; keyfile = "$S/main.key"; },
+      { certfile = "$S/mainapi.pem"; keyfile = "$S/mainapi.key"; } );
     alpn_protocols = [ "h2", "http/1.1", "x-echo" ];
   };
   api = {
