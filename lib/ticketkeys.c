@@ -119,8 +119,9 @@ ticketkeys_line(struct tf_ticketkeys *set, struct tf_ticketkey *ring,
 	if (n != TF_TICKETKEY_LEN_128 && n != TF_TICKETKEY_LEN_256) {
 		OPENSSL_cleanse(raw, sizeof(raw));
 		snprintf(why, whylen, "a key is 48 bytes (AES-128) or 80 "
-		    "bytes (AES-256) in base64; this line has %s%ld", n == -2 ?
-		    "more than " : "", n == -2 ? (long)sizeof(raw) : n);
+		    "bytes (AES-256) in base64; this line decodes to %s%ld "
+		    "bytes", n == -2 ? "more than " : "",
+		    n == -2 ? (long)sizeof(raw) : n);
 		return -1;
 	}
 	keylen = n == TF_TICKETKEY_LEN_128 ? 16 : 32;

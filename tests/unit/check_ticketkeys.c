@@ -145,8 +145,8 @@ static const struct {
 	{ "%1$s\n%2$s\n", 0, "2 keys: 3 are needed" },
 	{ "%1$s\nnot base64!\n%2$s\n%3$s\n", 2, "not a base64 key" },
 	{ "%1$s\n%2$s\n%3$s=\n", 3, "not a base64 key" },
-	{ "%1$s\n%2$s\nAAAA\n", 3, "this line has 3" },
-	{ "%1$s\n%2$s%2$s\n%3$s\n", 2, "this line has more than 83" },
+	{ "%1$s\n%2$s\nAAAA\n", 3, "this line decodes to 3 bytes" },
+	{ "%1$s\n%2$s%2$s\n%3$s\n", 2, "this line decodes to more than 83 bytes" },
 	{ "%1$s\n%2$s\n%4$s\n", 3, "a 80-byte key after 48-byte keys" },
 	{ "%4$s\n%1$s\n", 2, "a 48-byte key after 80-byte keys" },
 };
@@ -335,7 +335,7 @@ START_TEST(test_ticketkeys_context_refusals)
 	ck_assert_ptr_null(tk_context(p, "", &errs));
 	snprintf(want, sizeof(want), "<string>:5: session_ticket_keys %s:2: "
 	    "a key is 48 bytes (AES-128) or 80 bytes (AES-256) in base64; "
-	    "this line has 3", p);
+	    "this line decodes to 3 bytes", p);
 	ck_assert_str_eq(first(&errs), want);
 	tf_errs_free(&errs);
 
