@@ -292,7 +292,8 @@ tk_file(const char *name, const char *text, mode_t mode)
 	return path;
 }
 
-/* A context with session_ticket_keys = path, or NULL with errs. */
+/* A context with session_ticket_keys = path (none if NULL), or NULL with
+ * errs. */
 static SSL_CTX *
 tk_context(const char *path, const char *daemon, struct tf_errs *errs)
 {
@@ -304,11 +305,13 @@ tk_context(const char *path, const char *daemon, struct tf_errs *errs)
 	    "contexts = { default = {\n"
 	    "  cert_chain = ( { certfile = \"%s/rsa.pem\";\n"
 	    "    keyfile = \"%s/rsa.key\"; } );\n"
-	    "  session_ticket_keys = \"%s\"; }; };\n"
+	    "  %s%s%s }; };\n"
 	    "listeners = ( { listen = \"127.0.0.1:443\"; context = \"default\";"
 	    " backend = \"app\"; } );\n"
 	    "backends = { app = { servers = [ \"127.0.0.1:1\" ]; }; };\n",
-	    daemon, tf_test_certdir, tf_test_certdir, path);
+	    daemon, tf_test_certdir, tf_test_certdir,
+	    path != NULL ? "session_ticket_keys = \"" : "",
+	    path != NULL ? path : "", path != NULL ? "\";" : "");
 	if ((conf = tf_config_load_string(text, NULL, errs)) == NULL)
 		return NULL;
 	ctx = tf_context_build(&conf->contexts[0], conf->file, errs);
@@ -486,6 +489,36 @@ START_TEST(test_ticketkeys_contexts_resume)
 }
 END_TEST
 
+/* A route switches a connection only to a context with the same keys. */
+START_TEST(test_ticketkeys_switch_needs_same_keys)
+{
+	SSL_CTX		*a, *b, *none, *apart;
+	struct tf_errs	 errs;
+	const char	*p, *why = NULL;
+
+	tf_errs_init(&errs);
+	p = tk_file("fleet.key", keys_text(3, 48), 0600);
+	ck_assert_ptr_nonnull(a = tk_context(p, "", &errs));
+	ck_assert_ptr_nonnull(b = tk_context(p, "", &errs));
+	ck_assert_ptr_nonnull(none = tk_context(NULL, "", &errs));
+	p = tk_file("apart.key", keys_text(4, 48), 0600);
+	ck_assert_ptr_nonnull(apart = tk_context(p, "", &errs));
+	ck_assert_ptr_null(tf_context_ticketkeys(none));
+	ck_assert(tf_context_switch_possible(a, b, &why));
+	ck_assert(!tf_context_switch_possible(a, none, &why));
+	ck_assert_ptr_nonnull(strstr(why, "session_ticket_keys"));
+	why = NULL;
+	ck_assert(!tf_context_switch_possible(none, a, &why));
+	ck_assert_ptr_nonnull(why);
+	ck_assert(!tf_context_switch_possible(a, apart, &why));
+	SSL_CTX_free(a);
+	SSL_CTX_free(b);
+	SSL_CTX_free(none);
+	SSL_CTX_free(apart);
+	tf_errs_free(&errs);
+}
+END_TEST
+
 static Suite *
 ticketkeys_suite(void)
 {
@@ -511,6 +544,7 @@ ticketkeys_suite(void)
 	tcase_add_checked_fixture(tc, tk_setup, tk_teardown);
 	tcase_add_test(tc, test_ticketkeys_context_refusals);
 	tcase_add_loop_test(tc, test_ticketkeys_contexts_resume, 0, 2);
+	tcase_add_test(tc, test_ticketkeys_switch_needs_same_keys);
 	suite_add_tcase(s, tc);
 	return s;
 }
