@@ -112,12 +112,13 @@ ticketkeys_line(struct tf_ticketkeys *set, struct tf_ticketkey *ring,
 	if (len == 0 || *s == '#')
 		return 0;
 	n = ticketkeys_decode(s, len, raw, sizeof(raw));
+	if (n < 0 || (n != TF_TICKETKEY_LEN_128 && n != TF_TICKETKEY_LEN_256))
+		OPENSSL_cleanse(raw, sizeof(raw));
 	if (n == -1) {
 		snprintf(why, whylen, "not a base64 key");
 		return -1;
 	}
 	if (n != TF_TICKETKEY_LEN_128 && n != TF_TICKETKEY_LEN_256) {
-		OPENSSL_cleanse(raw, sizeof(raw));
 		snprintf(why, whylen, "a key is 48 bytes (AES-128) or 80 "
 		    "bytes (AES-256) in base64; this line decodes to %s%ld "
 		    "bytes", n == -2 ? "more than " : "",
