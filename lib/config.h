@@ -152,6 +152,8 @@ struct tf_context_conf {
 	int			 verify_depth;	/* SSL_CTX_set_verify_depth */
 	bool			 verify_depth_set;
 	int			 verify_depth_line;
+	/* Session ticket keys shared by a fleet (lib/ticketkeys.c). */
+	struct tf_conf_str	 session_ticket_keys;	/* resolved path */
 	/* All-zero members mean "absent": Python's default applies. */
 };
 

@@ -25,7 +25,7 @@ static const char *const context_keys[] = {
 	"cert_chain", "groups", "dh_params", "verify_mode",
 	"verify_locations", "verify_flags", "alpn_protocols", "num_tickets",
 	"post_handshake_auth", "keylog_filename", "sni_strict",
-	"verify_depth",
+	"verify_depth", "session_ticket_keys",
 	NULL
 };
 static const char *const verify_locations_keys[] = {
@@ -333,16 +333,32 @@ config_verify_depth(struct config_load *ld, const config_setting_t *group,
 }
 
 /*
- * A private key everyone on the machine can read is refused unless the
- * configuration says it is fine (daemon.allow_world_readable_keys).
+ * A secret (a private key, session ticket keys) everyone on the machine
+ * can read is refused unless the configuration says it is fine
+ * (daemon.allow_world_readable_keys). what names it in the message.
  */
+static void
+config_secret_private(struct config_load *ld, const config_setting_t *s,
+    const char *what, const char *path)
+{
+	struct stat	st;
+
+	if (path == NULL || ld->conf->allow_world_readable_keys ||
+	    stat(path, &st) == -1 || (st.st_mode & S_IROTH) == 0)
+		return;
+	tf_config_err(ld, s, "%s \"%s\" is readable by everyone "
+	    "(mode %04o): chmod o-r it, or set "
+	    "daemon.allow_world_readable_keys = true", what, path,
+	    (unsigned)(st.st_mode & 07777));
+}
+
+/* The private key of a cert_chain entry: keyfile, else certfile. */
 static void
 config_key_private(struct config_load *ld, const config_setting_t *group,
     const struct tf_cert_conf *cert)
 {
 	const config_setting_t	*s;
 	const char		*key = cert->keyfile;
-	struct stat		 st;
 
 	s = config_setting_get_member(group, "keyfile");
 	if (key == NULL && s != NULL)
@@ -351,13 +367,23 @@ config_key_private(struct config_load *ld, const config_setting_t *group,
 		key = cert->certfile;
 		s = config_setting_get_member(group, "certfile");
 	}
-	if (key == NULL || ld->conf->allow_world_readable_keys ||
-	    stat(key, &st) == -1 || (st.st_mode & S_IROTH) == 0)
+	config_secret_private(ld, s, "private key", key);
+}
+
+/*
+ * session_ticket_keys: a readable file, as private as a key. Its keys are
+ * read by the context builder, which a reload runs again.
+ */
+static void
+config_ticket_keys(struct config_load *ld, const config_setting_t *group,
+    struct tf_context_conf *ctx)
+{
+	if (!config_path_str(ld, group, "session_ticket_keys", true,
+	    &ctx->session_ticket_keys))
 		return;
-	tf_config_err(ld, s, "private key \"%s\" is readable by everyone "
-	    "(mode %04o): chmod o-r it, or set "
-	    "daemon.allow_world_readable_keys = true", key,
-	    (unsigned)(st.st_mode & 07777));
+	config_secret_private(ld, config_setting_get_member(group,
+	    "session_ticket_keys"), "session_ticket_keys",
+	    ctx->session_ticket_keys.value);
 }
 
 static void
@@ -450,6 +476,7 @@ config_context(struct config_load *ld, const config_setting_t *group,
 	config_path_str(ld, group, "keylog_filename", false,
 	    &ctx->keylog_filename);
 	config_verify_depth(ld, group, ctx);
+	config_ticket_keys(ld, group, ctx);
 }
 
 void
@@ -501,4 +528,5 @@ tf_config_context_free(struct tf_context_conf *ctx)
 	free(ctx->cadata.value);
 	free(ctx->keylog_filename.value);
 	free(ctx->crlfile.value);
+	free(ctx->session_ticket_keys.value);
 }

@@ -113,6 +113,13 @@ bool	 tf_context_switch_possible(SSL_CTX *from, SSL_CTX *to,
 	    const char **why);
 
 /*
+ * The session_ticket_keys of ctx (owned by it), or NULL if it has none
+ * (OpenSSL's own random keys).
+ */
+struct tf_ticketkeys;
+const struct tf_ticketkeys *tf_context_ticketkeys(SSL_CTX *ctx);
+
+/*
  * Drain OpenSSL's error queue into buf as "reason; reason" (empty string
  * if the queue was empty). Returns buf.
  */

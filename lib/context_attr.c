@@ -30,6 +30,7 @@
 #include "context.h"
 #include "context_int.h"
 #include "errs.h"
+#include "ticketkeys.h"
 
 /* Header of a new key log file, as Python writes it. */
 #define TF_KEYLOG_HEADER \
@@ -53,6 +54,7 @@ struct context_keylog {
 static CRYPTO_ONCE	context_once = CRYPTO_ONCE_STATIC_INIT;
 static int		context_alpn_idx = -1;
 static int		context_keylog_idx = -1;
+static int		context_ticketkeys_idx = -1;
 
 /* ex_data free callback of the ALPN list (ptr may be NULL). */
 static void
@@ -77,6 +79,15 @@ context_keylog_free(void *parent, void *ptr, CRYPTO_EX_DATA *ad, int idx,
 	free(kl);
 }
 
+/* ex_data free callback of the session ticket keys: cleansed. */
+static void
+context_ticketkeys_free(void *parent, void *ptr, CRYPTO_EX_DATA *ad, int idx,
+    long argl, void *argp)
+{
+	(void)parent; (void)ad; (void)idx; (void)argl; (void)argp;
+	tf_ticketkeys_free(ptr);
+}
+
 static void
 context_init_once(void)
 {
@@ -84,6 +95,8 @@ context_init_once(void)
 	    context_alpn_free);
 	context_keylog_idx = SSL_CTX_get_ex_new_index(0, NULL, NULL, NULL,
 	    context_keylog_free);
+	context_ticketkeys_idx = SSL_CTX_get_ex_new_index(0, NULL, NULL, NULL,
+	    context_ticketkeys_free);
 }
 
 /* The ex_data indexes, registered once; false if OpenSSL could not. */
@@ -92,7 +105,8 @@ context_init(void)
 {
 	if (CRYPTO_THREAD_run_once(&context_once, context_init_once) != 1)
 		return false;
-	return context_alpn_idx >= 0 && context_keylog_idx >= 0;
+	return context_alpn_idx >= 0 && context_keylog_idx >= 0 &&
+	    context_ticketkeys_idx >= 0;
 }
 
 /*
@@ -440,6 +454,65 @@ context_keylog(SSL_CTX *ctx, const struct tf_context_conf *cc,
 }
 
 /*
+ * Seal and open tickets with the context's session_ticket_keys. The
+ * keys are those of the connection's current context: a route may
+ * switch it only to a context with the same keys
+ * (tf_context_switch_possible), so they are the accepting one's too.
+ */
+static int
+context_ticket_cb(SSL *ssl, unsigned char *name, unsigned char *iv,
+    EVP_CIPHER_CTX *ectx, EVP_MAC_CTX *hctx, int enc)
+{
+	const struct tf_ticketkeys	*keys;
+
+	keys = tf_context_ticketkeys(SSL_get_SSL_CTX(ssl));
+	if (keys == NULL)
+		return enc ? -1 : 0;
+	return tf_ticketkeys_crypt(keys, name, iv, ectx, hctx, enc);
+}
+
+/*
+ * session_ticket_keys: the key file read now (a reload builds new
+ * contexts, so it reads the file again), its keys owned by ctx.
+ */
+static int
+context_ticketkeys(SSL_CTX *ctx, const struct tf_context_conf *cc,
+    const char *file, struct tf_errs *errs)
+{
+	struct tf_ticketkeys	*keys;
+	const char		*path = cc->session_ticket_keys.value;
+	char			 why[256];
+	int			 line;
+
+	if ((keys = tf_ticketkeys_load(path, &line, why, sizeof(why))) ==
+	    NULL) {
+		if (line > 0)
+			return tf_errs_add(errs, file,
+			    cc->session_ticket_keys.line, "session_ticket_keys "
+			    "%s:%d: %s", path, line, why);
+		return tf_errs_add(errs, file, cc->session_ticket_keys.line,
+		    "session_ticket_keys \"%s\": %s", path, why);
+	}
+	if (SSL_CTX_set_ex_data(ctx, context_ticketkeys_idx, keys) != 1) {
+		tf_ticketkeys_free(keys);
+		return tf_errs_add(errs, file, cc->session_ticket_keys.line,
+		    "out of memory");
+	}
+	if (SSL_CTX_set_tlsext_ticket_key_evp_cb(ctx, context_ticket_cb) != 1)
+		return tf_errs_add(errs, file, cc->session_ticket_keys.line,
+		    "cannot set the session ticket callback");
+	return 0;
+}
+
+const struct tf_ticketkeys *
+tf_context_ticketkeys(SSL_CTX *ctx)
+{
+	if (!context_init())
+		return NULL;
+	return SSL_CTX_get_ex_data(ctx, context_ticketkeys_idx);
+}
+
+/*
  * The attributes beyond protocol, options, versions, ciphers and curve,
  * each as its Python setter does it. Errors are appended; returns -1 if
  * there was one.
@@ -472,5 +545,7 @@ tf_context_attributes(SSL_CTX *ctx, const struct tf_context_conf *cc,
 	}
 	if (cc->keylog_filename.value != NULL)
 		rv |= context_keylog(ctx, cc, file, errs);
+	if (cc->session_ticket_keys.value != NULL)
+		rv |= context_ticketkeys(ctx, cc, file, errs);
 	return rv;
 }

@@ -28,6 +28,7 @@
 #include "context_int.h"
 #include "errs.h"
 #include "log.h"
+#include "ticketkeys.h"
 
 /* What a switch to a context sets on the connection besides the SSL_CTX. */
 struct context_switch {
@@ -153,6 +154,16 @@ tf_context_switch_possible(SSL_CTX *from, SSL_CTX *to, const char **why)
 		*why = "the listener's context has a PROTOCOL_TLSv1* protocol, "
 		    "whose connections keep that one version: give it "
 		    "PROTOCOL_TLS_SERVER and minimum_version/maximum_version";
+		return false;
+	}
+	/* libssl seals and opens tickets with the accepting context's
+	 * callback (its session_ctx), which reads the current context's
+	 * keys: both must have the same. */
+	if (!tf_ticketkeys_equal(tf_context_ticketkeys(from),
+	    tf_context_ticketkeys(to))) {
+		*why = "the listener's context and the route's have different "
+		    "session_ticket_keys (or only one has them): give both "
+		    "the same file";
 		return false;
 	}
 	/* OpenSSL has no call that gives a connection its default groups
