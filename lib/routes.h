@@ -37,7 +37,8 @@ struct tf_routes;
  * connections cannot be switched to is an error at the route's line:
  * NULL then, errs filled.
  * Installs the ClientHello callback on the listener's context if some
- * route switches contexts.
+ * route switches contexts or passes connections through, and makes each
+ * route's context pick its own certificates (tf_context_sni_own).
  */
 struct tf_routes	*tf_routes_new(const struct tf_config *conf,
 			    size_t listener, SSL_CTX *const *contexts,
