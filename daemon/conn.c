@@ -38,14 +38,6 @@
 #include "side.h"
 #include "worker.h"
 
-/* The peer's address, compactly: a unix peer's path is kept only if it
- * fits here (26 bytes); longer ones are logged as "unix:". */
-union conn_peer {
-	struct sockaddr		sa;
-	struct sockaddr_in	sin;
-	struct sockaddr_in6	sin6;
-};
-
 #define CONN_MAGIC	0x74666331U	/* "tfc1": a live connection */
 #define CONN_FREED	0x64656164U	/* "dead": freed (debug builds) */
 
@@ -68,7 +60,10 @@ struct tf_conn {
 	struct timeval		 accepted;
 	struct timeval		 handshaken;
 	struct timeval		 last_activity;
-	union conn_peer		 peer;
+	/* The peer's address, compactly (the union a PROXY header's
+	 * addresses come in): a unix peer's path is kept only if it fits
+	 * (26 bytes); longer ones are logged as "unix:". */
+	union tf_proxy_addr	 peer;
 	socklen_t		 peer_len;
 	enum tf_conn_end	 end;
 	const char		*detail;	/* static string: why it ended */
@@ -750,7 +745,6 @@ conn_addr_len(const union tf_proxy_addr *a)
 static void
 conn_proxy_replace(struct tf_conn *c, const struct tf_proxy_header *h)
 {
-	_Static_assert(sizeof(c->peer) >= sizeof(h->src), "peer fits");
 	c->proxy.replaced = true;
 	memcpy(&c->proxy.peer, &c->peer, sizeof(c->proxy.peer));
 	c->proxy.peer_len = c->peer_len;
