@@ -113,12 +113,35 @@ context_init(void)
  * groups: each name is tried alone first so that an unknown one is
  * reported at its own line; then the whole list is set in its order.
  */
+char *
+tf_context_groups_list(const struct tf_context_conf *cc)
+{
+	size_t	 len = 1, i;
+	char	*list;
+
+	if (cc->ngroups == 0)
+		return NULL;
+	for (i = 0; i < cc->ngroups; i++) {
+		if (cc->groups[i].value == NULL)
+			return NULL;
+		len += strlen(cc->groups[i].value) + 1;
+	}
+	if ((list = calloc(1, len)) == NULL)
+		return NULL;
+	for (i = 0; i < cc->ngroups; i++) {
+		if (i > 0)
+			strcat(list, ":");
+		strcat(list, cc->groups[i].value);
+	}
+	return list;
+}
+
 static int
 context_groups(SSL_CTX *ctx, const struct tf_context_conf *cc,
     const char *file, struct tf_errs *errs)
 {
 	char	*list, reason[512];
-	size_t	 i, len = 1;
+	size_t	 i;
 	int	 bad = 0;
 
 	for (i = 0; i < cc->ngroups; i++) {
@@ -127,7 +150,6 @@ context_groups(SSL_CTX *ctx, const struct tf_context_conf *cc,
 			    "groups: expected a string");
 			continue;
 		}
-		len += strlen(cc->groups[i].value) + 1;
 		if (strchr(cc->groups[i].value, ':') != NULL ||
 		    SSL_CTX_set1_groups_list(ctx, cc->groups[i].value) != 1) {
 			ERR_clear_error();
@@ -137,14 +159,9 @@ context_groups(SSL_CTX *ctx, const struct tf_context_conf *cc,
 	}
 	if (bad != 0 || cc->ngroups == 0)
 		return bad;
-	if ((list = calloc(1, len)) == NULL)
+	if ((list = tf_context_groups_list(cc)) == NULL)
 		return tf_errs_add(errs, file, cc->groups_line,
 		    "out of memory");
-	for (i = 0; i < cc->ngroups; i++) {
-		if (i > 0)
-			strcat(list, ":");
-		strcat(list, cc->groups[i].value);
-	}
 	if (SSL_CTX_set1_groups_list(ctx, list) != 1) {
 		if (*tf_context_errstr(reason, sizeof(reason)) == '\0')
 			snprintf(reason, sizeof(reason), "a name is repeated");

@@ -56,6 +56,13 @@ int		 tf_context_load_certs(SSL_CTX *,
 		    struct tf_errs *);
 
 /*
+ * cc's groups as one "a:b:c" list for SSL_(CTX_)set1_groups_list; NULL
+ * if it has none, a name is missing, or out of memory. The caller frees
+ * it. (context_attr.c)
+ */
+char		*tf_context_groups_list(const struct tf_context_conf *);
+
+/*
  * What tf_context_switch needs to know of a context, kept in it, and a
  * session id context of its own (context_switch.c). Returns 0 or -1.
  */

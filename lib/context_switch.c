@@ -84,25 +84,15 @@ switch_fixed_version(enum tf_protocol protocol)
 	}
 }
 
-/* The groups list as one "a:b:c" string; NULL if none is configured. */
-static char *
-switch_groups(const struct tf_context_conf *cc)
+static bool
+switch_names_missing(const struct tf_context_conf *cc)
 {
-	size_t	len = 0, i;
-	char	*list;
+	size_t	i;
 
-	if (cc->ngroups == 0)
-		return NULL;
 	for (i = 0; i < cc->ngroups; i++)
-		len += strlen(cc->groups[i].value) + 1;
-	if ((list = calloc(1, len + 1)) == NULL)
-		tf_fatal("calloc");
-	for (i = 0; i < cc->ngroups; i++) {
-		if (i > 0)
-			strcat(list, ":");
-		strcat(list, cc->groups[i].value);
-	}
-	return list;
+		if (cc->groups[i].value == NULL)
+			return true;
+	return false;
 }
 
 int
@@ -120,7 +110,14 @@ tf_context_switch_prepare(SSL_CTX *ctx, const struct tf_context_conf *cc,
 		    "OpenSSL ex_data indexes");
 	if ((sw = calloc(1, sizeof(*sw))) == NULL)
 		tf_fatal("calloc");
-	sw->groups = switch_groups(cc);
+	/* NULL with groups configured: a name missing (context_groups
+	 * reported it, the context is not built) or no memory. */
+	if ((sw->groups = tf_context_groups_list(cc)) == NULL &&
+	    cc->ngroups > 0) {
+		free(sw);
+		return switch_names_missing(cc) ? -1 : tf_errs_add(errs, file,
+		    cc->groups_line, "out of memory");
+	}
 	sw->ecdh_nid = cc->ecdh_curve.value != NULL ?
 	    OBJ_sn2nid(cc->ecdh_curve.value) : NID_undef;
 	sw->fixed_version = switch_fixed_version(cc->protocol);
