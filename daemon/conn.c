@@ -49,6 +49,9 @@ struct tf_conn {
 	enum tf_conn_state	 state;
 	struct tf_worker	*worker;
 	struct tf_listener	*listener;
+	/* The contexts and routes it was accepted under (held to the end:
+	 * its SSL points into them). */
+	struct tf_ctxset	*set;
 	TAILQ_ENTRY(tf_conn)	 entry;		/* worker's list, then dead */
 
 	struct tf_relay		 relay;		/* both sides and their bytes */
@@ -376,11 +379,12 @@ conn_route(struct tf_conn *c)
 	const unsigned char		*alpn = NULL;
 	unsigned int			 alpnlen = 0;
 	SSL				*ssl = conn_client(c)->ssl;
+	const struct tf_routes		*routes;
 
-	if (c->listener->routes == NULL)
+	if ((routes = c->set->routes[c->listener->index]) == NULL)
 		return;
 	SSL_get0_alpn_selected(ssl, &alpn, &alpnlen);
-	r = tf_routes_find(c->listener->routes,
+	r = tf_routes_find(routes,
 	    SSL_get_servername(ssl, TLSEXT_NAMETYPE_host_name), alpn,
 	    alpnlen);
 	if (r == NULL || !r->has_backend)
@@ -529,10 +533,12 @@ void
 tf_conn_new(struct tf_worker *w, struct tf_listener *l, int fd,
     const struct sockaddr *sa, socklen_t salen)
 {
-	struct tf_conn	*c;
-	SSL		*ssl = NULL;
-	int		 on = 1;
-	bool		 proxied = l->conf->accept_proxy;
+	struct tf_conn		*c;
+	SSL			*ssl = NULL;
+	struct tf_ctxset	*set = w->gen->set;
+	const struct tf_routes	*routes = set->routes[l->index];
+	int			 on = 1;
+	bool			 proxied = l->conf->accept_proxy;
 
 	/* Refused before anything is allocated for it. Behind a load
 	 * balancer, the limits apply to the client its header names. */
@@ -542,9 +548,9 @@ tf_conn_new(struct tf_worker *w, struct tf_listener *l, int fd,
 		return;
 	}
 	if ((c = calloc(1, sizeof(*c))) == NULL ||
-	    (ssl = SSL_new(l->ctx)) == NULL ||
-	    (tf_routes_at_hello(l->routes) &&
-	    tf_routes_attach(ssl, l->routes) == -1) ||
+	    (ssl = SSL_new(set->contexts[l->conf->context])) == NULL ||
+	    (tf_routes_at_hello(routes) &&
+	    tf_routes_attach(ssl, routes) == -1) ||
 	    tf_side_init_tls(conn_client(c), TF_SIDE_CLIENT, fd, ssl) == -1) {
 		if (!proxied)
 			tf_worker_address_release(w, sa);
@@ -556,12 +562,13 @@ tf_conn_new(struct tf_worker *w, struct tf_listener *l, int fd,
 #endif
 	tf_side_limit_hello(conn_client(c),
 	    (uint32_t)w->gen->config->limit_client_hello);
-	if (tf_routes_passthrough(l->routes))
+	if (tf_routes_passthrough(routes))
 		tf_side_keep_hello(conn_client(c));
 	tf_side_init(conn_backend(c), TF_SIDE_BACKEND, -1);
 	c->id = ((uint64_t)w->index << 48) | ++w->next_conn_id;
 	c->worker = w;
 	c->listener = l;
+	c->set = tf_ctxset_ref(set);
 	c->connect.fd = -1;
 	c->connect.backend = l->backend;
 	c->connect.index = l->conf->backend;
@@ -637,6 +644,7 @@ conn_free(struct tf_conn *c)
 	tf_side_free(conn_client(c));
 	tf_side_free(conn_backend(c));
 	SSL_free(c->passed);
+	tf_ctxset_unref(c->set);
 #ifdef TF_DEBUG
 	c->magic = CONN_FREED;
 #endif

@@ -15,13 +15,19 @@
 #include "generation.h"
 #include "log.h"
 
-/* Key passwords are not needed once the keys are loaded: a reload reads
- * the configuration again. */
+/*
+ * Key passwords are not needed once the keys are loaded: a reload reads
+ * the configuration again. A worker that rebuilds a context after its
+ * files changed (daemon.watch_files) needs the inline ones again;
+ * password_file is read anew each time.
+ */
 static void
 generation_wipe_passwords(struct tf_config *config)
 {
 	size_t	i, j;
 
+	if (config->watch_files)
+		return;
 	for (i = 0; i < config->ncontexts; i++) {
 		for (j = 0; j < config->contexts[i].ncerts; j++) {
 			char	*pw = config->contexts[i].certs[j].password;
@@ -32,48 +38,124 @@ generation_wipe_passwords(struct tf_config *config)
 	}
 }
 
-/* Every listener's routes; returns 1 if one is wrong (errs says why). */
-static int
-generation_routes(struct tf_generation *gen, struct tf_errs *errs)
+struct tf_ctxset *
+tf_ctxset_new(const struct tf_config *config, SSL_CTX **contexts,
+    struct tf_errs *errs)
 {
-	const struct tf_config	*config = gen->config;
+	struct tf_ctxset	*set;
 	size_t			 i, nerrs = tf_errs_count(errs);
 
-	if ((gen->routes = calloc(config->nlisteners + 1,
-	    sizeof(*gen->routes))) == NULL)
+	if ((set = calloc(1, sizeof(*set))) == NULL ||
+	    (set->routes = calloc(config->nlisteners + 1,
+	    sizeof(*set->routes))) == NULL)
 		tf_fatal("calloc");
+	set->contexts = contexts;
+	set->ncontexts = config->ncontexts;
+	set->nlisteners = config->nlisteners;
+	set->refs = 1;
 	for (i = 0; i < config->nlisteners; i++)
-		gen->routes[i] = tf_routes_new(config, i, gen->contexts, errs);
-	return tf_errs_count(errs) != nerrs;
+		set->routes[i] = tf_routes_new(config, i, contexts, errs);
+	if (tf_errs_count(errs) != nerrs) {
+		tf_ctxset_unref(set);
+		return NULL;
+	}
+	return set;
+}
+
+struct tf_ctxset *
+tf_ctxset_ref(struct tf_ctxset *set)
+{
+	set->refs++;
+	return set;
+}
+
+void
+tf_ctxset_unref(struct tf_ctxset *set)
+{
+	size_t	i;
+
+	if (set == NULL || --set->refs > 0)
+		return;
+	for (i = 0; i < set->nlisteners; i++)
+		tf_routes_free(set->routes[i]);
+	free(set->routes);
+	for (i = 0; i < set->ncontexts; i++)
+		SSL_CTX_free(set->contexts[i]);
+	free(set->contexts);
+	free(set);
+}
+
+struct stamp_fill {
+	struct tf_filestamp	*stamps;
+	size_t			 n;
+};
+
+static void
+generation_count_file(const char *path, void *arg)
+{
+	(void)path;
+	((struct stamp_fill *)arg)->n++;
+}
+
+static void
+generation_stamp_file(const char *path, void *arg)
+{
+	struct stamp_fill	*fill = arg;
+
+	tf_filestamp_take(path, &fill->stamps[fill->n++]);
+}
+
+void
+tf_generation_stamp(struct tf_generation *gen, size_t i)
+{
+	const struct tf_context_conf	*cc = &gen->config->contexts[i];
+	struct stamp_fill		 fill = { NULL, 0 };
+
+	if (gen->stamps[i] == NULL) {
+		tf_context_conf_files(cc, generation_count_file, &fill);
+		if ((gen->stamps[i] = calloc(fill.n + 1,
+		    sizeof(*gen->stamps[i]))) == NULL)
+			tf_fatal("calloc");
+		gen->nstamps[i] = fill.n;
+	}
+	fill.stamps = gen->stamps[i];
+	fill.n = 0;
+	tf_context_conf_files(cc, generation_stamp_file, &fill);
 }
 
 struct tf_generation *
 tf_generation_new(struct tf_config *config, struct tf_errs *errs)
 {
 	struct tf_generation	*gen;
-	size_t			 i;
+	SSL_CTX			**contexts;
+	size_t			 i, n = config->ncontexts;
 	int			 failed = 0;
 
-	if ((gen = calloc(1, sizeof(*gen))) == NULL)
+	if ((gen = calloc(1, sizeof(*gen))) == NULL ||
+	    (contexts = calloc(n + 1, sizeof(*contexts))) == NULL ||
+	    (gen->stamps = calloc(n + 1, sizeof(*gen->stamps))) == NULL ||
+	    (gen->nstamps = calloc(n + 1, sizeof(*gen->nstamps))) == NULL)
 		tf_fatal("calloc");
 	gen->config = config;
 	tf_errs_init(&gen->warnings);
-	gen->contexts = calloc(config->ncontexts + 1, sizeof(SSL_CTX *));
-	if (gen->contexts == NULL)
-		tf_fatal("calloc");
 	/* Build all of them so that every broken context gets reported. */
-	for (i = 0; i < config->ncontexts; i++) {
-		gen->contexts[i] = tf_context_build(&config->contexts[i],
+	for (i = 0; i < n; i++) {
+		tf_generation_stamp(gen, i);
+		contexts[i] = tf_context_build(&config->contexts[i],
 		    config->file, errs);
-		if (gen->contexts[i] == NULL)
+		if (contexts[i] == NULL)
 			failed = 1;
 		else
 			tf_context_all_warnings(&config->contexts[i],
-			    gen->contexts[i], config->file, &gen->warnings);
+			    contexts[i], config->file, &gen->warnings);
 	}
 	generation_wipe_passwords(config);
-	if (!failed)
-		failed = generation_routes(gen, errs);
+	if (failed) {
+		for (i = 0; i < n; i++)
+			SSL_CTX_free(contexts[i]);
+		free(contexts);
+	} else if ((gen->set = tf_ctxset_new(config, contexts, errs)) == NULL)
+		failed = 1;
 	if (failed) {
 		tf_generation_free(gen);
 		return NULL;
@@ -88,16 +170,13 @@ tf_generation_free(struct tf_generation *gen)
 
 	if (gen == NULL)
 		return;
-	if (gen->routes != NULL) {
-		for (i = 0; i < gen->config->nlisteners; i++)
-			tf_routes_free(gen->routes[i]);
-		free(gen->routes);
-	}
-	if (gen->contexts != NULL) {
+	tf_ctxset_unref(gen->set);
+	if (gen->stamps != NULL) {
 		for (i = 0; i < gen->config->ncontexts; i++)
-			SSL_CTX_free(gen->contexts[i]);
-		free(gen->contexts);
+			free(gen->stamps[i]);
+		free(gen->stamps);
 	}
+	free(gen->nstamps);
 	tf_errs_free(&gen->warnings);
 	tf_config_free(gen->config);
 	free(gen);
@@ -124,7 +203,7 @@ generation_names_summary(const struct tf_generation *gen, size_t i,
     char *buf, size_t len)
 {
 	const struct tf_context_conf	*cc = &gen->config->contexts[i];
-	SSL_CTX				*ctx = gen->contexts[i];
+	SSL_CTX				*ctx = gen->set->contexts[i];
 	size_t				 n = tf_context_cert_count(ctx);
 
 	if (n < 2 && !cc->sni_strict)

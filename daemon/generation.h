@@ -12,12 +12,31 @@
 
 #include "config.h"
 #include "errs.h"
+#include "filestamp.h"
 #include "routes.h"
+
+/*
+ * The SSL_CTXs built from a configuration, and each listener's routes
+ * between them. A context rebuilt after one of its files changed makes a
+ * new set; connections accepted under the old one hold a reference until
+ * they close, because their SSL objects point into its routes (the
+ * SSL_CTXs themselves are reference-counted by OpenSSL).
+ */
+struct tf_ctxset {
+	SSL_CTX			**contexts;	/* one per config->contexts[i] */
+	struct tf_routes	**routes;	/* per listener; NULL: none */
+	size_t			 ncontexts;
+	size_t			 nlisteners;
+	unsigned		 refs;
+};
 
 struct tf_generation {
 	struct tf_config	*config;
-	SSL_CTX			**contexts;	/* one per config->contexts[i] */
-	struct tf_routes	**routes;	/* per listener; NULL: none */
+	struct tf_ctxset	*set;		/* the one new connections get */
+	/* Per context, its files (tf_context_conf_files) as they were when
+	 * it was last built: daemon/refresh.c rebuilds it when one changed. */
+	struct tf_filestamp	**stamps;
+	size_t			*nstamps;
 	struct tf_errs		 warnings;	/* "file:line: warning: ..." */
 };
 
@@ -30,6 +49,21 @@ struct tf_generation {
 struct tf_generation	*tf_generation_new(struct tf_config *config,
 			    struct tf_errs *errs);
 void			 tf_generation_free(struct tf_generation *);
+
+/*
+ * Routes for every listener of config between contexts (one per
+ * config->contexts[i], each holding a reference the set now owns).
+ * NULL with errs filled if a route is wrong; the references are then
+ * dropped.
+ */
+struct tf_ctxset	*tf_ctxset_new(const struct tf_config *config,
+			    SSL_CTX **contexts, struct tf_errs *errs);
+struct tf_ctxset	*tf_ctxset_ref(struct tf_ctxset *);
+void			 tf_ctxset_unref(struct tf_ctxset *);
+
+/* Stamp context i's files as they are now (before building it). */
+void			 tf_generation_stamp(struct tf_generation *,
+			    size_t i);
 
 /*
  * emit(line) for every context, in order: one line for -t and the log

@@ -129,9 +129,8 @@ tf_listener_new(struct tf_worker *w, size_t i, int fd)
 		tf_fatal("calloc");
 	l->worker = w;
 	l->conf = &cf->listeners[i];
-	l->ctx = w->gen->contexts[l->conf->context];
+	l->index = i;
 	l->backend = &cf->backends[l->conf->backend];
-	l->routes = w->gen->routes[i];
 	tf_addr_format(&l->conf->addr, l->name, sizeof(l->name));
 	l->nodelay_inherited = listener_has_nodelay(fd);
 	l->evl = evconnlistener_new(w->base, listener_accept_cb, l,

@@ -16,15 +16,13 @@
 #include "config.h"
 
 struct evconnlistener;
-struct tf_routes;
 struct tf_worker;
 
 struct tf_listener {
 	struct tf_worker		*worker;
 	const struct tf_listener_conf	*conf;
-	SSL_CTX				*ctx;
+	size_t				 index;		/* in the config */
 	const struct tf_backend_conf	*backend;
-	const struct tf_routes		*routes;	/* NULL: none */
 	struct evconnlistener		*evl;
 	bool				 nodelay_inherited; /* by accepted sockets */
 	char				 name[TF_ADDR_STRLEN];

@@ -365,7 +365,7 @@ main(int argc, char **argv)
 		return 1;
 	}
 	if (o.explain) {
-		rv = tf_explain_write(stdout, gen->config, gen->contexts,
+		rv = tf_explain_write(stdout, gen->config, gen->set->contexts,
 		    o.json ? TF_EXPLAIN_JSON : TF_EXPLAIN_TEXT);
 		tf_generation_free(gen);
 		free(src.text);

@@ -22,6 +22,8 @@
 #include "generation.h"
 #include "listener.h"
 #include "log.h"
+#include "refresh.h"
+#include "watch.h"
 #include "worker.h"
 
 #define TF_ACCEPT_BACKOFF_SEC	1
@@ -221,6 +223,9 @@ worker_begin_drain(struct tf_worker *w)
 		return;
 	w->draining = true;
 	worker_close_listeners(w);
+	/* No new handshake will use a rebuilt context. */
+	tf_watch_free(w->watch);
+	w->watch = NULL;
 	evtimer_del(w->accept_retry);
 	if (w->nconns == 0)
 		event_base_loopexit(w->base, NULL);
@@ -279,6 +284,7 @@ worker_free(struct tf_worker *w)
 		tf_listener_free(w->listeners[i]);
 	free(w->listeners);
 	free(w->backend_next);
+	tf_watch_free(w->watch);
 	if (w->sig_term != NULL)
 		event_free(w->sig_term);
 	if (w->sig_retire != NULL)
@@ -352,6 +358,13 @@ worker_setup(struct tf_worker *w, const int *fds)
 	signal(SIGINT, SIG_IGN);
 	signal(SIGHUP, SIG_IGN);
 	worker_unblock_signals();
+	if (cf->watch_files) {
+		/* Watching first, so that no change is missed: files that
+		 * changed since the master built the contexts (this worker
+		 * replaces one that died) are read before the first client. */
+		w->watch = tf_watch_new(w);
+		(void)tf_refresh(w->gen, w->index);
+	}
 	for (i = 0; i < cf->nlisteners; i++) {
 		/* Taken over from here, whether it succeeds or not. */
 		w->nfds_taken = i + 1;

@@ -24,6 +24,7 @@
 struct tf_addrlimit;
 struct tf_generation;
 struct tf_listener;
+struct tf_watch;
 
 /*
  * A worker's counters, in memory shared with the master (for STATUS=).
@@ -56,6 +57,7 @@ struct tf_worker {
 	struct event		*drain_timer;
 	struct event		*accept_retry;	/* re-enable accept after EMFILE */
 	struct event		*sig_retire;
+	struct tf_watch		*watch;		/* NULL: files not watched */
 	struct tf_addrlimit	*addrlimit;	/* NULL: no per-address limit */
 	struct event		*addrlimit_timer;	/* expiry, each second */
 	uint64_t		 addr_refused;

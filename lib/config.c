@@ -29,7 +29,7 @@ static const char *const root_keys[] = {
 };
 static const char *const daemon_keys[] = {
 	"workers", "user", "group", "max_connections", "timeouts", "log",
-	"allow_world_readable_keys", "limits", NULL
+	"allow_world_readable_keys", "limits", "watch_files", NULL
 };
 static const char *const limits_keys[] = {
 	"client_hello", "handshakes", "per_address_connections",
@@ -403,6 +403,7 @@ config_daemon(struct config_load *ld, const config_setting_t *root)
 	    &conf->max_connections);
 	tf_config_bool(ld, daemon, "allow_world_readable_keys",
 	    &conf->allow_world_readable_keys, &line);
+	tf_config_bool(ld, daemon, "watch_files", &conf->watch_files, &line);
 	if ((s = tf_config_group(ld, daemon, "timeouts", timeout_keys)) !=
 	    NULL) {
 		config_seconds(ld, s, "handshake", &conf->timeout_handshake);
@@ -578,6 +579,7 @@ config_new(const char *file)
 	conf->file = tf_config_strdup(file);
 	conf->workers = 0;
 	conf->max_connections = TF_DEFAULT_MAX_CONNECTIONS;
+	conf->watch_files = true;
 	conf->timeout_handshake = TF_DEFAULT_TIMEOUT_HANDSHAKE;
 	conf->timeout_connect = TF_DEFAULT_TIMEOUT_CONNECT;
 	conf->timeout_idle = TF_DEFAULT_TIMEOUT_IDLE;

@@ -209,6 +209,8 @@ struct tf_config {
 	char			*group;
 	int			 max_connections;
 	bool			 allow_world_readable_keys;
+	/* Rebuild a context when a file it names changes (daemon/watch.c) */
+	bool			 watch_files;
 	double			 timeout_handshake;
 	double			 timeout_connect;
 	double			 timeout_idle;
@@ -231,6 +233,14 @@ struct tf_config {
 	struct tf_backend_conf	*backends;
 	size_t			 nbackends;
 };
+
+/*
+ * Call each(path, arg) for every file (and capath directory) that context
+ * cc reads when it is built, as resolved, in a fixed order. The key log
+ * is written, not read, and is not among them.
+ */
+void	tf_context_conf_files(const struct tf_context_conf *cc,
+	    void (*each)(const char *path, void *arg), void *arg);
 
 /* Defaults of the daemon section. */
 #define TF_DEFAULT_MAX_CONNECTIONS	50000

@@ -668,6 +668,41 @@ START_TEST(test_config_file_errors_name_the_file)
 }
 END_TEST
 
+/* Collects the paths tf_context_conf_files reports, joined by spaces. */
+static void
+collect_path(const char *path, void *arg)
+{
+	char	*out = arg;
+	size_t	 len = strlen(out);
+
+	snprintf(out + len, 1024 - len, "%s%s", len > 0 ? " " : "", path);
+}
+
+START_TEST(test_config_context_files)
+{
+	struct tf_config	*conf;
+	char			 got[1024] = "", *want;
+
+	conf = load_ok("daemon = { watch_files = false; };\n"
+	    "contexts = { default = {\n"
+	    "  cert_chain = ( { certfile = \"rsa.pem\"; keyfile = \"rsa.key\"; },\n"
+	    "    { certfile = \"enc.pem\"; keyfile = \"enc.key\";\n"
+	    "      password_file = \"password.txt\"; } );\n"
+	    "  verify_locations = { cafile = \"ecdsa.pem\"; capath = \"sub\";\n"
+	    "    crlfile = \"sub/site.pem\"; };\n"
+	    "  dh_params = \"sub/site.key\";\n"
+	    "}; };\n" REST);
+	ck_assert(!conf->watch_files);
+	tf_context_conf_files(&conf->contexts[0], collect_path, got);
+	want = expand("@DIR@/rsa.pem @DIR@/rsa.key @DIR@/enc.pem "
+	    "@DIR@/enc.key @DIR@/password.txt @DIR@/ecdsa.pem @DIR@/sub "
+	    "@DIR@/sub/site.pem @DIR@/sub/site.key");
+	ck_assert_str_eq(got, want);
+	free(want);
+	tf_config_free(conf);
+}
+END_TEST
+
 START_TEST(test_config_defaults)
 {
 	struct tf_config	*conf;
@@ -689,6 +724,7 @@ START_TEST(test_config_defaults)
 	ck_assert(!conf->log_target_set);
 	ck_assert_int_eq(conf->log_level, TF_LOG_INFO);
 	ck_assert_int_eq(conf->log_access, TF_ACCESS_TEXT);
+	ck_assert(conf->watch_files);
 
 	ck_assert_uint_eq(conf->ncontexts, 1);
 	ctx = &conf->contexts[0];
@@ -1693,6 +1729,7 @@ config_suite(void)
 	tc = config_tcase("values");
 	tcase_add_test(tc, test_config_full_daemon);
 	tcase_add_test(tc, test_config_full_context);
+	tcase_add_test(tc, test_config_context_files);
 	tcase_add_test(tc, test_config_full_listeners_and_backends);
 	tcase_add_test(tc, test_config_sslv23_is_tls);
 	tcase_add_test(tc, test_config_relative_to_config_dir);
