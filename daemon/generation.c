@@ -13,6 +13,7 @@
 #include "context.h"
 #include "explain.h"
 #include "generation.h"
+#include "health.h"
 #include "log.h"
 
 /* Key passwords are not needed once the keys are loaded: a reload reads
@@ -88,6 +89,7 @@ tf_generation_free(struct tf_generation *gen)
 
 	if (gen == NULL)
 		return;
+	tf_health_map_free(gen->health);
 	if (gen->routes != NULL) {
 		for (i = 0; i < gen->config->nlisteners; i++)
 			tf_routes_free(gen->routes[i]);

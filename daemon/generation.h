@@ -14,11 +14,16 @@
 #include "errs.h"
 #include "routes.h"
 
+struct tf_health_map;
+
 struct tf_generation {
 	struct tf_config	*config;
 	SSL_CTX			**contexts;	/* one per config->contexts[i] */
 	struct tf_routes	**routes;	/* per listener; NULL: none */
 	struct tf_errs		 warnings;	/* "file:line: warning: ..." */
+	/* Its servers' slots in the shared state (health.h); set by the
+	 * master before it forks, NULL elsewhere. */
+	struct tf_health_map	*health;
 };
 
 /*
