@@ -13,7 +13,8 @@
 # - no server up: a clean close_notify and detail "no backend: ..." in the
 #   access line;
 # - send/expect: a server that answers the probe stays up, one that
-#   answers wrongly goes down.
+#   answers wrongly goes down;
+# - a reload keeps what is known of each server and logs nothing again.
 . "$TF_SRCDIR/tests/integration/lib.sh"
 
 FAILOVER=$TF_SRCDIR/tests/helpers/failover.py
@@ -200,6 +201,21 @@ sleep 0.5
 grep -q "backend probe: server 127.0.0.1:$PONG is" "$DAEMON_LOG" &&
     fail "the server answering +PONG changed state"
 once "backend probe: server 127.0.0.1:$ERR is down: "
+
+# A reload: the new worker 0 checks from now on, and the servers keep
+# their state (known by name), so nothing is logged again.
+kill -HUP "$TLSFRONT_PID"
+wait_grep 'reloaded: ' "$DAEMON_LOG" || fail "the reload did not complete"
+wait_count 'worker 0: health checks of 6 server' "$DAEMON_LOG" 2 ||
+    fail "the new worker 0 does not run the health checks"
+sleep 0.5
+once "backend probe: server 127.0.0.1:$ERR is down: "
+once "backend hc: server 127.0.0.1:$C is down: "
+once "backend down: server 127.0.0.1:$DEAD1 is down: "
+client expect-close --port "$P_DOWN" --cafile "$CAFILE" >/dev/null ||
+    fail "no clean close when no server is up, after the reload"
+wait_count 'backend=down server=- .*detail="no backend: no server up"' \
+    "$DAEMON_LOG" 2 || fail "after the reload, a server down was tried"
 
 stop_tlsfront
 
