@@ -2,13 +2,16 @@
  * Copyright (c) 2026 The tlsfront authors. ISC license, see LICENSE.
  *
  * tlsfront: connecting a connection to one of its backend's servers,
- * trying the next one on failure, each attempt bounded by the connect
- * timeout.
+ * chosen by the backend's balance mode, trying the next one on failure,
+ * all attempts together bounded by the connect timeout.
  */
 #ifndef TF_BACKEND_H
 #define TF_BACKEND_H
 
+#include <stdbool.h>
 #include <stddef.h>
+
+#include "balance.h"
 
 struct tf_backend_conf;
 struct tf_conn;
@@ -20,6 +23,10 @@ struct tf_connect {
 	size_t	server;		/* index of the server tried last */
 	size_t	attempts;	/* servers tried so far */
 	int	fd;		/* the socket of the attempt under way */
+	size_t	start;		/* round-robin starting point */
+	double	deadline;	/* all attempts end by (tf_monotonic) */
+	size_t	tried[TF_BALANCE_MAX_TRIES];	/* servers, in order */
+	bool	counted;	/* connected: one of server's connections */
 };
 
 /* Start connecting c to cn's backend. Returns -1 if c was closed. */
@@ -32,6 +39,9 @@ int	tf_backend_connect_event(struct tf_conn *c, struct tf_connect *,
 
 /* The pending connect took too long. -1 if c was closed. */
 int	tf_backend_connect_timeout(struct tf_conn *c, struct tf_connect *);
+
+/* c ends: a connection counted against its server is no longer. */
+void	tf_backend_release(struct tf_conn *c, struct tf_connect *);
 
 /* The name of the server in use, or NULL before any attempt. */
 const char *tf_backend_server_name(const struct tf_connect *);

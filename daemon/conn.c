@@ -223,9 +223,11 @@ conn_arm_timer(struct tf_conn *c)
 }
 
 void
-tf_conn_connect_pending(struct tf_conn *c)
+tf_conn_connect_pending(struct tf_conn *c, double seconds)
 {
-	conn_arm_timer(c);
+	struct timeval	tv = conn_seconds(seconds);
+
+	evtimer_add(&c->timer, &tv);
 }
 
 /*
@@ -721,6 +723,7 @@ tf_conn_close(struct tf_conn *c, enum tf_conn_end end, const char *detail)
 	evtimer_del(&c->timer);
 	event_del(&c->cev);
 	tf_conn_backend_detach(c);
+	tf_backend_release(c, &c->connect);
 	tf_side_close(conn_client(c), conn_end_is_clean(end));
 	conn_log_access(c);
 	TAILQ_REMOVE(&c->worker->conns, c, entry);

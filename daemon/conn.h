@@ -92,8 +92,8 @@ struct tf_listener	*tf_conn_listener(const struct tf_conn *);
 void		 tf_conn_backend_attach(struct tf_conn *, int fd);
 void		 tf_conn_backend_detach(struct tf_conn *);
 
-/* A connect is under way: (re)start the connect timeout. */
-void		 tf_conn_connect_pending(struct tf_conn *);
+/* A connect is under way: (re)start the connect timer for seconds. */
+void		 tf_conn_connect_pending(struct tf_conn *, double seconds);
 
 /* The backend connect succeeded: start relaying. Returns -1 if c closed. */
 int		 tf_conn_backend_ready(struct tf_conn *);

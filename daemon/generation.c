@@ -13,6 +13,7 @@
 #include "context.h"
 #include "explain.h"
 #include "generation.h"
+#include "health.h"
 #include "log.h"
 
 /*
@@ -170,6 +171,7 @@ tf_generation_free(struct tf_generation *gen)
 
 	if (gen == NULL)
 		return;
+	tf_health_map_free(gen->health);
 	tf_ctxset_unref(gen->set);
 	if (gen->stamps != NULL) {
 		for (i = 0; i < gen->config->ncontexts; i++)

@@ -15,6 +15,8 @@
 #include "filestamp.h"
 #include "routes.h"
 
+struct tf_health_map;
+
 /*
  * The SSL_CTXs built from a configuration, and each listener's routes
  * between them. A context rebuilt after one of its files changed makes a
@@ -38,6 +40,9 @@ struct tf_generation {
 	struct tf_filestamp	**stamps;
 	size_t			*nstamps;
 	struct tf_errs		 warnings;	/* "file:line: warning: ..." */
+	/* Its servers' slots in the shared state (health.h); set by the
+	 * master before it forks, NULL elsewhere. */
+	struct tf_health_map	*health;
 };
 
 /*

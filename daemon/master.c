@@ -21,6 +21,7 @@
 
 #include "clock.h"
 #include "generation.h"
+#include "health.h"
 #include "log.h"
 #include "master.h"
 #include "notify.h"
@@ -305,6 +306,10 @@ master_reload_prepare(struct master *m, struct reload *r,
 
 	if ((r->gen = m->p.load(m->p.load_arg, errs)) == NULL)
 		return -1;
+	if ((r->gen->health = tf_health_bind(r->gen->config, errs)) == NULL) {
+		tf_generation_free(r->gen);
+		return -1;
+	}
 	r->nworkers = tf_master_worker_count(r->gen);
 	if (r->nworkers > room) {
 		tf_errs_addx(errs, "no room for %zu new worker processes: "
@@ -585,6 +590,7 @@ tf_master_run(struct tf_master_params *p)
 {
 	struct master	*m;
 	sigset_t	 blocked;
+	struct tf_errs	 errs;
 	char		 why[160];
 	size_t		 i;
 	int		 rv;
@@ -592,6 +598,11 @@ tf_master_run(struct tf_master_params *p)
 	if ((m = calloc(1, sizeof(*m))) == NULL)
 		tf_fatal("calloc");
 	m->p = *p;
+	tf_errs_init(&errs);
+	if ((m->p.gen->health = tf_health_bind(m->p.gen->config, &errs)) ==
+	    NULL)
+		tf_fatalx("%s", tf_errs_get(&errs, 0));
+	tf_errs_free(&errs);
 	m->stats = mmap(NULL, TF_MAX_PROCS * sizeof(*m->stats),
 	    PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	if (m->stats == MAP_FAILED)

@@ -20,6 +20,7 @@
 #include "clock.h"
 #include "conn.h"
 #include "generation.h"
+#include "health_check.h"
 #include "listener.h"
 #include "log.h"
 #include "refresh.h"
@@ -226,6 +227,7 @@ worker_begin_drain(struct tf_worker *w)
 	/* No new handshake will use a rebuilt context. */
 	tf_watch_free(w->watch);
 	w->watch = NULL;
+	tf_health_checks_stop();
 	evtimer_del(w->accept_retry);
 	if (w->nconns == 0)
 		event_base_loopexit(w->base, NULL);
@@ -277,6 +279,7 @@ worker_free(struct tf_worker *w)
 {
 	size_t	i;
 
+	tf_health_checks_stop();
 	tf_conn_close_all(w, TF_END_SHUTDOWN);
 	tf_conn_reap();
 	tf_access_flush();	/* summaries of lines still held back */
@@ -372,7 +375,7 @@ worker_setup(struct tf_worker *w, const int *fds)
 		if (w->listeners[i] == NULL)
 			return -1;
 	}
-	return 0;
+	return tf_health_checks_start(w);
 }
 
 /*

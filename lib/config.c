@@ -46,7 +46,8 @@ static const char *const listener_keys[] = {
 	"accept_proxy_from", NULL
 };
 static const char *const backend_keys[] = {
-	"servers", "proxy_protocol", "proxy_protocol_tlvs", NULL
+	"servers", "proxy_protocol", "proxy_protocol_tlvs", "balance",
+	"retry_after", "health_check", NULL
 };
 
 void *
@@ -339,6 +340,20 @@ config_seconds(struct config_load *ld, const config_setting_t *parent,
 	*out = v;
 }
 
+void
+tf_config_seconds(struct config_load *ld, const config_setting_t *parent,
+    const char *name, double *out)
+{
+	config_seconds(ld, parent, name, out);
+}
+
+void
+tf_config_int(struct config_load *ld, const config_setting_t *parent,
+    const char *name, long long min, long long max, int *out)
+{
+	config_int(ld, parent, name, min, max, out);
+}
+
 /* A member that must be an array or list; NULL if absent or wrong. */
 const config_setting_t *
 tf_config_list(struct config_load *ld, const config_setting_t *parent,
@@ -516,6 +531,7 @@ config_backends(struct config_load *ld, const config_setting_t *root)
 		tf_config_keys(ld, g, backend_keys);
 		config_servers(ld, g, be);
 		tf_config_backend_proxy(ld, g, be);
+		tf_config_backend_failover(ld, g, be);
 	}
 }
 
@@ -700,6 +716,7 @@ tf_config_free(struct tf_config *conf)
 		for (j = 0; j < conf->backends[i].nservers; j++)
 			free(conf->backends[i].server_names[j]);
 		free(conf->backends[i].server_names);
+		tf_config_backend_failover_free(&conf->backends[i]);
 		free(conf->backends[i].servers);
 		free(conf->backends[i].name);
 	}

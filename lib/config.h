@@ -13,6 +13,7 @@
 #include <stdint.h>
 
 #include "addr.h"
+#include "balance.h"
 #include "cidr.h"
 #include "errs.h"
 #include "log.h"
@@ -199,6 +200,10 @@ struct tf_backend_conf {
 	enum tf_proxy_protocol	 proxy_protocol;
 	unsigned		 proxy_protocol_tlvs;	/* TF_PROXY_TLV_* */
 	int			 line;
+	/* Servers that fail (lib/config_backend.c, lib/balance.h). */
+	enum tf_balance		 balance;
+	double			 retry_after;	/* seconds, backoff base */
+	struct tf_health_check_conf *health_check;	/* NULL: no checks */
 };
 
 struct tf_config {

@@ -81,6 +81,14 @@ const char	*tf_config_elem_string(struct config_load *,
 void		 tf_config_bool(struct config_load *,
 		    const config_setting_t *group, const char *name, bool *out,
 		    int *line);
+/* A number of seconds (an int or a float, 1 ms to a year) into *out. */
+void		 tf_config_seconds(struct config_load *,
+		    const config_setting_t *parent, const char *name,
+		    double *out);
+/* An integer from min to max into *out. */
+void		 tf_config_int(struct config_load *,
+		    const config_setting_t *parent, const char *name,
+		    long long min, long long max, int *out);
 /* A group of named groups ("contexts", "backends"); *n: their number. */
 const config_setting_t *tf_config_section(struct config_load *,
 		    const config_setting_t *root, const char *name, size_t *n);
@@ -101,6 +109,14 @@ void		 tf_config_backend_proxy(struct config_load *,
 		    const config_setting_t *group, struct tf_backend_conf *);
 void		 tf_config_listener_proxy(struct config_load *,
 		    const config_setting_t *group, struct tf_listener_conf *);
+
+/*
+ * What a backend does when servers fail (config_backend.c): balance,
+ * retry_after, health_check; and the freeing of what it allocated.
+ */
+void		 tf_config_backend_failover(struct config_load *,
+		    const config_setting_t *group, struct tf_backend_conf *);
+void		 tf_config_backend_failover_free(struct tf_backend_conf *);
 
 /*
  * The routes list of a listener group into l (config_route.c); the
