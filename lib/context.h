@@ -84,6 +84,13 @@ X509	*tf_context_cert_at(SSL_CTX *ctx, size_t i, int *line);
  * not NULL). (context_ocsp.c)
  */
 size_t	 tf_context_ocsp_count(SSL_CTX *ctx, size_t *configured);
+/*
+ * What becomes of the ocsp_response of ctx's certificate x, into buf:
+ * "stapled until its nextUpdate ..." or "not stapled: why"; NULL if its
+ * entry has none. (context_ocsp.c)
+ */
+const char *tf_context_ocsp_text(SSL_CTX *ctx, X509 *x, char *buf,
+	    size_t len);
 
 /*
  * A server name that gets ctx's default certificate: the first name of

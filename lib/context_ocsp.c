@@ -14,7 +14,12 @@
  * is the connection's current SSL_CTX's, so a connection that a route
  * moved to another context (context_switch.c) gets that one's responses.
  */
+#ifndef _POSIX_C_SOURCE
+#define _POSIX_C_SOURCE 200809L
+#endif
+
 #include <stdatomic.h>
+#include <stdio.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
@@ -250,4 +255,35 @@ tf_context_ocsp_count(SSL_CTX *ctx, size_t *configured)
 		if (t->staples[i]->resp != NULL)
 			n++;
 	return n;
+}
+
+const char *
+tf_context_ocsp_text(SSL_CTX *ctx, X509 *x, char *buf, size_t len)
+{
+	const struct context_ocsp	*t = ocsp_table_of(ctx);
+	const struct ocsp_staple	*st;
+	struct tm			 tm;
+	char				 when[32];
+	time_t				 next;
+	size_t				 i;
+
+	for (i = 0; t != NULL && i < t->nstaples; i++) {
+		st = t->staples[i];
+		if (st->cert != x)
+			continue;
+		if (st->resp == NULL) {
+			snprintf(buf, len, "not stapled: %s", st->why);
+			return buf;
+		}
+		next = st->resp->next_update;
+		if (next == 0 || gmtime_r(&next, &tm) == NULL ||
+		    strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm) ==
+		    0)
+			snprintf(buf, len, "stapled (no nextUpdate)");
+		else
+			snprintf(buf, len, "stapled until its nextUpdate %s",
+			    when);
+		return buf;
+	}
+	return NULL;
 }

@@ -11,7 +11,7 @@
 # stapled; a file that is not a DER response is a -t error and a refused
 # reload (the old staple serves on); a reload reads a renewed response;
 # a response that expires while the daemon runs stops being stapled and
-# the log says so.
+# the log says so. --explain shows each certificate's staple.
 . "$TF_SRCDIR/tests/integration/lib.sh"
 
 require_tool openssl gnutls-cli
@@ -105,6 +105,13 @@ echo "$out" | grep -qF 'context "main": OCSP response stapled for 2 certificates
     fail "-t summary: $out"
 echo "$out" | grep -qF 'context "routed": OCSP response stapled for 1 certificate' ||
     fail "-t summary of routed: $out"
+
+# --explain says it per certificate.
+out=$("$TF_DAEMON" --explain -c tlsfront.conf 2>&1) || fail "--explain: $out"
+[ "$(echo "$out" | grep -c 'OCSP response    stapled until its nextUpdate 20')" -eq 3 ] ||
+    fail "--explain does not show 3 staples: $out"
+echo "$out" | grep -qF 'OCSP response    not stapled: it says the certificate is revoked' ||
+    fail "--explain does not show the revoked response: $out"
 
 # --- -t: another certificate's response, an expired one, garbage ---
 cp "$S/b.der" "$S/wrong.der"
