@@ -218,6 +218,23 @@ generation_names_summary(const struct tf_generation *gen, size_t i,
 	return true;
 }
 
+/* For a context with ocsp_response settings: how many are stapled. */
+static bool
+generation_ocsp_summary(const struct tf_generation *gen, size_t i,
+    char *buf, size_t len)
+{
+	const struct tf_context_conf	*cc = &gen->config->contexts[i];
+	size_t				 n, configured;
+
+	n = tf_context_ocsp_count(gen->set->contexts[i], &configured);
+	if (configured == 0)
+		return false;
+	snprintf(buf, len, "context \"%s\": OCSP response stapled for %zu "
+	    "certificate%s%s", cc->name, n, n == 1 ? "" : "s",
+	    n < configured ? " (see the warnings for the others)" : "");
+	return true;
+}
+
 void
 tf_generation_each_summary(const struct tf_generation *gen,
     void (*emit)(const char *))
@@ -229,6 +246,8 @@ tf_generation_each_summary(const struct tf_generation *gen,
 		emit(generation_context_summary(gen, i, line,
 		    sizeof(line)));
 		if (generation_names_summary(gen, i, line, sizeof(line)))
+			emit(line);
+		if (generation_ocsp_summary(gen, i, line, sizeof(line)))
 			emit(line);
 	}
 }

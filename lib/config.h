@@ -97,6 +97,8 @@ struct tf_cert_conf {
 	char	*password;		/* NULL if none */
 	char	*password_file;		/* NULL if none; resolved path */
 	int	 line;			/* line of this entry's group */
+	/* DER OCSP response stapled for this certificate (lib/ocsp.c) */
+	struct tf_conf_str ocsp_response;	/* resolved path */
 };
 
 struct tf_context_conf {

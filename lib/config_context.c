@@ -34,7 +34,9 @@ static const char *const verify_locations_keys[] = {
 	NULL
 };
 static const char *const cert_keys[] = {
-	"certfile", "keyfile", "password", "password_file", NULL
+	"certfile", "keyfile", "password", "password_file",
+	"ocsp_response",
+	NULL
 };
 
 /* Returns false if the protocol was given but is not usable. */
@@ -410,6 +412,9 @@ config_cert(struct config_load *ld, const config_setting_t *group,
 	else
 		cert->password_file = config_file(ld, group, "password_file",
 		    false);
+	/* Read and checked against the certificate by the context builder. */
+	config_path_str(ld, group, "ocsp_response", true,
+	    &cert->ocsp_response);
 }
 
 static void
@@ -510,6 +515,7 @@ tf_config_context_free(struct tf_context_conf *ctx)
 			    strlen(ctx->certs[i].password));
 		free(ctx->certs[i].password);
 		free(ctx->certs[i].password_file);
+		free(ctx->certs[i].ocsp_response.value);
 	}
 	free(ctx->certs);
 	free(ctx->name);

@@ -26,6 +26,7 @@ tf_context_conf_files(const struct tf_context_conf *cc,
 		config_file_each(cc->certs[i].certfile, each, arg);
 		config_file_each(cc->certs[i].keyfile, each, arg);
 		config_file_each(cc->certs[i].password_file, each, arg);
+		config_file_each(cc->certs[i].ocsp_response.value, each, arg);
 	}
 	config_file_each(cc->cafile.value, each, arg);
 	/* A directory: adding or removing a hashed link changes it. */

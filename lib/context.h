@@ -51,8 +51,9 @@ int	 tf_context_warnings(const struct tf_context_conf *cc, SSL_CTX *ctx,
  * Every warning about a built context, the set that -t, the log and
  * --explain print: tf_context_warnings', then "no client can connect"
  * when no version completes a handshake, TLS 1.0/1.1 enabled but failing
- * at the security level while newer versions work, and certificates that
- * have expired or expire within 30 days. Returns the number appended.
+ * at the security level while newer versions work, certificates that
+ * have expired or expire within 30 days, and ocsp_responses that are not
+ * stapled (and why). Returns the number appended.
  */
 int	 tf_context_all_warnings(const struct tf_context_conf *cc,
 	    SSL_CTX *ctx, const char *file, struct tf_errs *warnings);
@@ -76,6 +77,20 @@ size_t	 tf_context_cert_count(SSL_CTX *ctx);
 /* How many names and patterns those certificates answer to. */
 size_t	 tf_context_name_count(SSL_CTX *ctx);
 X509	*tf_context_cert_at(SSL_CTX *ctx, size_t i, int *line);
+
+/*
+ * How many of ctx's certificates get an OCSP response stapled; the
+ * number of cert_chain entries with an ocsp_response in *configured (if
+ * not NULL). (context_ocsp.c)
+ */
+size_t	 tf_context_ocsp_count(SSL_CTX *ctx, size_t *configured);
+/*
+ * What becomes of the ocsp_response of ctx's certificate x, into buf:
+ * "stapled until its nextUpdate ..." or "not stapled: why"; NULL if its
+ * entry has none. (context_ocsp.c)
+ */
+const char *tf_context_ocsp_text(SSL_CTX *ctx, X509 *x, char *buf,
+	    size_t len);
 
 /*
  * A server name that gets ctx's default certificate: the first name of

@@ -305,15 +305,19 @@ sni_load(SSL_CTX *ctx, const struct tf_context_conf *cc, const char *file,
     struct tf_errs *errs, struct context_sni *sni)
 {
 	struct sni_indexing	 ix;
+	struct sni_entry	*e;
 	size_t			 i, nerrs = tf_errs_count(errs);
 
 	sni->entries = calloc(cc->ncerts, sizeof(*sni->entries));
 	if (sni->entries == NULL)
 		tf_fatal("calloc");
 	for (i = 0; i < cc->ncerts; i++) {
-		if (sni_load_entry(ctx, &cc->certs[i], file, errs,
-		    &sni->entries[sni->nentries]) == 0)
+		e = &sni->entries[sni->nentries];
+		if (sni_load_entry(ctx, &cc->certs[i], file, errs, e) == 0) {
 			sni->nentries++;
+			(void)tf_context_ocsp_add(ctx, cc, &cc->certs[i],
+			    e->cert, e->chain, file, errs);
+		}
 	}
 	if (tf_errs_count(errs) != nerrs)
 		return -1;

@@ -255,5 +255,6 @@ tf_context_all_warnings(const struct tf_context_conf *cc, SSL_CTX *ctx,
 	    context_warn_ktls(cc, ctx, file, warnings) +
 	    context_warn_reach(cc, ctx, &r, file, warnings) +
 	    context_warn_expiry(cc, ctx, file, warnings) +
+	    tf_context_ocsp_warnings(cc, ctx, file, warnings) +
 	    tf_context_clientcert_warnings(cc, ctx, file, warnings);
 }

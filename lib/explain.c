@@ -73,6 +73,7 @@ struct explain_cert {
 	int			 key_bits;
 	char			 not_after[32];
 	long			 days_left;
+	char			*ocsp;		/* NULL: no ocsp_response */
 };
 
 /* Everything the report says about one context. */
@@ -109,7 +110,7 @@ static void	 explain_groups(struct explain_ctx *);
 static void	 explain_verify(struct explain_ctx *, SSL_CTX *);
 static void	 explain_san(struct explain_list *, X509 *);
 static void	 explain_key(struct explain_cert *, X509 *);
-static void	 explain_cert(struct explain_ctx *, X509 *);
+static void	 explain_cert(struct explain_ctx *, SSL_CTX *, X509 *);
 static void	 explain_certs(struct explain_ctx *, SSL_CTX *);
 static void	 explain_warnings(struct explain_ctx *, SSL_CTX *,
 		    const char *);
@@ -329,12 +330,12 @@ explain_key(struct explain_cert *ec, X509 *x)
 }
 
 static void
-explain_cert(struct explain_ctx *e, X509 *x)
+explain_cert(struct explain_ctx *e, SSL_CTX *ctx, X509 *x)
 {
 	struct explain_cert	*ec, *grown;
 	const ASN1_TIME		*na;
 	struct tm		 tm;
-	char			 subject[TF_CLIENTCERT_NAME_MAX];
+	char			 subject[TF_CLIENTCERT_NAME_MAX], ocsp[640];
 	int			 days = 0, secs = 0;
 
 	if ((grown = reallocarray(e->certs, e->ncerts + 1,
@@ -355,6 +356,9 @@ explain_cert(struct explain_ctx *e, X509 *x)
 		    "%Y-%m-%dT%H:%M:%SZ", &tm);
 	if (ASN1_TIME_diff(&days, &secs, NULL, na) == 1)
 		ec->days_left = days;
+	if (tf_context_ocsp_text(ctx, x, ocsp, sizeof(ocsp)) != NULL &&
+	    (ec->ocsp = strdup(ocsp)) == NULL)
+		tf_fatal("strdup");
 	ERR_clear_error();
 }
 
@@ -366,7 +370,7 @@ explain_certs(struct explain_ctx *e, SSL_CTX *ctx)
 	size_t	 i;
 
 	for (i = 0; (x = tf_context_cert_at(ctx, i, NULL)) != NULL; i++)
-		explain_cert(e, x);
+		explain_cert(e, ctx, x);
 	ERR_clear_error();
 }
 
@@ -426,6 +430,7 @@ explain_free(struct explain_ctx *e)
 	for (i = 0; i < e->ncerts; i++) {
 		free(e->certs[i].subject);
 		list_free(&e->certs[i].sans);
+		free(e->certs[i].ocsp);
 	}
 	free(e->certs);
 	list_free(&e->option_names);
@@ -519,6 +524,9 @@ text_context(FILE *out, const struct explain_ctx *e)
 		    ec->subject, ec->key_type, ec->key_bits, ec->not_after,
 		    ec->days_left);
 		text_list(out, "  SAN", &ec->sans, "(none)");
+		if (ec->ocsp != NULL)
+			fprintf(out, "  %-18s %s\n", "  OCSP response",
+			    ec->ocsp);
 	}
 	fprintf(out, "  %-18s %s\n", "verify_mode",
 	    explain_verify_modes[e->verify_mode]);
@@ -612,7 +620,12 @@ json_certs(FILE *out, const struct explain_ctx *e)
 		json_str(out, ec->key_type);
 		fprintf(out, ",\"key_bits\":%d,\"not_after\":", ec->key_bits);
 		json_str(out, ec->not_after);
-		fprintf(out, ",\"days_left\":%ld}", ec->days_left);
+		fprintf(out, ",\"days_left\":%ld", ec->days_left);
+		if (ec->ocsp != NULL) {
+			fputs(",\"ocsp_response\":", out);
+			json_str(out, ec->ocsp);
+		}
+		fputc('}', out);
 	}
 	fputc(']', out);
 }

@@ -27,7 +27,7 @@
 /* Files config.c insists on: made fresh in a temp dir for every test. */
 static const char *const dummy_files[] = {
 	"rsa.pem", "rsa.key", "ecdsa.pem", "ecdsa.key", "enc.pem", "enc.key",
-	"password.txt", "sub/site.pem", "sub/site.key",
+	"password.txt", "sub/site.pem", "sub/site.key", "ocsp.der",
 };
 
 static char	tmpdir[PATH_MAX];
