@@ -4,9 +4,11 @@
  * tlsfront: watching the contexts' files with inotify (see watch.h).
  */
 #include <sys/inotify.h>
+#include <sys/stat.h>
 
 #include <errno.h>
 #include <limits.h>
+#include <stdio.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
@@ -47,30 +49,42 @@ struct tf_watch {
 	bool			 pending;
 	struct watch_dir	*dirs;
 	size_t			 ndirs;
+};
+
+struct watch_collect {
+	struct tf_watch		*wt;
+	struct watch_dir	*next;
+	size_t			 nnext;
 	size_t			 cap;
+	bool			 isdir;
 };
 
 /* Watch dir unless it already is; a directory that cannot be watched
  * (gone meanwhile) is tried again at the next refresh. */
 static void
-watch_add_dir(struct tf_watch *wt, const char *dir, struct watch_dir *next,
-    size_t *nnext)
+watch_add_dir(struct watch_collect *co, const char *dir)
 {
 	size_t	i;
 	int	wd;
 
-	for (i = 0; i < *nnext; i++) {
-		if (strcmp(next[i].path, dir) == 0)
+	for (i = 0; i < co->nnext; i++) {
+		if (strcmp(co->next[i].path, dir) == 0)
 			return;
 	}
-	if ((wd = inotify_add_watch(wt->fd, dir, WATCH_MASK)) == -1) {
+	if ((wd = inotify_add_watch(co->wt->fd, dir, WATCH_MASK)) == -1) {
 		tf_log_debug("worker %d: cannot watch %s: %s",
-		    wt->worker->index, dir, strerror(errno));
+		    co->wt->worker->index, dir, strerror(errno));
 		return;
 	}
-	if ((next[*nnext].path = strdup(dir)) == NULL)
+	if (co->nnext == co->cap) {
+		co->cap = co->cap == 0 ? 16 : 2 * co->cap;
+		if ((co->next = reallocarray(co->next, co->cap,
+		    sizeof(*co->next))) == NULL)
+			tf_fatal("reallocarray");
+	}
+	if ((co->next[co->nnext].path = strdup(dir)) == NULL)
 		tf_fatal("strdup");
-	next[(*nnext)++].wd = wd;
+	co->next[co->nnext++].wd = wd;
 }
 
 /* The directory part of path (path itself if it is a directory). */
@@ -87,12 +101,33 @@ watch_dirname(const char *path, bool isdir, char *out, size_t len)
 	    path);
 }
 
-struct watch_collect {
-	struct tf_watch		*wt;
-	struct watch_dir	*next;
-	size_t			 nnext;
-	bool			 isdir;
-};
+/*
+ * The directories of every link on the way to path: a link swapped by
+ * renaming another over it (a Kubernetes secret's files link through
+ * its ..data link, which is swapped) changes the directory it is in,
+ * which neither path's directory nor the one it resolves to may be.
+ */
+static void
+watch_collect_links(struct watch_collect *co, const char *path)
+{
+	char		 prefix[PATH_MAX], dir[PATH_MAX];
+	struct stat	 st;
+	size_t		 len;
+
+	if (snprintf(prefix, sizeof(prefix), "%s", path) >=
+	    (int)sizeof(prefix))
+		return;
+	while ((len = strlen(prefix)) > 1) {
+		if (lstat(prefix, &st) == 0 && S_ISLNK(st.st_mode)) {
+			watch_dirname(prefix, false, dir, sizeof(dir));
+			watch_add_dir(co, dir);
+		}
+		watch_dirname(prefix, false, dir, sizeof(dir));
+		if (strcmp(dir, prefix) == 0 || strcmp(dir, ".") == 0)
+			break;
+		memcpy(prefix, dir, strlen(dir) + 1);
+	}
+}
 
 static void
 watch_collect_file(const char *path, void *arg)
@@ -101,35 +136,14 @@ watch_collect_file(const char *path, void *arg)
 	char			 dir[PATH_MAX], real[PATH_MAX];
 
 	watch_dirname(path, co->isdir, dir, sizeof(dir));
-	watch_add_dir(co->wt, dir, co->next, &co->nnext);
-	/* A link renewed in place (certbot's archive) or a linked
-	 * directory (a Kubernetes secret's ..data) is followed too. */
+	watch_add_dir(co, dir);
+	watch_collect_links(co, path);
+	/* A file renewed in place where a link leads (certbot's
+	 * archive/) is seen in the directory it resolves to. */
 	if (realpath(path, real) != NULL) {
 		watch_dirname(real, co->isdir, dir, sizeof(dir));
-		watch_add_dir(co->wt, dir, co->next, &co->nnext);
+		watch_add_dir(co, dir);
 	}
-}
-
-static void
-watch_count_file(const char *path, void *arg)
-{
-	(void)path;
-	(*(size_t *)arg)++;
-}
-
-/* Each file is in at most two directories (named and resolved); a
- * capath is counted again as the directory it is. */
-static size_t
-watch_capacity(const struct tf_config *cf)
-{
-	size_t	i, n = 0;
-
-	for (i = 0; i < cf->ncontexts; i++) {
-		tf_context_conf_files(&cf->contexts[i], watch_count_file, &n);
-		if (cf->contexts[i].capath.value != NULL)
-			n++;
-	}
-	return 2 * n;
 }
 
 /* Watch the directories of every file as the links resolve now, and stop
@@ -143,8 +157,6 @@ watch_sync(struct tf_watch *wt)
 
 	memset(&co, 0, sizeof(co));
 	co.wt = wt;
-	if ((co.next = calloc(wt->cap, sizeof(*co.next))) == NULL)
-		tf_fatal("calloc");
 	for (i = 0; i < cf->ncontexts; i++) {
 		const struct tf_context_conf *cc = &cf->contexts[i];
 
@@ -229,7 +241,6 @@ tf_watch_new(struct tf_worker *w)
 	if ((wt = calloc(1, sizeof(*wt))) == NULL)
 		tf_fatal("calloc");
 	wt->worker = w;
-	wt->cap = watch_capacity(w->gen->config);
 	if ((wt->fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC)) == -1) {
 		tf_log_warn("worker %d: cannot watch the certificate files "
 		    "(a reload still reads them)", w->index);

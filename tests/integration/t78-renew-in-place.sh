@@ -7,8 +7,10 @@
 # connection held open across the swap goes on. A broken renewal (a key
 # that does not match, a half-written certificate) is logged and ignored,
 # the last good certificate keeps serving, and the next good one is
-# picked up. Tickets issued before the renewal still resume. A changed
-# session_ticket_keys file is used without SIGHUP.
+# picked up. Tickets issued before the renewal still resume. A
+# Kubernetes secret's ..data swap is seen, and so is a linked directory
+# swapped under the files. A changed session_ticket_keys
+# file is used without SIGHUP.
 # With watch_files = false nothing changes until SIGHUP.
 . "$TF_SRCDIR/tests/integration/lib.sh"
 
@@ -152,7 +154,51 @@ grep -q 'AddressSanitizer\|runtime error' "$DAEMON_LOG" &&
     fail "sanitizer report"
 stop_tlsfront
 
-# 4. A session_ticket_keys file rotated without SIGHUP (doc/fleet.md):
+# 4. A Kubernetes secret: sec/tls.crt -> ..data/tls.crt, and ..data is
+# a link to a dated directory, swapped by renaming a new link over it.
+# Neither sec/ (the file's directory) nor the dated one (where it
+# resolves) sees that rename's event: sec/'s link does.
+secret() { # DIR N: sec/DIR holds archive N's certificate and key
+	mkdir -p "sec/$1"
+	cp "le/archive/site/fullchain$2.pem" "sec/$1/tls.crt"
+	cp "le/archive/site/privkey$2.pem" "sec/$1/tls.key"
+	ln -s "$1" sec/..data.new && mv -T sec/..data.new sec/..data ||
+	    hard_error "cannot swap sec/..data"
+}
+issue 7 a007
+issue 8 a008
+secret ..2026_1 7
+ln -s ..data/tls.crt sec/tls.crt
+ln -s ..data/tls.key sec/tls.key
+sed 's|le/live/site/fullchain.pem|sec/tls.crt|; s|le/live/site/privkey.pem|sec/tls.key|' \
+    tlsfront.conf >k8s.conf
+: >"$DAEMON_LOG"
+start_tlsfront k8s.conf
+[ "$(serial_now)" = a007 ] || fail "not serving a007 from the secret"
+secret ..2026_2 8
+wait_count 'rebuilt after .*sec/tls' "$DAEMON_LOG" 2 ||
+    fail "the secret's ..data swap was not picked up by both workers"
+[ "$(serial_now)" = a008 ] || fail "a008 not served after the ..data swap"
+stop_tlsfront
+# ... and a linked directory named in the path (cur -> v1, then v2): the
+# file's own directory is the link, which follows the old target.
+mkdir -p v1 v2
+cp le/archive/site/fullchain7.pem v1/tls.crt
+cp le/archive/site/privkey7.pem v1/tls.key
+cp le/archive/site/fullchain8.pem v2/tls.crt
+cp le/archive/site/privkey8.pem v2/tls.key
+ln -s v1 cur
+sed 's|sec/tls|cur/tls|g' k8s.conf >dirlink.conf
+: >"$DAEMON_LOG"
+start_tlsfront dirlink.conf
+[ "$(serial_now)" = a007 ] || fail "not serving a007 from cur/"
+ln -s v2 cur.new && mv -T cur.new cur || hard_error "cannot swap cur"
+wait_count 'rebuilt after .*cur/tls' "$DAEMON_LOG" 2 ||
+    fail "the directory link's swap was not picked up by both workers"
+[ "$(serial_now)" = a008 ] || fail "a008 not served after the cur swap"
+stop_tlsfront
+
+# 5. A session_ticket_keys file rotated without SIGHUP (doc/fleet.md):
 # new tickets carry the new encrypting key, old ones still resume.
 newkey() {
 	openssl rand 80 | openssl base64 -A
@@ -194,7 +240,7 @@ for i in 1 2 3 4; do
 done
 stop_tlsfront
 
-# 5. watch_files = false: nothing changes until SIGHUP.
+# 6. watch_files = false: nothing changes until SIGHUP.
 issue 5 a005
 link fullchain.pem fullchain5.pem
 link privkey.pem privkey5.pem
