@@ -481,11 +481,21 @@ context_ticket_cb(SSL *ssl, unsigned char *name, unsigned char *iv,
     EVP_CIPHER_CTX *ectx, EVP_MAC_CTX *hctx, int enc)
 {
 	const struct tf_ticketkeys	*keys;
+	int				 r;
 
 	keys = tf_context_ticketkeys(SSL_get_SSL_CTX(ssl));
 	if (keys == NULL)
 		return enc ? -1 : 0;
-	return tf_ticketkeys_crypt(keys, name, iv, ectx, hctx, enc);
+	r = tf_ticketkeys_crypt(keys, name, iv, ectx, hctx, enc);
+	/*
+	 * TLS 1.3: libssl sends new tickets after a resumption only when the
+	 * callback asks for renewal, as its own keys always do. Without new
+	 * ones, a client that uses each ticket once (RFC 8446, C.4: browsers)
+	 * would resume only every other connection.
+	 */
+	if (!enc && r == 1 && SSL_version(ssl) == TLS1_3_VERSION)
+		r = 2;
+	return r;
 }
 
 /*

@@ -187,14 +187,19 @@ def once(session):
         s.unwrap()
         return session, reused
 session, _ = once(None)
-reused = 0
+reused = fresh = 0
 for i in range(n):
     new, r = once(session)
     reused += r
+    # TLS 1.3: a resumed connection brings a new ticket, as libssl's own
+    # keys do; a client that uses each ticket once (RFC 8446, C.4) needs
+    # it to resume the next time too.
+    fresh += new is not None and new.id != session.id
     if new is not None and (new.has_ticket or version == "1.2"):
         session = new
 print("ports=%s" % ",".join(map(str, ports)))
 print("reused=%d of %d" % (reused, n))
+print("fresh=%d" % fresh)
 PY
 }
 python_fleet() {
@@ -204,6 +209,9 @@ python_fleet() {
 		log "python TLS $v: reused=$res"
 		[ "$res" = "$ROUNDS of $ROUNDS" ] ||
 		    fail "python TLS $v, one key file: reused=$res"
+		fresh=$(echo "$out" | sed -n 's/^fresh=//p')
+		[ "$v" = 1.2 ] || [ "$fresh" = "$ROUNDS" ] ||
+		    fail "python TLS 1.3: $fresh of $ROUNDS resumed connections brought a new ticket"
 		ports=$(echo "$out" | sed -n 's/^ports=//p' | tr ',' ' ')
 		on_a=0
 		on_b=0
