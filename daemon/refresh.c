@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "context.h"
 #include "generation.h"
@@ -81,6 +82,16 @@ refresh_keep_ticket_keys(const struct tf_context_conf *cc, SSL_CTX *from,
 	OPENSSL_cleanse(keys, sizeof(keys));
 }
 
+/* Precise, for the log: a rebuild takes milliseconds. */
+static double
+refresh_now(void)
+{
+	struct timespec	ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
 /* A new SSL_CTX for context i after path changed, or NULL (logged). */
 static SSL_CTX *
 refresh_build(struct tf_generation *gen, size_t i, const char *path,
@@ -91,6 +102,7 @@ refresh_build(struct tf_generation *gen, size_t i, const char *path,
 	struct tf_errs			 errs;
 	SSL_CTX				*ctx;
 	size_t				 w;
+	double				 t0 = refresh_now();
 
 	tf_errs_init(&errs);
 	ctx = tf_context_build(cc, cf->file, &errs);
@@ -105,9 +117,10 @@ refresh_build(struct tf_generation *gen, size_t i, const char *path,
 		tf_log_warnx("worker %d: %s", worker, tf_errs_get(&errs, w));
 	tf_errs_free(&errs);
 	tf_log_info("worker %d: context \"%s\": rebuilt after %s changed "
-	    "(%zu certificate%s)", worker, cc->name, path,
+	    "(%zu certificate%s, %.1f ms)", worker, cc->name, path,
 	    tf_context_cert_count(ctx),
-	    tf_context_cert_count(ctx) == 1 ? "" : "s");
+	    tf_context_cert_count(ctx) == 1 ? "" : "s",
+	    (refresh_now() - t0) * 1000);
 	return ctx;
 }
 
