@@ -46,7 +46,8 @@ static const char *const listener_keys[] = {
 	"accept_proxy_from", NULL
 };
 static const char *const backend_keys[] = {
-	"servers", "proxy_protocol", "proxy_protocol_tlvs", NULL
+	"servers", "proxy_protocol", "proxy_protocol_tlvs", "tls",
+	"server_hostname", NULL
 };
 
 void *
@@ -482,7 +483,7 @@ config_servers(struct config_load *ld, const config_setting_t *group,
 	    sizeof(*be->server_names));
 	for (i = 0; i < be->nservers; i++) {
 		e = config_setting_get_elem(list, (unsigned)i);
-		if ((v = tf_config_elem_string(ld, e)) == NULL)
+		if ((v = tf_config_server_elem(ld, e, be, i)) == NULL)
 			continue;
 		be->server_names[i] = tf_config_strdup(v);
 		w = tf_config_where_of(ld, e);
@@ -515,6 +516,7 @@ config_backends(struct config_load *ld, const config_setting_t *root)
 		tf_config_keys(ld, g, backend_keys);
 		config_servers(ld, g, be);
 		tf_config_backend_proxy(ld, g, be);
+		tf_config_backend_tls(ld, g, be);
 	}
 }
 
@@ -601,6 +603,7 @@ config_walk(struct config_load *ld, const config_setting_t *root)
 	tf_config_contexts(ld, root);
 	config_backends(ld, root);
 	config_listeners(ld, root);
+	tf_config_backend_tls_check(ld);
 }
 
 /*
@@ -699,6 +702,7 @@ tf_config_free(struct tf_config *conf)
 			free(conf->backends[i].server_names[j]);
 		free(conf->backends[i].server_names);
 		free(conf->backends[i].servers);
+		tf_config_backend_tls_free(&conf->backends[i]);
 		free(conf->backends[i].name);
 	}
 	free(conf->backends);

@@ -119,6 +119,19 @@ bool	 tf_context_switch_possible(SSL_CTX *from, SSL_CTX *to,
 struct tf_ticketkeys;
 const struct tf_ticketkeys *tf_context_ticketkeys(SSL_CTX *ctx);
 
+/* Whether ctx is a client context (PROTOCOL_TLS_CLIENT). */
+bool	 tf_context_is_client(SSL_CTX *ctx);
+
+/*
+ * Give ssl, made from a client context, the server's name as Python's
+ * wrap_socket(server_hostname=name) does: sent as SNI unless it is an IP
+ * address; with check_hostname, the certificate must match it (name or
+ * address). name NULL: nothing sent or checked. Returns 0 or -1 (out of
+ * memory).
+ */
+int	 tf_context_client_name(SSL *ssl, const char *name,
+	    bool check_hostname);
+
 /*
  * Drain OpenSSL's error queue into buf as "reason; reason" (empty string
  * if the queue was empty). Returns buf.

@@ -23,6 +23,15 @@
 #define TF_VERSION_MINIMUM_AVAILABLE	SSL3_VERSION
 #else
 #define TF_VERSION_MINIMUM_AVAILABLE	TLS1_VERSION
+/*
+ * A client context's own settings: host name flags, post_handshake_auth,
+ * the system CAs without verify_locations, the client certificate.
+ * Returns 0 or -1 (errors appended). (context_client.c)
+ */
+int		 tf_context_client(SSL_CTX *,
+		    const struct tf_context_conf *, const char *file,
+		    struct tf_errs *);
+
 #endif
 #define TF_VERSION_MAXIMUM_AVAILABLE	TLS1_3_VERSION
 
@@ -97,5 +106,14 @@ int		 tf_context_clientcert(SSL_CTX *,
  */
 int		 tf_context_clientcert_warnings(const struct tf_context_conf *,
 		    SSL_CTX *, const char *file, struct tf_errs *warnings);
+
+/*
+ * A client context's own settings: host name flags, post_handshake_auth,
+ * the system CAs without verify_locations, the client certificate.
+ * Returns 0 or -1 (errors appended). (context_client.c)
+ */
+int		 tf_context_client(SSL_CTX *,
+		    const struct tf_context_conf *, const char *file,
+		    struct tf_errs *);
 
 #endif

@@ -239,6 +239,9 @@ tf_context_warnings(const struct tf_context_conf *cc, SSL_CTX *ctx,
 {
 	struct context_reach	r;
 
+	/* The probes are server handshakes: a client context has none. */
+	if (tf_config_protocol_is_client(cc->protocol))
+		return tf_context_clientcert_warnings(cc, ctx, file, warnings);
 	context_reach_probe(cc, ctx, &r);
 	return context_warn_dead_legacy(cc, ctx, &r, file, warnings) +
 	    context_warn_ktls(cc, ctx, file, warnings);
@@ -250,6 +253,9 @@ tf_context_all_warnings(const struct tf_context_conf *cc, SSL_CTX *ctx,
 {
 	struct context_reach	r;
 
+	/* The probes are server handshakes: a client context has none. */
+	if (tf_config_protocol_is_client(cc->protocol))
+		return tf_context_clientcert_warnings(cc, ctx, file, warnings);
 	context_reach_probe(cc, ctx, &r);
 	return context_warn_dead_legacy(cc, ctx, &r, file, warnings) +
 	    context_warn_ktls(cc, ctx, file, warnings) +

@@ -365,8 +365,15 @@ explain_certs(struct explain_ctx *e, SSL_CTX *ctx)
 	X509	*x;
 	size_t	 i;
 
-	for (i = 0; (x = tf_context_cert_at(ctx, i, NULL)) != NULL; i++)
-		explain_cert(e, x);
+	/* A client context's certificate is its own, not chosen by name. */
+	if (tf_context_is_client(ctx)) {
+		if ((x = SSL_CTX_get0_certificate(ctx)) != NULL)
+			explain_cert(e, x);
+	} else {
+		for (i = 0; (x = tf_context_cert_at(ctx, i, NULL)) != NULL;
+		    i++)
+			explain_cert(e, x);
+	}
 	ERR_clear_error();
 }
 
@@ -413,8 +420,14 @@ explain_collect(struct explain_ctx *e, const struct tf_context_conf *cc,
 	explain_groups(e);
 	explain_verify(e, ctx);
 	explain_certs(e, ctx);
-	for (i = 0; i < TF_EXPLAIN_NCLIENTS; i++)
-		(void)tf_explain_handshake(ctx, i, &e->clients[i]);
+	for (i = 0; i < TF_EXPLAIN_NCLIENTS; i++) {
+		if (tf_config_protocol_is_client(cc->protocol))
+			snprintf(e->clients[i].detail,
+			    sizeof(e->clients[i].detail), "a client context "
+			    "(backends.NAME.tls) accepts no client");
+		else
+			(void)tf_explain_handshake(ctx, i, &e->clients[i]);
+	}
 	explain_warnings(e, ctx, file);
 }
 
@@ -525,6 +538,9 @@ text_context(FILE *out, const struct explain_ctx *e)
 	fprintf(out, "  %-18s 0x%lx", "verify_flags", e->verify_flags);
 	for (i = 0; i < e->verify_flag_names.n; i++)
 		fprintf(out, " %s", e->verify_flag_names.v[i]);
+	if (tf_config_protocol_is_client(e->cc->protocol))
+		fprintf(out, "\n  %-18s %s", "check_hostname",
+		    e->cc->check_hostname ? "True" : "False");
 	fprintf(out, "\n  %-18s %zu\n", "num_tickets", e->num_tickets);
 	fprintf(out, "  %-18s %s\n", "post_handshake_auth",
 	    e->post_handshake_auth ? "True" : "False");
@@ -640,8 +656,10 @@ json_context(FILE *out, const struct explain_ctx *e)
 	    "\"verify_flags\":%lu,", e->groups_default ? "true" : "false",
 	    e->verify_mode, e->verify_flags);
 	json_list(out, "verify_flags_names", &e->verify_flag_names);
-	fprintf(out, ",\"num_tickets\":%zu,\"post_handshake_auth\":%s,",
-	    e->num_tickets, e->post_handshake_auth ? "true" : "false");
+	fprintf(out, ",\"num_tickets\":%zu,\"post_handshake_auth\":%s,"
+	    "\"check_hostname\":%s,", e->num_tickets,
+	    e->post_handshake_auth ? "true" : "false",
+	    e->cc->check_hostname ? "true" : "false");
 	json_list(out, "alpn_protocols", &e->alpn);
 	fputc(',', out);
 	json_certs(out, e);
