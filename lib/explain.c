@@ -96,6 +96,10 @@ struct explain_ctx {
 	bool				 post_handshake_auth;
 	struct explain_list		 alpn;
 	struct tf_explain_result	 clients[TF_EXPLAIN_NCLIENTS];
+	/* Python's cert_store_stats(): the verify store's objects. */
+	int				 store_x509;
+	int				 store_x509_ca;
+	int				 store_crl;
 	struct explain_list		 warnings;
 };
 
@@ -406,6 +410,32 @@ explain_warnings(struct explain_ctx *e, SSL_CTX *ctx, const char *file)
 	tf_errs_free(&w);
 }
 
+/* What Python's cert_store_stats() counts in the verify store. */
+static void
+explain_store(struct explain_ctx *e, SSL_CTX *ctx)
+{
+	STACK_OF(X509_OBJECT)	*objs;
+	X509_OBJECT		*obj;
+	int			 i;
+
+	objs = X509_STORE_get0_objects(SSL_CTX_get_cert_store(ctx));
+	for (i = 0; objs != NULL && i < sk_X509_OBJECT_num(objs); i++) {
+		obj = sk_X509_OBJECT_value(objs, i);
+		switch (X509_OBJECT_get_type(obj)) {
+		case X509_LU_X509:
+			e->store_x509++;
+			if (X509_check_ca(X509_OBJECT_get0_X509(obj)))
+				e->store_x509_ca++;
+			break;
+		case X509_LU_CRL:
+			e->store_crl++;
+			break;
+		default:
+			break;
+		}
+	}
+}
+
 static void
 explain_collect(struct explain_ctx *e, const struct tf_context_conf *cc,
     SSL_CTX *ctx, const char *file)
@@ -420,6 +450,7 @@ explain_collect(struct explain_ctx *e, const struct tf_context_conf *cc,
 	explain_groups(e);
 	explain_verify(e, ctx);
 	explain_certs(e, ctx);
+	explain_store(e, ctx);
 	for (i = 0; i < TF_EXPLAIN_NCLIENTS; i++) {
 		if (tf_config_protocol_is_client(cc->protocol))
 			snprintf(e->clients[i].detail,
@@ -545,6 +576,15 @@ text_context(FILE *out, const struct explain_ctx *e)
 	fprintf(out, "  %-18s %s\n", "post_handshake_auth",
 	    e->post_handshake_auth ? "True" : "False");
 	text_list(out, "alpn_protocols", &e->alpn, "(none)");
+	fprintf(out, "  %-18s %d (%d CA), %d CRL\n", "verify store",
+	    e->store_x509, e->store_x509_ca, e->store_crl);
+	if (tf_config_protocol_is_client(e->cc->protocol)) {
+		fprintf(out, "  (a client context, for backends.NAME.tls: no "
+		    "client connects to it)\n");
+		for (i = 0; i < e->warnings.n; i++)
+			fprintf(out, "  warning: %s\n", e->warnings.v[i]);
+		return;
+	}
 	fprintf(out, "  clients that can connect (real in-memory handshakes):\n"
 	    "    %-9s %-4s %s\n", "client", "ok?", "negotiated, or why not");
 	for (i = 0; i < TF_EXPLAIN_NCLIENTS; i++)
@@ -660,6 +700,9 @@ json_context(FILE *out, const struct explain_ctx *e)
 	    "\"check_hostname\":%s,", e->num_tickets,
 	    e->post_handshake_auth ? "true" : "false",
 	    e->cc->check_hostname ? "true" : "false");
+	fprintf(out, "\"cert_store_stats\":{\"x509\":%d,\"crl\":%d,"
+	    "\"x509_ca\":%d},", e->store_x509, e->store_crl,
+	    e->store_x509_ca);
 	json_list(out, "alpn_protocols", &e->alpn);
 	fputc(',', out);
 	json_certs(out, e);
