@@ -511,8 +511,11 @@ tf_explain_default_suites(const struct tf_context_conf *cc, char *buf,
 		    explain_openssl_config(path, sizeof(path)));
 	else
 		snprintf(buf, len, "python (CPython's cipher string, minimum "
-		    "version %s on PROTOCOL_TLS and PROTOCOL_TLS_SERVER)",
-		    tf_config_version_name(TF_VERSION_TLSv1_2));
+		    "version %s on %s)",
+		    tf_config_version_name(TF_VERSION_TLSv1_2),
+		    tf_config_protocol_is_client(cc->protocol) ?
+		    "PROTOCOL_TLS_CLIENT" :
+		    "PROTOCOL_TLS and PROTOCOL_TLS_SERVER");
 	return buf;
 }
 

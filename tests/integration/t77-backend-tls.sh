@@ -33,7 +33,8 @@ openssl x509 -req -in "$WORK/other.csr" -CA "$WORK/other-ca.pem" \
 # --- nginx: a TLS server, one with another CA's certificate, and one that
 # wants a PROXY v2 header and then TLS ---
 NOK=$(free_port); NOTHER=$(free_port); NPP=$(free_port)
-mkdir -p "$WORK/ngx/logs"
+mkdir -p "$WORK/ngx/logs" "$WORK/www"
+head -c 8000000 /dev/urandom >"$WORK/www/big.bin"
 cat >"$WORK/nginx.conf" <<EOF
 worker_processes 1;
 master_process off;
@@ -56,6 +57,7 @@ http {
     ssl_certificate $C/rsa.pem;
     ssl_certificate_key $C/rsa.key;
     location / { return 200 "hello sni=[\$ssl_server_name]\n"; }
+    location /big.bin { root $WORK/www; }
   }
   server {
     listen 127.0.0.1:$NOTHER ssl;
@@ -85,10 +87,15 @@ openssl s_server -accept "$SMTLS" -cert "$C/rsa.pem" -key "$C/rsa.key" \
 track $!
 wait_port "$SMTLS" || hard_error "openssl s_server does not listen"
 
+# A server that takes the TCP connection and never answers the ClientHello.
+start_backend sink
+SINK=$BACKEND_PORT
+
 CA="verify_locations = { cafile = \"$C/ca.pem\"; };"
 P1=$(free_port); P2=$(free_port); P3=$(free_port); P4=$(free_port)
 P5=$(free_port); P6=$(free_port); P7=$(free_port); P8=$(free_port)
-P9=$(free_port)
+P9=$(free_port); P10=$(free_port)
+TF_TIMEOUTS="handshake = 10; connect = 1; idle = 300; drain = 30;" \
 write_conf_ctx tlsfront.conf \
 "  default = { $CERT_RSA };
   up = { protocol = \"PROTOCOL_TLS_CLIENT\"; $CA };
@@ -105,7 +112,8 @@ $(ctx_listener "$P5" default system)
 $(ctx_listener "$P6" default noverify)
 $(ctx_listener "$P7" default mtls)
 $(ctx_listener "$P8" default mtlsnocert)
-$(ctx_listener "$P9" default pp)" \
+$(ctx_listener "$P9" default pp)
+$(ctx_listener "$P10" default stall)" \
 "  named = { servers = ( { address = \"127.0.0.1:$NOK\";
     server_hostname = \"localhost\"; } ); tls = \"up\"; };
   byip = { servers = [ \"127.0.0.1:$NOK\" ]; tls = \"up\"; };
@@ -118,7 +126,9 @@ $(ctx_listener "$P9" default pp)" \
   mtls = { servers = [ \"localhost:$SMTLS\" ]; tls = \"upcert\"; };
   mtlsnocert = { servers = [ \"localhost:$SMTLS\" ]; tls = \"up\"; };
   pp = { servers = [ \"localhost:$NPP\" ]; tls = \"up\";
-    proxy_protocol = \"v2\"; proxy_protocol_tlvs = [ \"unique_id\" ]; };"
+    proxy_protocol = \"v2\"; proxy_protocol_tlvs = [ \"unique_id\" ]; };
+  stall = { servers = [ \"localhost:$SINK\", \"localhost:$NOK\" ];
+    tls = \"up\"; };"
 "$TF_DAEMON" -t -c tlsfront.conf >"$WORK/t.out" 2>&1 ||
     fail "-t refuses the configuration: $(cat "$WORK/t.out")"
 start_tlsfront tlsfront.conf
@@ -163,6 +173,15 @@ out=$(printf 'GET / HTTP/1.0\r\n\r\n' | timeout -k 5 "$(scale 30)" \
 echo "$out" | grep -q "hello sni=\[localhost\]" ||
     fail "named via s_client: $out"
 log "named: verified, SNI localhost (curl and s_client)"
+# 8 MB relayed TLS to TLS, byte for byte.
+timeout -k 5 "$(scale 30)" curl -s --max-time "$(scale 20)" \
+    --cacert "$C/ca.pem" -o "$WORK/big.out" "https://localhost:$P1/big.bin" ||
+    fail "named: the 8 MB download failed"
+[ "$(sha256sum <"$WORK/big.out")" = "$(sha256sum <"$WORK/www/big.bin")" ] ||
+    fail "named: the 8 MB download differs"
+line=$(access_lines "backend=named " | tail -n 1)
+[ "$(field "$line" end)" = closed ] || fail "named 8 MB: $line"
+log "named: 8 MB relayed intact"
 
 # 2. An IP address and no server_hostname: checked against the IP (the
 # certificate has IP:127.0.0.1), no SNI sent, as Python does.
@@ -204,9 +223,23 @@ grep -q "^$NPP pp=127.0.0.1 sni=localhost proto=TLSv1.3" \
     "$WORK/ngx/access.log" || fail "pp: nginx log: $(cat "$WORK/ngx/access.log")"
 log "pp: PROXY v2 header, then TLS 1.3 with SNI localhost"
 
+# 9. A server silent after the TCP connect: its handshake times out after
+# timeouts.connect (1 s) and the next server serves the client.
+t0=$(date +%s%N)
+body=$(get "$P10")
+t1=$(date +%s%N)
+[ "$body" = "hello sni=[localhost]" ] || fail "stall: got '$body'"
+ms=$(( (t1 - t0) / 1000000 ))
+[ "$ms" -ge 900 ] || fail "stall: answered after $ms ms, before the timeout"
+grep -qF "backend stall: server localhost:$SINK: connect timed out" \
+    "$DAEMON_LOG" || fail "stall: no timeout logged for the silent server"
+line=$(access_lines "backend=stall ")
+[ "$(field "$line" server)" = "localhost:$NOK" ] || fail "stall: $line"
+log "stall: the silent server timed out, the next one served ($ms ms)"
+
 stop_tlsfront
 
-# 9. -t: what is refused, at its line.
+# 10. -t: what is refused, at its line.
 cat >"$WORK/bad.conf" <<EOF
 contexts = {
   default = { $CERT_RSA };
