@@ -10,7 +10,8 @@
 # warning; check_hostname = false with CERT_NONE accepts anything; an mTLS
 # backend takes the client context's cert_chain and refuses a context
 # without one; PROXY v2 goes before the ClientHello to an nginx that wants
-# both. -t refuses a server context as tls, a client context on a
+# both; 8 MB relayed intact; a server silent after the TCP connect times
+# out (timeouts.connect) and the next one serves. -t refuses a server context as tls, a client context on a
 # listener, and a passthrough route to a TLS backend, at file:line.
 . "$TF_SRCDIR/tests/integration/lib.sh"
 
