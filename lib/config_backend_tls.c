@@ -103,6 +103,23 @@ config_address_host(const char *text)
 }
 
 /*
+ * A server_hostname value: Python's wrap_socket refuses one that starts
+ * with a dot (empty ones are refused as every empty string is). Returns
+ * a copy, or NULL (reported).
+ */
+static char *
+config_server_hostname(const struct tf_config_where *w, const char *v)
+{
+	if (v[0] == '.') {
+		tf_errs_add(w->errs, w->file, w->line, "server_hostname \"%s\": "
+		    "server_hostname cannot be an empty string or start with a "
+		    "leading dot.", v);
+		return NULL;
+	}
+	return tf_config_strdup(v);
+}
+
+/*
  * Element i of servers: a string "host:port", or a group { address;
  * server_hostname; }. Returns the address, NULL if wrong (reported).
  */
@@ -120,7 +137,7 @@ tf_config_server_elem(struct config_load *ld, const config_setting_t *e,
 		return tf_config_elem_string(ld, e);
 	tf_config_keys(ld, e, server_keys);
 	if ((v = tf_config_value(ld, e, "server_hostname", &w)) != NULL)
-		be->tls_names[i] = tf_config_strdup(v);
+		be->tls_names[i] = config_server_hostname(&w, v);
 	return tf_config_required(ld, e, "address", &w);
 }
 
@@ -134,8 +151,8 @@ tf_config_backend_tls(struct config_load *ld, const config_setting_t *group,
 	const char			*v;
 	size_t				 i;
 
-	tf_config_dup_string(ld, group, "server_hostname",
-	    &be->server_hostname);
+	if ((v = tf_config_value(ld, group, "server_hostname", &w)) != NULL)
+		be->server_hostname = config_server_hostname(&w, v);
 	if ((v = tf_config_value(ld, group, "tls", &w)) == NULL)
 		return;
 	be->tls_line = w.line;

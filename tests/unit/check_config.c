@@ -599,6 +599,10 @@ static const struct {
 	  "  { server_hostname = \"y\"; } ); tls = \"up\"; }; };\n" LISTENER,
 	    { "<string>:4: unknown key \"name\" in backends.app.servers[0]",
 	      "<string>:5: backends.app.servers[1]: address is required" } },
+	{ CLIENT_CTX "backends = { app = { servers = [ \"127.0.0.1:80\" ];\n"
+	  "  server_hostname = \".example\"; tls = \"up\"; }; };\n" LISTENER,
+	    { "<string>:4: server_hostname \".example\": server_hostname "
+	      "cannot be an empty string or start with a leading dot." } },
 	{ "contexts = { default = { " CERT " check_hostname = true; };\n"
 	  "  up = { protocol = \"PROTOCOL_TLS_CLIENT\";\n"
 	  "    sni_strict = true;\n    num_tickets = 1;\n"
