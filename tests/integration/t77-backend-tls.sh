@@ -132,6 +132,10 @@ $(ctx_listener "$P10" default stall)" \
     tls = \"up\"; };"
 "$TF_DAEMON" -t -c tlsfront.conf >"$WORK/t.out" 2>&1 ||
     fail "-t refuses the configuration: $(cat "$WORK/t.out")"
+grep -q 'warning: context "noverify": verify_mode CERT_NONE: backend certificates are not verified' \
+    "$WORK/t.out" || fail "-t does not warn of noverify: $(cat "$WORK/t.out")"
+[ "$(grep -c 'warning: context' "$WORK/t.out")" = 1 ] ||
+    fail "-t warns of more than noverify: $(cat "$WORK/t.out")"
 start_tlsfront tlsfront.conf
 
 # get PORT: the body curl gets through tlsfrontd (empty if refused).
