@@ -33,6 +33,7 @@ tf_backend_tls_begin(struct tf_side *s, SSL_CTX *ctx,
 	if ((ssl = SSL_new(ctx)) == NULL)
 		goto fail;
 	if (tf_context_client_name(ssl, name, cc->check_hostname) == -1 ||
+	    tf_context_client_resume(ssl, &b->servers[server]) == -1 ||
 	    tf_side_init_tls(s, TF_SIDE_BACKEND, fd, ssl) == -1) {
 		SSL_free(ssl);
 		tf_side_init(s, TF_SIDE_BACKEND, fd);

@@ -20,7 +20,8 @@ struct tf_side;
 /*
  * Make s, the plaintext side of a socket connected to server of b, a TLS
  * client side of ctx (the context cc built), with the server's name
- * (b->tls_names) sent and checked as cc->check_hostname says, ready for
+ * (b->tls_names) sent and checked as cc->check_hostname says, and the
+ * last session that server gave this worker offered, ready for
  * tf_side_handshake. Returns 0, or -1 (out of memory; s is still the
  * plaintext side of its socket).
  */

@@ -133,6 +133,17 @@ int	 tf_context_client_name(SSL *ssl, const char *name,
 	    bool check_hostname);
 
 /*
+ * Resume, on ssl (of a client context), the last session the server
+ * named key gave to this context (if any and still resumable), and file
+ * the sessions ssl will get under key. key is any pointer that stays
+ * the same for that server while the context lives (a backend server's
+ * address in the configuration), and that server must have one name:
+ * a resumed session is not verified again. Returns 0 or -1 (out of
+ * memory).
+ */
+int	 tf_context_client_resume(SSL *ssl, const void *key);
+
+/*
  * Drain OpenSSL's error queue into buf as "reason; reason" (empty string
  * if the queue was empty). Returns buf.
  */

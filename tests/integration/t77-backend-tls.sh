@@ -45,7 +45,8 @@ error_log $WORK/ngx/error.log info;
 events { worker_connections 64; }
 http {
   log_format tls '\$server_port pp=\$proxy_protocol_addr '
-      'sni=\$ssl_server_name proto=\$ssl_protocol';
+      'sni=\$ssl_server_name proto=\$ssl_protocol '
+      'reused=\$ssl_session_reused';
   access_log $WORK/ngx/access.log tls;
   ssl_protocols TLSv1.2 TLSv1.3;
   client_body_temp_path $WORK/ngx/body;
@@ -187,6 +188,15 @@ timeout -k 5 "$(scale 30)" curl -s --max-time "$(scale 20)" \
 line=$(access_lines "backend=named " | tail -n 1)
 [ "$(field "$line" end)" = closed ] || fail "named 8 MB: $line"
 log "named: 8 MB relayed intact"
+# The worker resumed its session with that server after the first
+# connection: nginx saw one full handshake for SNI localhost, then "r".
+wait_count "^$NOK .*sni=localhost" "$WORK/ngx/access.log" 3 ||
+    fail "named: nginx logged fewer than 3 requests"
+reuse=$(grep "^$NOK .*sni=localhost" "$WORK/ngx/access.log" |
+    sed 's/.*reused=//' | tr -d '\n')
+[ "$reuse" = ".rr" ] ||
+    fail "named: sessions reused '$reuse', expected '.rr' (full, then resumed)"
+log "named: backend sessions resumed after the first ($reuse)"
 
 # 2. An IP address and no server_hostname: checked against the IP (the
 # certificate has IP:127.0.0.1), no SNI sent, as Python does.

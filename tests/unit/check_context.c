@@ -517,13 +517,31 @@ END_TEST
  * against a server SSL of server: 1 done, 0 failed; *verify: the
  * client's verify result, *sni: what name the server saw ("" if none).
  */
+static int	client_reused;	/* the last client_handshake resumed */
+static const char client_key[] = "server";
+
+static int	client_handshake_key(SSL_CTX *, SSL_CTX *, const char *,
+		    bool, const void *, long *, char *, size_t);
+
 static int
 client_handshake(SSL_CTX *client, SSL_CTX *server, const char *name,
     bool check_hostname, long *verify, char *sni, size_t snilen)
 {
+	/* A server is one name: the sessions of localhost are filed apart. */
+	return client_handshake_key(client, server, name, check_hostname,
+	    strcmp(name, "localhost") == 0 ? client_key : name, verify, sni,
+	    snilen);
+}
+
+static int
+client_handshake_key(SSL_CTX *client, SSL_CTX *server, const char *name,
+    bool check_hostname, const void *key, long *verify, char *sni,
+    size_t snilen)
+{
 	SSL		*c, *s;
 	BIO		*cb, *sb;
 	const char	*seen;
+	char		 byte;
 	int		 i, rc = 0, cr = 0, sr = 0;
 
 	ck_assert_int_eq(BIO_new_bio_pair(&cb, 0, &sb, 0), 1);
@@ -534,6 +552,7 @@ client_handshake(SSL_CTX *client, SSL_CTX *server, const char *name,
 	SSL_set_connect_state(c);
 	SSL_set_accept_state(s);
 	ck_assert_int_eq(tf_context_client_name(c, name, check_hostname), 0);
+	ck_assert_int_eq(tf_context_client_resume(c, key), 0);
 	for (i = 0; i < 20 && (cr != 1 || sr != 1); i++) {
 		if (cr != 1 && (cr = SSL_do_handshake(c)) <= 0 &&
 		    SSL_get_error(c, cr) != SSL_ERROR_WANT_READ)
@@ -543,6 +562,14 @@ client_handshake(SSL_CTX *client, SSL_CTX *server, const char *name,
 			break;
 	}
 	rc = cr == 1 && sr == 1;
+	/* The server's tickets follow its handshake: read them. */
+	if (rc)
+		ck_assert_int_le(SSL_read(c, &byte, 1), 0);
+	client_reused = rc ? SSL_session_reused(c) : -1;
+	/* A session of a connection cut without close_notify is not
+	 * resumed (libssl marks it so): end this one properly. */
+	if (rc)
+		(void)SSL_shutdown(c);
 	*verify = SSL_get_verify_result(c);
 	seen = SSL_get_servername(s, TLSEXT_NAMETYPE_host_name);
 	snprintf(sni, snilen, "%s", seen != NULL ? seen : "");
@@ -587,6 +614,12 @@ START_TEST(test_context_client_defaults_and_names)
 	ck_assert_int_eq(client_handshake(client, server, "localhost", true,
 	    &verify, sni, sizeof(sni)), 1);
 	ck_assert_str_eq(sni, "localhost");
+	ck_assert_int_eq(client_reused, 0);
+	/* The next connection to that server resumes its session. */
+	ck_assert_int_eq(client_handshake(client, server, "localhost", true,
+	    &verify, sni, sizeof(sni)), 1);
+	ck_assert_int_eq(client_reused, 1);
+	ck_assert_int_eq(verify, X509_V_OK);
 	ck_assert_int_eq(client_handshake(client, server, "wrong.example",
 	    true, &verify, sni, sizeof(sni)), 0);
 	ck_assert_int_eq(verify, X509_V_ERR_HOSTNAME_MISMATCH);
