@@ -11,8 +11,10 @@
 # backend takes the client context's cert_chain and refuses a context
 # without one; PROXY v2 goes before the ClientHello to an nginx that wants
 # both; 8 MB relayed intact; a server silent after the TCP connect times
-# out (timeouts.connect) and the next one serves. -t refuses a server context as tls, a client context on a
-# listener, and a passthrough route to a TLS backend, at file:line.
+# out (timeouts.connect) and the next one serves; a second connection to
+# a server resumes its session. -t refuses a server context as tls, a
+# client context on a listener, and a passthrough route to a TLS backend,
+# at file:line, and warns of a client context that verifies nothing.
 . "$TF_SRCDIR/tests/integration/lib.sh"
 
 require_tool openssl nginx curl
