@@ -72,7 +72,7 @@ struct tf_conn {
 	struct tf_proxy_in	 proxy;		/* a load balancer's header */
 	SSL			*passed;	/* passed through: its TLS ended */
 	const char		*passed_sni;	/* its SNI (in passed) or NULL */
-	char			*detail_owned;	/* detail, when not static */
+	char			*detail_owned;	/* if not static */
 };
 
 /*

@@ -208,10 +208,10 @@ struct tf_backend_conf {
 	 * client context; tls_names[i] is server i's name to send (SNI)
 	 * and verify (check_hostname), NULL if none. */
 	bool			 has_tls;
-	size_t			 tls;		/* index into contexts */
+	size_t			 tls;		/* into contexts */
 	int			 tls_line;
-	char			*server_hostname;	/* backend's, or NULL */
-	char			**tls_names;		/* nservers entries */
+	char			*server_hostname; /* or NULL */
+	char			**tls_names;	/* nservers of them */
 };
 
 struct tf_config {

@@ -52,9 +52,9 @@ tf_config_context_client(struct config_load *ld,
 		ctx->check_hostname = false;
 		if (s != NULL)
 			tf_config_err(ld, s, "check_hostname is a setting of a "
-			    "client context (protocol = \"PROTOCOL_TLS_CLIENT\", "
-			    "for backends.NAME.tls); context \"%s\" is a "
-			    "server context", ctx->name);
+			    "client context (protocol = "
+			    "\"PROTOCOL_TLS_CLIENT\", for backends.NAME.tls); "
+			    "context \"%s\" is a server context", ctx->name);
 		return;
 	}
 	for (i = 0; server_only_keys[i] != NULL; i++) {
@@ -111,9 +111,9 @@ static char *
 config_server_hostname(const struct tf_config_where *w, const char *v)
 {
 	if (v[0] == '.') {
-		tf_errs_add(w->errs, w->file, w->line, "server_hostname \"%s\": "
-		    "server_hostname cannot be an empty string or start with a "
-		    "leading dot.", v);
+		tf_errs_add(w->errs, w->file, w->line,
+		    "server_hostname \"%s\": server_hostname cannot be an "
+		    "empty string or start with a leading dot.", v);
 		return NULL;
 	}
 	return tf_config_strdup(v);
