@@ -9,7 +9,8 @@
 # refused with a clean close, the reason in the access line and a log
 # warning; check_hostname = false with CERT_NONE accepts anything; an mTLS
 # backend takes the client context's cert_chain and refuses a context
-# without one; PROXY v2 goes before the ClientHello to an nginx that wants
+# without one (TLS 1.2: in the handshake; TLS 1.3: its alert on the
+# first read, end=backend_error); PROXY v2 goes before the ClientHello to an nginx that wants
 # both; 8 MB relayed intact; a server silent after the TCP connect times
 # out (timeouts.connect) and the next one serves; a second connection to
 # a server resumes its session. -t refuses a server context as tls, a
@@ -90,6 +91,14 @@ openssl s_server -accept "$SMTLS" -cert "$C/rsa.pem" -key "$C/rsa.key" \
     >"$WORK/s_server.log" 2>&1 &
 track $!
 wait_port "$SMTLS" || hard_error "openssl s_server does not listen"
+# The same with TLS 1.3, where the server judges the client's certificate
+# after the client's handshake is over.
+SMTLS13=$(free_port)
+openssl s_server -accept "$SMTLS13" -cert "$C/rsa.pem" -key "$C/rsa.key" \
+    -Verify 1 -CAfile "$C/ca.pem" -tls1_3 -www -quiet \
+    >"$WORK/s_server13.log" 2>&1 &
+track $!
+wait_port "$SMTLS13" || hard_error "openssl s_server -tls1_3 does not listen"
 
 # A server that takes the TCP connection and never answers the ClientHello.
 start_backend sink
@@ -98,7 +107,7 @@ SINK=$BACKEND_PORT
 CA="verify_locations = { cafile = \"$C/ca.pem\"; };"
 P1=$(free_port); P2=$(free_port); P3=$(free_port); P4=$(free_port)
 P5=$(free_port); P6=$(free_port); P7=$(free_port); P8=$(free_port)
-P9=$(free_port); P10=$(free_port)
+P9=$(free_port); P10=$(free_port); P11=$(free_port)
 TF_TIMEOUTS="handshake = 10; connect = 1; idle = 300; drain = 30;" \
 write_conf_ctx tlsfront.conf \
 "  default = { $CERT_RSA };
@@ -117,7 +126,8 @@ $(ctx_listener "$P6" default noverify)
 $(ctx_listener "$P7" default mtls)
 $(ctx_listener "$P8" default mtlsnocert)
 $(ctx_listener "$P9" default pp)
-$(ctx_listener "$P10" default stall)" \
+$(ctx_listener "$P10" default stall)
+$(ctx_listener "$P11" default mtls13nocert)" \
 "  named = { servers = ( { address = \"127.0.0.1:$NOK\";
     server_hostname = \"localhost\"; } ); tls = \"up\"; };
   byip = { servers = [ \"127.0.0.1:$NOK\" ]; tls = \"up\"; };
@@ -131,6 +141,7 @@ $(ctx_listener "$P10" default stall)" \
   mtlsnocert = { servers = [ \"localhost:$SMTLS\" ]; tls = \"up\"; };
   pp = { servers = [ \"localhost:$NPP\" ]; tls = \"up\";
     proxy_protocol = \"v2\"; proxy_protocol_tlvs = [ \"unique_id\" ]; };
+  mtls13nocert = { servers = [ \"localhost:$SMTLS13\" ]; tls = \"up\"; };
   stall = { servers = [ \"localhost:$SINK\", \"localhost:$NOK\" ];
     tls = \"up\"; };"
 "$TF_DAEMON" -t -c tlsfront.conf >"$WORK/t.out" 2>&1 ||
@@ -230,6 +241,14 @@ echo "$body" | grep -q "Subject: CN=tlsfront test client" ||
 log "mtls: client certificate CN=tlsfront test client sent"
 refused "$P8" mtlsnocert \
     'backend TLS handshake: sslv3 alert handshake failure'
+# TLS 1.3: the server's certificate_required alert ends the relay at its
+# first read (backend_error), not the handshake.
+[ -z "$(get "$P11")" ] || fail "mtls13nocert: curl got a body"
+wait_grep "backend=mtls13nocert .*end=backend_error" "$DAEMON_LOG" ||
+    fail "mtls13nocert: no backend_error access line"
+access_lines "backend=mtls13nocert " | grep -q 'certificate required' ||
+    fail "mtls13nocert: $(access_lines "backend=mtls13nocert ")"
+log "mtls13nocert: the server's certificate_required alert, end=backend_error"
 
 # 8. PROXY v2, then TLS: nginx takes the header, then the handshake. (An
 # nginx ssl listener peeks at most 107 header bytes: the TLVs of the
