@@ -130,7 +130,7 @@ static int
 backend_try_next(struct tf_conn *c, struct tf_connect *cn)
 {
 	const struct tf_generation	*gen = backend_gen(c);
-	double				 left_s;
+	double				 left_s, share_s;
 	size_t				 left, tries_left;
 	int				 r;
 
@@ -142,14 +142,16 @@ backend_try_next(struct tf_conn *c, struct tf_connect *cn)
 		    !tf_health_pick(gen->health, gen->config, cn->index,
 		    cn->start, cn->tried, cn->attempts, &cn->server, &left))
 			return backend_none(c, cn, false);
+		tries_left = TF_BALANCE_MAX_TRIES - cn->attempts;
+		share_s = left_s / (double)(left < tries_left ? left :
+		    tries_left);
+		cn->attempt_deadline = tf_monotonic() + share_s;
 		cn->tried[cn->attempts++] = cn->server;
 		r = backend_start(c, cn);
 		if (r == 1)
 			return backend_connected(c, cn);
 		if (r == 0) {
-			tries_left = TF_BALANCE_MAX_TRIES - cn->attempts + 1;
-			tf_conn_connect_pending(c, left_s /
-			    (double)(left < tries_left ? left : tries_left));
+			tf_conn_connect_pending(c, share_s);
 			return 0;
 		}
 		if (r == -2)
@@ -198,6 +200,14 @@ tf_backend_connect_event(struct tf_conn *c, struct tf_connect *cn,
 	backend_failed(c, cn, strerror(err));
 	tf_conn_backend_detach(c);
 	return backend_try_next(c, cn);
+}
+
+double
+tf_backend_attempt_left(const struct tf_connect *cn)
+{
+	double	left_s = cn->attempt_deadline - tf_monotonic();
+
+	return left_s > 0.001 ? left_s : 0.001;
 }
 
 int

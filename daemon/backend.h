@@ -25,6 +25,8 @@ struct tf_connect {
 	int	fd;		/* the socket of the attempt under way */
 	size_t	start;		/* round-robin starting point */
 	double	deadline;	/* all attempts end by (tf_monotonic) */
+	double	attempt_deadline;	/* this one's share ends by: a TLS
+					 * backend's handshake included */
 	size_t	tried[TF_BALANCE_MAX_TRIES];	/* servers, in order */
 	bool	counted;	/* connected: one of server's connections */
 };
@@ -36,6 +38,10 @@ int	tf_backend_connect(struct tf_conn *c, struct tf_connect *);
  * reported. Returns -1 if c was closed. */
 int	tf_backend_connect_event(struct tf_conn *c, struct tf_connect *,
 	    unsigned what);
+
+/* Seconds left of the current attempt's share of timeouts.connect (at
+ * least 1 ms): what a TLS backend's handshake may still take. */
+double	tf_backend_attempt_left(const struct tf_connect *);
 
 /* The pending connect took too long. -1 if c was closed. */
 int	tf_backend_connect_timeout(struct tf_conn *c, struct tf_connect *);

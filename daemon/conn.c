@@ -28,6 +28,7 @@
 
 #include "access.h"
 #include "backend.h"
+#include "backend_tls.h"
 #include "conn.h"
 #include "generation.h"
 #include "listener.h"
@@ -74,6 +75,7 @@ struct tf_conn {
 	struct tf_proxy_in	 proxy;		/* a load balancer's header */
 	SSL			*passed;	/* passed through: its TLS ended */
 	const char		*passed_sni;	/* its SNI (in passed) or NULL */
+	char			*detail_owned;	/* if not static */
 };
 
 /*
@@ -469,6 +471,78 @@ conn_client_cb(evutil_socket_t fd, short what, void *arg)
 		conn_handshake(c);
 }
 
+/* The client context of c's backend, or NULL: it speaks plaintext. */
+static SSL_CTX *
+conn_backend_ctx(const struct tf_conn *c)
+{
+	const struct tf_backend_conf	*b = c->connect.backend;
+
+	return b->has_tls ? c->set->contexts[b->tls] : NULL;
+}
+
+/*
+ * The backend refused the handshake (its certificate, its name, an
+ * alert): the client is closed cleanly, the access line and the log
+ * (rate-limited) say why. Returns -1 (c closed).
+ */
+static int
+conn_backend_tls_failed(struct tf_conn *c)
+{
+	const struct tf_connect	*cn = &c->connect;
+	const char		*name;
+
+	name = cn->backend->tls_names != NULL ?
+	    cn->backend->tls_names[cn->server] : NULL;
+	c->detail_owned = tf_backend_tls_failure(conn_backend(c), name);
+	tf_backend_tls_log(c->worker->base, c->id, cn->backend, cn->server,
+	    c->detail_owned != NULL ? c->detail_owned :
+	    "backend TLS handshake failed");
+	tf_conn_close(c, TF_END_CONNECT_FAILED, c->detail_owned != NULL ?
+	    c->detail_owned : "backend TLS handshake failed");
+	return -1;
+}
+
+/* Advance the backend's TLS handshake. Returns -1 if c closed. */
+static int
+conn_backend_handshake(struct tf_conn *c)
+{
+	switch (tf_side_handshake(conn_backend(c))) {
+	case 1:
+		return tf_conn_backend_ready(c);
+	case 0:
+		return 0;
+	default:
+		return conn_backend_tls_failed(c);
+	}
+}
+
+static int	conn_proxy_send(struct tf_conn *, struct tf_buf *);
+
+/*
+ * The TCP connect to a TLS backend succeeded: its PROXY header (if any)
+ * goes on the socket first, then the ClientHello. The handshake has
+ * what is left of the attempt's share of timeouts.connect; when that
+ * expires, the next server is tried as after a connect timeout. Returns
+ * -1 if c closed.
+ */
+static int
+conn_backend_tls_begin(struct tf_conn *c, SSL_CTX *ctx)
+{
+	const struct tf_backend_conf	*b = c->connect.backend;
+
+	if (tf_backend_tls_begin(conn_backend(c), ctx,
+	    &c->worker->gen->config->contexts[b->tls], b,
+	    c->connect.server) == -1) {
+		tf_conn_close(c, TF_END_NO_MEMORY, "out of memory");
+		return -1;
+	}
+	if (b->proxy_protocol != TF_PROXY_NONE &&
+	    conn_proxy_send(c, &conn_backend(c)->out) == -1)
+		return -1;
+	tf_conn_connect_pending(c, tf_backend_attempt_left(&c->connect));
+	return conn_backend_handshake(c);
+}
+
 static void
 conn_backend_cb(evutil_socket_t fd, short what, void *arg)
 {
@@ -480,6 +554,10 @@ conn_backend_cb(evutil_socket_t fd, short what, void *arg)
 	if (conn_is_relaying(c->state)) {
 		(void)conn_relayed(c, tf_relay_event(&c->relay,
 		    TF_SIDE_BACKEND, io));
+	} else if (c->state == TF_CONN_CONNECTING &&
+	    conn_backend(c)->ssl != NULL) {
+		if (tf_side_wake(conn_backend(c), io))
+			(void)conn_backend_handshake(c);
 	} else if (c->state == TF_CONN_CONNECTING) {
 		/* A FIN may come with the connect: the relay must know. */
 		(void)tf_side_wake(conn_backend(c), io);
@@ -504,17 +582,23 @@ tf_conn_backend_detach(struct tf_conn *c)
 		return;
 	event_del(&c->bev);
 	tf_side_close(conn_backend(c), false);
+	/* Its TLS object (a TLS backend) goes with the socket. */
+	tf_side_free(conn_backend(c));
 }
-
-static int	conn_proxy_send(struct tf_conn *);
 
 int
 tf_conn_backend_ready(struct tf_conn *c)
 {
+	SSL_CTX	*ctx = conn_backend_ctx(c);
+
+	if (ctx != NULL && conn_backend(c)->ssl == NULL)
+		return conn_backend_tls_begin(c, ctx);
 	conn_set_state(c, TF_CONN_RELAYING);
 	conn_arm_timer(c);
+	/* A TLS backend's header went out before its handshake. */
 	if (c->connect.backend->proxy_protocol != TF_PROXY_NONE &&
-	    conn_proxy_send(c) == -1)
+	    ctx == NULL &&
+	    conn_proxy_send(c, &c->relay.buf[TF_SIDE_CLIENT]) == -1)
 		return -1;
 	return conn_relayed(c, tf_relay_start(&c->relay));
 }
@@ -647,6 +731,7 @@ conn_free(struct tf_conn *c)
 	tf_side_free(conn_backend(c));
 	SSL_free(c->passed);
 	tf_ctxset_unref(c->set);
+	free(c->detail_owned);
 #ifdef TF_DEBUG
 	c->magic = CONN_FREED;
 #endif
@@ -796,9 +881,12 @@ conn_proxy_header(struct tf_conn *c)
 	return 1;
 }
 
-/* Queue the backend's PROXY header before any client byte. -1: c closed. */
+/*
+ * Queue the backend's PROXY header in out (the relay's buffer, or a TLS
+ * backend's records) before any other byte. -1: c closed.
+ */
 static int
-conn_proxy_send(struct tf_conn *c)
+conn_proxy_send(struct tf_conn *c, struct tf_buf *out)
 {
 	struct tf_proxy_out_conn	 oc;
 	const char			*why;
@@ -808,8 +896,7 @@ conn_proxy_send(struct tf_conn *c)
 	oc.src = &c->peer.sa;
 	oc.dst = c->proxy.replaced ? &c->proxy.dst.sa : NULL;
 	oc.fd = conn_client(c)->fd;
-	if (tf_proxy_out_queue(c->connect.backend, &oc,
-	    &c->relay.buf[TF_SIDE_CLIENT], &why) == -1) {
+	if (tf_proxy_out_queue(c->connect.backend, &oc, out, &why) == -1) {
 		tf_conn_close(c, TF_END_NO_MEMORY, why);
 		return -1;
 	}

@@ -47,7 +47,7 @@ static const char *const listener_keys[] = {
 };
 static const char *const backend_keys[] = {
 	"servers", "proxy_protocol", "proxy_protocol_tlvs", "balance",
-	"retry_after", "health_check", NULL
+	"retry_after", "health_check", "tls", "server_hostname", NULL
 };
 
 void *
@@ -498,7 +498,7 @@ config_servers(struct config_load *ld, const config_setting_t *group,
 	    sizeof(*be->server_names));
 	for (i = 0; i < be->nservers; i++) {
 		e = config_setting_get_elem(list, (unsigned)i);
-		if ((v = tf_config_elem_string(ld, e)) == NULL)
+		if ((v = tf_config_server_elem(ld, e, be, i)) == NULL)
 			continue;
 		be->server_names[i] = tf_config_strdup(v);
 		w = tf_config_where_of(ld, e);
@@ -532,6 +532,7 @@ config_backends(struct config_load *ld, const config_setting_t *root)
 		config_servers(ld, g, be);
 		tf_config_backend_proxy(ld, g, be);
 		tf_config_backend_failover(ld, g, be);
+		tf_config_backend_tls(ld, g, be);
 	}
 }
 
@@ -619,6 +620,7 @@ config_walk(struct config_load *ld, const config_setting_t *root)
 	tf_config_contexts(ld, root);
 	config_backends(ld, root);
 	config_listeners(ld, root);
+	tf_config_backend_tls_check(ld);
 }
 
 /*
@@ -718,6 +720,7 @@ tf_config_free(struct tf_config *conf)
 		free(conf->backends[i].server_names);
 		tf_config_backend_failover_free(&conf->backends[i]);
 		free(conf->backends[i].servers);
+		tf_config_backend_tls_free(&conf->backends[i]);
 		free(conf->backends[i].name);
 	}
 	free(conf->backends);

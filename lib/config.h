@@ -25,6 +25,7 @@ enum tf_protocol {
 	TF_PROTOCOL_TLSv1_2 = 5,
 	TF_PROTOCOL_TLS = 2,		/* alias PROTOCOL_SSLv23 */
 	TF_PROTOCOL_TLS_SERVER = 17,
+	TF_PROTOCOL_TLS_CLIENT = 16,	/* backends.NAME.tls only */
 };
 
 /*
@@ -157,6 +158,10 @@ struct tf_context_conf {
 	int			 verify_depth_line;
 	/* Session ticket keys shared by a fleet (lib/ticketkeys.c). */
 	struct tf_conf_str	 session_ticket_keys;	/* resolved path */
+	/* A client context's (lib/config_backend_tls.c): the effective
+	 * value, True unless set false (Python's PROTOCOL_TLS_CLIENT). */
+	bool			 check_hostname;
+	int			 check_hostname_line;
 	/* All-zero members mean "absent": Python's default applies. */
 };
 
@@ -206,6 +211,14 @@ struct tf_backend_conf {
 	enum tf_balance		 balance;
 	double			 retry_after;	/* seconds, backoff base */
 	struct tf_health_check_conf *health_check;	/* NULL: no checks */
+	/* TLS to the servers (lib/config_backend_tls.c): tls names a
+	 * client context; tls_names[i] is server i's name to send (SNI)
+	 * and verify (check_hostname), NULL if none. */
+	bool			 has_tls;
+	size_t			 tls;		/* into contexts */
+	int			 tls_line;
+	char			*server_hostname; /* or NULL */
+	char			**tls_names;	/* nservers of them */
 };
 
 struct tf_config {
@@ -286,6 +299,8 @@ void			 tf_config_free(struct tf_config *);
  */
 int		 tf_config_protocol_parse(const char *name, enum tf_protocol *);
 const char	*tf_config_protocol_name(enum tf_protocol);
+/* PROTOCOL_TLS_CLIENT: a context for backends.NAME.tls. */
+bool		 tf_config_protocol_is_client(enum tf_protocol);
 /* PROTOCOL_TLSv1, _TLSv1_1, _TLSv1_2: one version, no min/max to set. */
 bool		 tf_config_protocol_is_fixed(enum tf_protocol);
 /* "python" or "openssl". */

@@ -317,11 +317,6 @@ tf_config_check_protocol(const struct tf_config_where *w, const char *text,
 	    strcmp(text, "PROTOCOL_SSLv3") == 0)
 		return tf_errs_add(w->errs, w->file, w->line, "%s is not "
 		    "available: this OpenSSL has no SSLv2/SSLv3 support", text);
-	if (strcmp(text, "PROTOCOL_TLS_CLIENT") == 0)
-		return tf_errs_add(w->errs, w->file, w->line,
-		    "PROTOCOL_TLS_CLIENT is a client protocol; a listener's "
-		    "context needs PROTOCOL_TLS or PROTOCOL_TLS_SERVER (or a "
-		    "fixed version)");
 	return tf_errs_add(w->errs, w->file, w->line,
 	    "unknown protocol \"%s\"", text);
 }

@@ -26,6 +26,7 @@ static const char *const context_keys[] = {
 	"verify_locations", "verify_flags", "alpn_protocols", "num_tickets",
 	"post_handshake_auth", "keylog_filename", "sni_strict",
 	"verify_depth", "session_ticket_keys",
+	"check_hostname",
 	NULL
 };
 static const char *const verify_locations_keys[] = {
@@ -425,6 +426,9 @@ config_certs(struct config_load *ld, const config_setting_t *group,
 	size_t			 i;
 
 	if (config_setting_get_member(group, "cert_chain") == NULL) {
+		/* A client certificate is optional (mTLS backends). */
+		if (tf_config_protocol_is_client(ctx->protocol))
+			return;
 		tf_config_err(ld, group, "context \"%s\": cert_chain is "
 		    "required", ctx->name);
 		return;
@@ -482,6 +486,7 @@ config_context(struct config_load *ld, const config_setting_t *group,
 	    &ctx->keylog_filename);
 	config_verify_depth(ld, group, ctx);
 	config_ticket_keys(ld, group, ctx);
+	tf_config_context_client(ld, group, ctx);
 }
 
 void

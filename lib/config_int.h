@@ -126,4 +126,22 @@ void		 tf_config_routes(struct config_load *,
 		    const config_setting_t *group, struct tf_listener_conf *l);
 void		 tf_config_routes_free(struct tf_listener_conf *l);
 
+/*
+ * TLS to backends (config_backend_tls.c): a context's check_hostname and
+ * its client/server-only keys (after the rest of the context is read);
+ * element i of a backend's servers (a string or a group { address;
+ * server_hostname; }), returning the address; a backend's tls and
+ * server_hostname (after its servers); the checks that need every
+ * section; and the freeing of what a backend holds for TLS.
+ */
+void		 tf_config_context_client(struct config_load *,
+		    const config_setting_t *group, struct tf_context_conf *);
+const char	*tf_config_server_elem(struct config_load *,
+		    const config_setting_t *e, struct tf_backend_conf *,
+		    size_t i);
+void		 tf_config_backend_tls(struct config_load *,
+		    const config_setting_t *group, struct tf_backend_conf *);
+void		 tf_config_backend_tls_check(struct config_load *);
+void		 tf_config_backend_tls_free(struct tf_backend_conf *);
+
 #endif

@@ -22,6 +22,7 @@ static const struct {
 	{ "PROTOCOL_TLS",		TF_PROTOCOL_TLS },
 	{ "PROTOCOL_SSLv23",		TF_PROTOCOL_TLS },
 	{ "PROTOCOL_TLS_SERVER",	TF_PROTOCOL_TLS_SERVER },
+	{ "PROTOCOL_TLS_CLIENT",	TF_PROTOCOL_TLS_CLIENT },
 	{ "PROTOCOL_TLSv1",		TF_PROTOCOL_TLSv1 },
 	{ "PROTOCOL_TLSv1_1",		TF_PROTOCOL_TLSv1_1 },
 	{ "PROTOCOL_TLSv1_2",		TF_PROTOCOL_TLSv1_2 },
@@ -95,6 +96,12 @@ tf_config_protocol_name(enum tf_protocol protocol)
 			return protocols[i].name;
 	}
 	return NULL;
+}
+
+bool
+tf_config_protocol_is_client(enum tf_protocol protocol)
+{
+	return protocol == TF_PROTOCOL_TLS_CLIENT;
 }
 
 bool

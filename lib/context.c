@@ -45,6 +45,8 @@ context_method(enum tf_protocol protocol)
 	switch (protocol) {
 	case TF_PROTOCOL_TLS_SERVER:
 		return TLS_server_method();
+	case TF_PROTOCOL_TLS_CLIENT:
+		return TLS_client_method();
 	case TF_PROTOCOL_TLS:
 		return TLS_method();
 #ifndef OPENSSL_NO_TLS1_METHOD
@@ -72,7 +74,8 @@ static bool
 context_is_tls(enum tf_protocol protocol)
 {
 	return protocol == TF_PROTOCOL_TLS ||
-	    protocol == TF_PROTOCOL_TLS_SERVER;
+	    protocol == TF_PROTOCOL_TLS_SERVER ||
+	    protocol == TF_PROTOCOL_TLS_CLIENT;
 }
 
 /*
@@ -247,9 +250,13 @@ tf_context_build(const struct tf_context_conf *cc, const char *file,
 		}
 	}
 	(void)tf_context_attributes(ctx, cc, file, errs);
-	(void)tf_context_switch_prepare(ctx, cc, file, errs);
-	/* Last, once the verify store is complete (chains are built). */
-	(void)tf_context_load_certs(ctx, cc, file, errs);
+	if (tf_config_protocol_is_client(cc->protocol))
+		(void)tf_context_client(ctx, cc, file, errs);
+	else {
+		(void)tf_context_switch_prepare(ctx, cc, file, errs);
+		/* Last, once the verify store is complete (chains built). */
+		(void)tf_context_load_certs(ctx, cc, file, errs);
+	}
 
 	ERR_clear_error();
 	if (tf_errs_count(errs) != nerrs) {

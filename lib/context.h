@@ -134,6 +134,30 @@ bool	 tf_context_switch_possible(SSL_CTX *from, SSL_CTX *to,
 struct tf_ticketkeys;
 const struct tf_ticketkeys *tf_context_ticketkeys(SSL_CTX *ctx);
 
+/* Whether ctx is a client context (PROTOCOL_TLS_CLIENT). */
+bool	 tf_context_is_client(SSL_CTX *ctx);
+
+/*
+ * Give ssl, made from a client context, the server's name as Python's
+ * wrap_socket(server_hostname=name) does: sent as SNI unless it is an IP
+ * address; with check_hostname, the certificate must match it (name or
+ * address). name NULL: nothing sent or checked. Returns 0 or -1 (out of
+ * memory).
+ */
+int	 tf_context_client_name(SSL *ssl, const char *name,
+	    bool check_hostname);
+
+/*
+ * Resume, on ssl (of a client context), the last session the server
+ * named key gave to this context (if any and still resumable), and file
+ * the sessions ssl will get under key. key is any pointer that stays
+ * the same for that server while the context lives (a backend server's
+ * address in the configuration), and that server must have one name:
+ * a resumed session is not verified again. Returns 0 or -1 (out of
+ * memory).
+ */
+int	 tf_context_client_resume(SSL *ssl, const void *key);
+
 /*
  * Drain OpenSSL's error queue into buf as "reason; reason" (empty string
  * if the queue was empty). Returns buf.

@@ -240,7 +240,8 @@ context_verify_mode(SSL_CTX *ctx, const struct tf_context_conf *cc)
 		mode = SSL_VERIFY_NONE;
 		break;
 	}
-	if (cc->post_handshake_auth && (mode & SSL_VERIFY_PEER) != 0)
+	if (cc->post_handshake_auth && (mode & SSL_VERIFY_PEER) != 0 &&
+	    !tf_config_protocol_is_client(cc->protocol))
 		mode |= SSL_VERIFY_POST_HANDSHAKE;
 	SSL_CTX_set_verify(ctx, mode, NULL);
 }
@@ -398,6 +399,11 @@ context_alpn(SSL_CTX *ctx, const struct tf_context_conf *cc,
 		    "out of memory");
 	}
 	SSL_CTX_set_alpn_select_cb(ctx, context_alpn_cb, alpn);
+	/* A client offers them (Python sets both on every context). */
+	if (tf_config_protocol_is_client(cc->protocol) &&
+	    SSL_CTX_set_alpn_protos(ctx, alpn->wire, alpn->len) != 0)
+		return tf_errs_add(errs, file, cc->alpn_protocols_line,
+		    "out of memory");
 	return 0;
 }
 

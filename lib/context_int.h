@@ -23,28 +23,6 @@
 #define TF_VERSION_MINIMUM_AVAILABLE	SSL3_VERSION
 #else
 #define TF_VERSION_MINIMUM_AVAILABLE	TLS1_VERSION
-/*
- * The ocsp_response of cert_chain entry cert, loaded as certificate x
- * with chain: read (a file that cannot be read or is not a DER OCSP
- * response is an error), checked against x, and kept in ctx's table for
- * the status callback if it may be stapled, else kept with why for
- * tf_context_ocsp_warnings. Does nothing if the entry has none. Returns
- * 0, or -1 with an error appended. (context_ocsp.c)
- */
-int		 tf_context_ocsp_add(SSL_CTX *ctx,
-		    const struct tf_context_conf *cc,
-		    const struct tf_cert_conf *cert, X509 *x,
-		    STACK_OF(X509) *chain, const char *file,
-		    struct tf_errs *errs);
-/*
- * One warning per ocsp_response that is not stapled (another
- * certificate's, not "successful", revoked, unknown, expired, not
- * signed by the issuer), at its line. Returns the number appended.
- * (context_ocsp.c)
- */
-int		 tf_context_ocsp_warnings(const struct tf_context_conf *,
-		    SSL_CTX *, const char *file, struct tf_errs *warnings);
-
 #endif
 #define TF_VERSION_MAXIMUM_AVAILABLE	TLS1_3_VERSION
 
@@ -119,6 +97,15 @@ int		 tf_context_clientcert(SSL_CTX *,
  */
 int		 tf_context_clientcert_warnings(const struct tf_context_conf *,
 		    SSL_CTX *, const char *file, struct tf_errs *warnings);
+
+/*
+ * A client context's own settings: host name flags, post_handshake_auth,
+ * the system CAs without verify_locations, the client certificate.
+ * Returns 0 or -1 (errors appended). (context_client.c)
+ */
+int		 tf_context_client(SSL_CTX *,
+		    const struct tf_context_conf *, const char *file,
+		    struct tf_errs *);
 
 /*
  * The ocsp_response of cert_chain entry cert, loaded as certificate x

@@ -170,6 +170,24 @@ context_warn_ktls(const struct tf_context_conf *cc, SSL_CTX *ctx,
 }
 
 /*
+ * A client context that verifies nothing (check_hostname = false,
+ * CERT_NONE): any server, or anyone on the path, is taken for the
+ * backend. Allowed, as Python allows it, but said.
+ */
+static int
+context_warn_client_unverified(const struct tf_context_conf *cc,
+    const char *file, struct tf_errs *warnings)
+{
+	if (cc->verify_mode != TF_CERT_NONE)
+		return 0;
+	tf_errs_add(warnings, file, cc->verify_mode_line != 0 ?
+	    cc->verify_mode_line : cc->line, "warning: context \"%s\": "
+	    "verify_mode CERT_NONE: backend certificates are not verified, "
+	    "any server is taken for the backend", cc->name);
+	return 1;
+}
+
+/*
  * No client completes a handshake at any version, or (when some do) TLS
  * 1.0/1.1 are enabled but fail at the security level. The case where only
  * TLS 1.0/1.1 are enabled and fail is context_warn_dead_legacy's.
@@ -239,6 +257,10 @@ tf_context_warnings(const struct tf_context_conf *cc, SSL_CTX *ctx,
 {
 	struct context_reach	r;
 
+	/* The probes are server handshakes: a client context has none. */
+	if (tf_config_protocol_is_client(cc->protocol))
+		return context_warn_client_unverified(cc, file, warnings) +
+		    tf_context_clientcert_warnings(cc, ctx, file, warnings);
 	context_reach_probe(cc, ctx, &r);
 	return context_warn_dead_legacy(cc, ctx, &r, file, warnings) +
 	    context_warn_ktls(cc, ctx, file, warnings);
@@ -250,6 +272,10 @@ tf_context_all_warnings(const struct tf_context_conf *cc, SSL_CTX *ctx,
 {
 	struct context_reach	r;
 
+	/* The probes are server handshakes: a client context has none. */
+	if (tf_config_protocol_is_client(cc->protocol))
+		return context_warn_client_unverified(cc, file, warnings) +
+		    tf_context_clientcert_warnings(cc, ctx, file, warnings);
 	context_reach_probe(cc, ctx, &r);
 	return context_warn_dead_legacy(cc, ctx, &r, file, warnings) +
 	    context_warn_ktls(cc, ctx, file, warnings) +

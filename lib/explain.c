@@ -97,6 +97,10 @@ struct explain_ctx {
 	bool				 post_handshake_auth;
 	struct explain_list		 alpn;
 	struct tf_explain_result	 clients[TF_EXPLAIN_NCLIENTS];
+	/* Python's cert_store_stats(): the verify store's objects. */
+	int				 store_x509;
+	int				 store_x509_ca;
+	int				 store_crl;
 	struct explain_list		 warnings;
 };
 
@@ -369,8 +373,15 @@ explain_certs(struct explain_ctx *e, SSL_CTX *ctx)
 	X509	*x;
 	size_t	 i;
 
-	for (i = 0; (x = tf_context_cert_at(ctx, i, NULL)) != NULL; i++)
-		explain_cert(e, ctx, x);
+	/* A client context's certificate is its own, not chosen by name. */
+	if (tf_context_is_client(ctx)) {
+		if ((x = SSL_CTX_get0_certificate(ctx)) != NULL)
+			explain_cert(e, ctx, x);
+	} else {
+		for (i = 0; (x = tf_context_cert_at(ctx, i, NULL)) != NULL;
+		    i++)
+			explain_cert(e, ctx, x);
+	}
 	ERR_clear_error();
 }
 
@@ -403,6 +414,32 @@ explain_warnings(struct explain_ctx *e, SSL_CTX *ctx, const char *file)
 	tf_errs_free(&w);
 }
 
+/* What Python's cert_store_stats() counts in the verify store. */
+static void
+explain_store(struct explain_ctx *e, SSL_CTX *ctx)
+{
+	STACK_OF(X509_OBJECT)	*objs;
+	X509_OBJECT		*obj;
+	int			 i;
+
+	objs = X509_STORE_get0_objects(SSL_CTX_get_cert_store(ctx));
+	for (i = 0; objs != NULL && i < sk_X509_OBJECT_num(objs); i++) {
+		obj = sk_X509_OBJECT_value(objs, i);
+		switch (X509_OBJECT_get_type(obj)) {
+		case X509_LU_X509:
+			e->store_x509++;
+			if (X509_check_ca(X509_OBJECT_get0_X509(obj)))
+				e->store_x509_ca++;
+			break;
+		case X509_LU_CRL:
+			e->store_crl++;
+			break;
+		default:
+			break;
+		}
+	}
+}
+
 static void
 explain_collect(struct explain_ctx *e, const struct tf_context_conf *cc,
     SSL_CTX *ctx, const char *file)
@@ -417,8 +454,15 @@ explain_collect(struct explain_ctx *e, const struct tf_context_conf *cc,
 	explain_groups(e);
 	explain_verify(e, ctx);
 	explain_certs(e, ctx);
-	for (i = 0; i < TF_EXPLAIN_NCLIENTS; i++)
-		(void)tf_explain_handshake(ctx, i, &e->clients[i]);
+	explain_store(e, ctx);
+	for (i = 0; i < TF_EXPLAIN_NCLIENTS; i++) {
+		if (tf_config_protocol_is_client(cc->protocol))
+			snprintf(e->clients[i].detail,
+			    sizeof(e->clients[i].detail), "a client context "
+			    "(backends.NAME.tls) accepts no client");
+		else
+			(void)tf_explain_handshake(ctx, i, &e->clients[i]);
+	}
 	explain_warnings(e, ctx, file);
 }
 
@@ -472,8 +516,11 @@ tf_explain_default_suites(const struct tf_context_conf *cc, char *buf,
 		    explain_openssl_config(path, sizeof(path)));
 	else
 		snprintf(buf, len, "python (CPython's cipher string, minimum "
-		    "version %s on PROTOCOL_TLS and PROTOCOL_TLS_SERVER)",
-		    tf_config_version_name(TF_VERSION_TLSv1_2));
+		    "version %s on %s)",
+		    tf_config_version_name(TF_VERSION_TLSv1_2),
+		    tf_config_protocol_is_client(cc->protocol) ?
+		    "PROTOCOL_TLS_CLIENT" :
+		    "PROTOCOL_TLS and PROTOCOL_TLS_SERVER");
 	return buf;
 }
 
@@ -533,10 +580,22 @@ text_context(FILE *out, const struct explain_ctx *e)
 	fprintf(out, "  %-18s 0x%lx", "verify_flags", e->verify_flags);
 	for (i = 0; i < e->verify_flag_names.n; i++)
 		fprintf(out, " %s", e->verify_flag_names.v[i]);
+	if (tf_config_protocol_is_client(e->cc->protocol))
+		fprintf(out, "\n  %-18s %s", "check_hostname",
+		    e->cc->check_hostname ? "True" : "False");
 	fprintf(out, "\n  %-18s %zu\n", "num_tickets", e->num_tickets);
 	fprintf(out, "  %-18s %s\n", "post_handshake_auth",
 	    e->post_handshake_auth ? "True" : "False");
 	text_list(out, "alpn_protocols", &e->alpn, "(none)");
+	fprintf(out, "  %-18s %d (%d CA), %d CRL\n", "verify store",
+	    e->store_x509, e->store_x509_ca, e->store_crl);
+	if (tf_config_protocol_is_client(e->cc->protocol)) {
+		fprintf(out, "  (a client context, for backends.NAME.tls: no "
+		    "client connects to it)\n");
+		for (i = 0; i < e->warnings.n; i++)
+			fprintf(out, "  warning: %s\n", e->warnings.v[i]);
+		return;
+	}
 	fprintf(out, "  clients that can connect (real in-memory handshakes):\n"
 	    "    %-9s %-4s %s\n", "client", "ok?", "negotiated, or why not");
 	for (i = 0; i < TF_EXPLAIN_NCLIENTS; i++)
@@ -653,8 +712,13 @@ json_context(FILE *out, const struct explain_ctx *e)
 	    "\"verify_flags\":%lu,", e->groups_default ? "true" : "false",
 	    e->verify_mode, e->verify_flags);
 	json_list(out, "verify_flags_names", &e->verify_flag_names);
-	fprintf(out, ",\"num_tickets\":%zu,\"post_handshake_auth\":%s,",
-	    e->num_tickets, e->post_handshake_auth ? "true" : "false");
+	fprintf(out, ",\"num_tickets\":%zu,\"post_handshake_auth\":%s,"
+	    "\"check_hostname\":%s,", e->num_tickets,
+	    e->post_handshake_auth ? "true" : "false",
+	    e->cc->check_hostname ? "true" : "false");
+	fprintf(out, "\"cert_store_stats\":{\"x509\":%d,\"crl\":%d,"
+	    "\"x509_ca\":%d},", e->store_x509, e->store_crl,
+	    e->store_x509_ca);
 	json_list(out, "alpn_protocols", &e->alpn);
 	fputc(',', out);
 	json_certs(out, e);

@@ -15,8 +15,12 @@ and current CPython would (pyref.reference_context: a profile that is not
 the interpreter's own build flavour is applied explicitly, and CPython
 release differences are reconciled, each one reported). Both views are
 compared: options word, minimum/maximum version, security level,
-get_ciphers() names in order, verify mode and flags, num_tickets and
-post_handshake_auth. A case Python refuses must be refused by
+get_ciphers() names in order, verify mode and flags, num_tickets,
+post_handshake_auth, check_hostname and cert_store_stats(). A
+PROTOCOL_TLS_CLIENT case is a backend's client context (tls = "c"); its
+Python twin sets check_hostname before verify_mode and, without
+verify_locations, calls load_default_certs() last, as
+ssl.create_default_context() does. A case Python refuses must be refused by
 `tlsfrontd -t` too, and the other way round.
 
 Settings Python 3.11 has no setter for (ciphersuites, groups) cannot be
@@ -59,7 +63,9 @@ EXTRA_OPTIONS = {"OP_ENABLE_KTLS": 0x8, "OP_LEGACY_SERVER_CONNECT": 0x4}
 
 COMPARED = ("options", "minimum_version", "maximum_version", "security_level",
             "ciphers", "verify_mode", "verify_flags", "num_tickets",
-            "post_handshake_auth")
+            "post_handshake_auth", "check_hostname", "cert_store_stats")
+
+CLIENT = "PROTOCOL_TLS_CLIENT"
 
 TLS13_PREFIX = "TLS_"
 
@@ -125,6 +131,10 @@ def python_context(settings, certs, profile, notes):
             pyref.set_ecdh_curve(ctx, s["ecdh_curve"], notes)
         if "dh_params" in s:
             ctx.load_dh_params(resolve(s["dh_params"], certs))
+        # tlsfront applies check_hostname first: the one order in which
+        # check_hostname = False; verify_mode = CERT_NONE is accepted.
+        if "check_hostname" in s:
+            ctx.check_hostname = s["check_hostname"]
         if "verify_mode" in s:
             if s["verify_mode"] not in ssl.VerifyMode.__members__:
                 raise Refused("no VerifyMode %s" % s["verify_mode"])
@@ -156,11 +166,16 @@ def python_context(settings, certs, profile, notes):
             ctx.post_handshake_auth = s["post_handshake_auth"]
         if "keylog_filename" in s:
             ctx.keylog_filename = resolve(s["keylog_filename"], certs)
-        for cert in s.get("cert_chain", [{"certfile": "@rsa.pem",
-                                          "keyfile": "@rsa.key"}]):
+        default_chain = [] if proto_name == CLIENT else \
+            [{"certfile": "@rsa.pem", "keyfile": "@rsa.key"}]
+        for cert in s.get("cert_chain", default_chain):
             ctx.load_cert_chain(resolve(cert["certfile"], certs),
                                 resolve(cert.get("keyfile"), certs),
                                 cert.get("password"))
+        # A client context is create_default_context()'s: without
+        # verify_locations, the system CAs (load_default_certs()).
+        if proto_name == CLIENT and "verify_locations" not in s:
+            ctx.load_default_certs()
     except (ValueError, OSError, TypeError, AttributeError, KeyError) as e:
         raise Refused("%s: %s" % (type(e).__name__, e)) from e
     return {
@@ -173,6 +188,8 @@ def python_context(settings, certs, profile, notes):
         "verify_flags": int(ctx.verify_flags),
         "num_tickets": ctx.num_tickets,
         "post_handshake_auth": bool(ctx.post_handshake_auth),
+        "check_hostname": bool(ctx.check_hostname),
+        "cert_store_stats": ctx.cert_store_stats(),
     }
 
 
@@ -221,17 +238,28 @@ def write_conf(path, settings, certs, profile):
     """A tlsfront.conf for the case; the "python" profile is left to the
     default, so that both the default and the key are exercised."""
     s = dict(settings)
-    s.setdefault("cert_chain", [{"certfile": "@rsa.pem",
-                                 "keyfile": "@rsa.key"}])
+    client = s.get("protocol") == CLIENT
+    if not client:
+        s.setdefault("cert_chain", [{"certfile": "@rsa.pem",
+                                     "keyfile": "@rsa.key"}])
     lines = ["contexts = {", "  c = {"]
     if "default_suites" not in s and profile != "python":
         lines.append("    default_suites = %s;" % json.dumps(profile))
     for key, value in s.items():
         lines.append("    %s = %s;" % (key, conf_value(value, certs, key)))
-    lines += ["  };", "};",
-              'listeners = ( { listen = "127.0.0.1:9"; context = "c"; '
-              'backend = "b"; } );',
-              'backends = { b = { servers = [ "127.0.0.1:9" ]; }; };', ""]
+    lines.append("  };")
+    if client:
+        # A client context serves a backend; the listener has its own.
+        lines.append('  srv = { cert_chain = ( { certfile = %s; keyfile = '
+                     '%s; } ); };' % (conf_value("@rsa.pem", certs,
+                                                 "certfile"),
+                                      conf_value("@rsa.key", certs,
+                                                 "keyfile")))
+    lines += ["};",
+              'listeners = ( { listen = "127.0.0.1:9"; context = "%s"; '
+              'backend = "b"; } );' % ("srv" if client else "c"),
+              'backends = { b = { servers = [ "127.0.0.1:9" ];%s }; };'
+              % (' tls = "c";' if client else ""), ""]
     with open(path, "w") as f:
         f.write("\n".join(lines))
 

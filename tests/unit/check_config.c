@@ -569,6 +569,109 @@ static const struct {
 	      "<string>:3: listener names unknown backend \"app\"" } },
 };
 
+/* TLS to backends: a client context and what names it. */
+#define CLIENT_CTX \
+	"contexts = { default = { " CERT " };\n" \
+	"  up = { protocol = \"PROTOCOL_TLS_CLIENT\"; }; };\n"
+static const struct {
+	const char	*text;
+	const char	*want[MAX_EXPECT];
+} bad_backend_tls[] = {
+	{ CLIENT_CTX "backends = { app = { servers = [ \"127.0.0.1:80\" ];\n"
+	  "  tls = \"default\"; }; };\n" LISTENER,
+	    { "<string>:4: backend \"app\": tls names context \"default\", "
+	      "a server context (line 1): a backend's context needs protocol = "
+	      "\"PROTOCOL_TLS_CLIENT\"" } },
+	{ CLIENT_CTX "backends = { app = { servers = [ \"127.0.0.1:80\" ];\n"
+	  "  tls = \"nope\"; }; };\n" LISTENER,
+	    { "<string>:4: listener names unknown context \"nope\"" } },
+	{ CLIENT_CTX "backends = { app = {\n  servers = [ \"unix:/x\" ]; "
+	  "tls = \"up\"; }; };\n" LISTENER,
+	    { "<string>:4: backend \"app\": server \"unix:/x\" has no name to "
+	      "check the certificate against: check_hostname requires "
+	      "server_hostname" } },
+	{ CLIENT_CTX "backends = { app = {\n  servers = [ \"127.0.0.1:80\" ];\n"
+	  "  server_hostname = \"a.example\"; }; };\n" LISTENER,
+	    { "<string>:3: backend \"app\": server_hostname needs tls (a "
+	      "client context): without it no name is sent or checked" } },
+	{ CLIENT_CTX "backends = { app = { servers = (\n"
+	  "  { address = \"127.0.0.1:80\"; name = \"x\"; },\n"
+	  "  { server_hostname = \"y\"; } ); tls = \"up\"; }; };\n" LISTENER,
+	    { "<string>:4: unknown key \"name\" in backends.app.servers[0]",
+	      "<string>:5: backends.app.servers[1]: address is required" } },
+	{ CLIENT_CTX "backends = { app = { servers = [ \"127.0.0.1:80\" ];\n"
+	  "  server_hostname = \".example\"; tls = \"up\"; }; };\n" LISTENER,
+	    { "<string>:4: server_hostname \".example\": server_hostname "
+	      "cannot be an empty string or start with a leading dot." } },
+	{ "contexts = { default = { " CERT " check_hostname = true; };\n"
+	  "  up = { protocol = \"PROTOCOL_TLS_CLIENT\";\n"
+	  "    sni_strict = true;\n    num_tickets = 1;\n"
+	  "    verify_mode = \"CERT_NONE\"; }; };\n" REST,
+	    { "<string>:1: check_hostname is a setting of a client context "
+	      "(protocol = \"PROTOCOL_TLS_CLIENT\", for backends.NAME.tls); "
+	      "context \"default\" is a server context",
+	      "<string>:4: contexts.up.num_tickets: SSLContext is not a server "
+	      "context. (Python sets num_tickets only with "
+	      "PROTOCOL_TLS_SERVER)",
+	      "<string>:3: sni_strict is a setting of a server context; "
+	      "context \"up\" is a client context (PROTOCOL_TLS_CLIENT)",
+	      "<string>:5: Cannot set verify_mode to CERT_NONE when "
+	      "check_hostname is enabled. (set check_hostname = false too)" } },
+	{ "contexts = { default = { " CERT " };\n"
+	  "  up = { protocol = \"PROTOCOL_TLS_CLIENT\"; }; };\n"
+	  BACKEND "listeners = ( { listen = \"127.0.0.1:8443\"; "
+	  "context = \"default\"; backend = \"app\";\n"
+	  "  routes = ( { names = [ \"a.example\" ]; context = \"up\"; } ); "
+	  "} );\n",
+	    { "<string>:5: route names context \"up\", a client context "
+	      "(PROTOCOL_TLS_CLIENT): a route's context needs a server "
+	      "protocol" } },
+};
+
+START_TEST(test_config_backend_tls_refused)
+{
+	load_bad(bad_backend_tls[_i].text, bad_backend_tls[_i].want);
+}
+END_TEST
+
+/* Each server's name: its own, else the backend's, else its host. */
+START_TEST(test_config_backend_tls_names)
+{
+	struct tf_config		*conf;
+	const struct tf_backend_conf	*be;
+	const struct tf_context_conf	*up, *off;
+
+	conf = load_ok("contexts = { default = { " CERT " };\n"
+	    "  up = { protocol = \"PROTOCOL_TLS_CLIENT\"; };\n"
+	    "  off = { protocol = \"PROTOCOL_TLS_CLIENT\"; "
+	    "check_hostname = false; verify_mode = \"CERT_NONE\"; }; };\n"
+	    "backends = { app = { servers = ( \"localhost:1\", "
+	    "\"[::1]:2\", { address = \"127.0.0.1:3\"; server_hostname = "
+	    "\"own.example\"; } ); tls = \"up\"; };\n"
+	    "  all = { servers = [ \"127.0.0.1:4\" ]; server_hostname = "
+	    "\"b.example\"; tls = \"off\"; };\n"
+	    "  plain = { servers = [ \"unix:/x\" ]; }; };\n" LISTENER);
+	up = &conf->contexts[1];
+	off = &conf->contexts[2];
+	ck_assert(up->check_hostname);
+	ck_assert_int_eq(up->verify_mode, TF_CERT_REQUIRED);
+	ck_assert(!off->check_hostname);
+	ck_assert_int_eq(off->verify_mode, TF_CERT_NONE);
+	ck_assert(!conf->contexts[0].check_hostname);
+	be = &conf->backends[0];
+	ck_assert(be->has_tls);
+	ck_assert_uint_eq(be->tls, 1);
+	ck_assert_str_eq(be->tls_names[0], "localhost");
+	ck_assert_str_eq(be->tls_names[1], "::1");
+	ck_assert_str_eq(be->tls_names[2], "own.example");
+	ck_assert_str_eq(be->server_names[2], "127.0.0.1:3");
+	be = &conf->backends[1];
+	ck_assert_str_eq(be->tls_names[0], "b.example");
+	ck_assert(!conf->backends[2].has_tls);
+	tf_config_free(conf);
+}
+END_TEST
+
 START_TEST(test_config_syntax_error_has_line)
 {
 	load_bad(bad_syntax[_i].text, bad_syntax[_i].want);
@@ -1434,7 +1537,9 @@ START_TEST(test_config_protocol_names)
 	ck_assert_int_eq(tf_config_protocol_parse("PROTOCOL_TLSv1_1", &p), 0);
 	ck_assert_int_eq(p, 4);
 	ck_assert_int_eq(tf_config_protocol_parse("PROTOCOL_TLS_CLIENT", &p),
-	    -1);
+	    0);
+	ck_assert_int_eq(p, 16);
+	ck_assert(tf_config_protocol_is_client(p));
 	ck_assert_int_eq(tf_config_protocol_parse("PROTOCOL_SSLv3", &p), -1);
 	ck_assert_str_eq(tf_config_protocol_name(TF_PROTOCOL_TLS),
 	    "PROTOCOL_TLS");
@@ -1719,6 +1824,8 @@ config_suite(void)
 	LOOP(tc, test_config_cert_chain_refused, bad_certs);
 	LOOP(tc, test_config_listener_refused, bad_listeners);
 	LOOP(tc, test_config_backend_refused, bad_backends);
+	LOOP(tc, test_config_backend_tls_refused, bad_backend_tls);
+	tcase_add_test(tc, test_config_backend_tls_names);
 	tcase_add_test(tc, test_config_proxy_protocol);
 	tcase_add_test(tc, test_config_reports_all_errors_in_order);
 	suite_add_tcase(s, tc);

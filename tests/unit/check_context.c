@@ -512,6 +512,142 @@ START_TEST(test_context_default_suites_openssl_keeps_system_defaults)
 }
 END_TEST
 
+/*
+ * One in-memory handshake of a client SSL (from client) made for name
+ * against a server SSL of server: 1 done, 0 failed; *verify: the
+ * client's verify result, *sni: what name the server saw ("" if none).
+ */
+static int	client_reused;	/* the last client_handshake resumed */
+static const char client_key[] = "server";
+
+static int	client_handshake_key(SSL_CTX *, SSL_CTX *, const char *,
+		    bool, const void *, long *, char *, size_t);
+
+static int
+client_handshake(SSL_CTX *client, SSL_CTX *server, const char *name,
+    bool check_hostname, long *verify, char *sni, size_t snilen)
+{
+	/* A server is one name: the sessions of localhost are filed apart. */
+	return client_handshake_key(client, server, name, check_hostname,
+	    strcmp(name, "localhost") == 0 ? client_key : name, verify, sni,
+	    snilen);
+}
+
+static int
+client_handshake_key(SSL_CTX *client, SSL_CTX *server, const char *name,
+    bool check_hostname, const void *key, long *verify, char *sni,
+    size_t snilen)
+{
+	SSL		*c, *s;
+	BIO		*cb, *sb;
+	const char	*seen;
+	char		 byte;
+	int		 i, rc = 0, cr = 0, sr = 0;
+
+	ck_assert_int_eq(BIO_new_bio_pair(&cb, 0, &sb, 0), 1);
+	c = SSL_new(client);
+	s = SSL_new(server);
+	SSL_set_bio(c, cb, cb);
+	SSL_set_bio(s, sb, sb);
+	SSL_set_connect_state(c);
+	SSL_set_accept_state(s);
+	ck_assert_int_eq(tf_context_client_name(c, name, check_hostname), 0);
+	ck_assert_int_eq(tf_context_client_resume(c, key), 0);
+	for (i = 0; i < 20 && (cr != 1 || sr != 1); i++) {
+		if (cr != 1 && (cr = SSL_do_handshake(c)) <= 0 &&
+		    SSL_get_error(c, cr) != SSL_ERROR_WANT_READ)
+			break;
+		if (sr != 1 && (sr = SSL_do_handshake(s)) <= 0 &&
+		    SSL_get_error(s, sr) != SSL_ERROR_WANT_READ)
+			break;
+	}
+	rc = cr == 1 && sr == 1;
+	/* The server's tickets follow its handshake: read them. */
+	if (rc)
+		ck_assert_int_le(SSL_read(c, &byte, 1), 0);
+	client_reused = rc ? SSL_session_reused(c) : -1;
+	/* A session of a connection cut without close_notify is not
+	 * resumed (libssl marks it so): end this one properly. */
+	if (rc)
+		(void)SSL_shutdown(c);
+	*verify = SSL_get_verify_result(c);
+	seen = SSL_get_servername(s, TLSEXT_NAMETYPE_host_name);
+	snprintf(sni, snilen, "%s", seen != NULL ? seen : "");
+	ERR_clear_error();
+	SSL_free(c);
+	SSL_free(s);
+	return rc;
+}
+
+/* PROTOCOL_TLS_CLIENT: Python's client defaults, then a name checked. */
+START_TEST(test_context_client_defaults_and_names)
+{
+	struct tf_context_conf	 cc, sc;
+	struct tf_cert_conf	 cert;
+	SSL_CTX			*client, *server;
+	char			 sni[256];
+	long			 verify;
+
+	conf_init(&cc, TF_PROTOCOL_TLS_CLIENT);
+	cc.verify_mode = TF_CERT_REQUIRED;	/* what the config sets */
+	cc.check_hostname = true;
+	cc.cafile.value = cert_path("ca.pem");
+	client = build_ok(&cc);
+	ck_assert(tf_context_is_client(client));
+	ck_assert_int_eq(SSL_CTX_get_verify_mode(client), SSL_VERIFY_PEER |
+	    SSL_VERIFY_FAIL_IF_NO_PEER_CERT);
+	/* Python's options word and minimum version for a client too. */
+	ck_assert_uint_eq(SSL_CTX_get_options(client) & 0xffffffffU,
+	    0x82520050U);
+	ck_assert_int_eq(SSL_CTX_get_min_proto_version(client),
+	    TLS1_2_VERSION);
+	ck_assert_uint_eq(X509_VERIFY_PARAM_get_hostflags(
+	    SSL_CTX_get0_param(client)), X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS);
+
+	conf_init(&sc, TF_PROTOCOL_TLS_SERVER);
+	cert_init(&cert, "rsa.pem", "rsa.key", 3);
+	sc.certs = &cert;
+	sc.ncerts = 1;
+	server = build_ok(&sc);
+	ck_assert(!tf_context_is_client(server));
+
+	ck_assert_int_eq(client_handshake(client, server, "localhost", true,
+	    &verify, sni, sizeof(sni)), 1);
+	ck_assert_str_eq(sni, "localhost");
+	ck_assert_int_eq(client_reused, 0);
+	/* The next connection to that server resumes its session. */
+	ck_assert_int_eq(client_handshake(client, server, "localhost", true,
+	    &verify, sni, sizeof(sni)), 1);
+	ck_assert_int_eq(client_reused, 1);
+	ck_assert_int_eq(verify, X509_V_OK);
+	ck_assert_int_eq(client_handshake(client, server, "wrong.example",
+	    true, &verify, sni, sizeof(sni)), 0);
+	ck_assert_int_eq(verify, X509_V_ERR_HOSTNAME_MISMATCH);
+	/* An IP: checked against the certificate's IP, no SNI (Python). */
+	ck_assert_int_eq(client_handshake(client, server, "127.0.0.1", true,
+	    &verify, sni, sizeof(sni)), 1);
+	ck_assert_str_eq(sni, "");
+	ck_assert_int_eq(client_handshake(client, server, "127.0.0.2", true,
+	    &verify, sni, sizeof(sni)), 0);
+	ck_assert_int_eq(verify, X509_V_ERR_IP_ADDRESS_MISMATCH);
+	/* check_hostname off: the name is sent, not checked. */
+	ck_assert_int_eq(client_handshake(client, server, "wrong.example",
+	    false, &verify, sni, sizeof(sni)), 1);
+	ck_assert_str_eq(sni, "wrong.example");
+	SSL_CTX_free(client);
+
+	/* Without verify_locations the system CAs: not the test CA. */
+	cc.cafile.value = NULL;
+	client = build_ok(&cc);
+	ck_assert_int_eq(client_handshake(client, server, "localhost", true,
+	    &verify, sni, sizeof(sni)), 0);
+	ck_assert_int_eq(verify, X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY);
+	SSL_CTX_free(client);
+	SSL_CTX_free(server);
+	cert_free(&cert);
+}
+END_TEST
+
 START_TEST(test_context_defaults_verify_and_tickets_match_python)
 {
 	struct tf_context_conf	 cc;
@@ -2306,6 +2442,7 @@ context_suite(void)
 	tcase_add_test(tc, test_context_certs_key_in_certfile);
 	tcase_add_test(tc, test_context_certs_encrypted_key_with_password);
 	tcase_add_test(tc, test_context_certs_selfsigned_loads);
+	tcase_add_test(tc, test_context_client_defaults_and_names);
 	tcase_set_timeout(tc, 30);
 	suite_add_tcase(s, tc);
 
