@@ -17,23 +17,6 @@ make_certs
 start_backend echo
 ROUNDS=6
 
-# newkey: one 80-byte key (AES-256), base64 on one line, as HAProxy's
-# documentation makes them.
-newkey() {
-	openssl rand 80 | openssl base64 -A
-	echo
-}
-# keyname N FILE: the hex name (first 16 bytes) of key line N of FILE.
-keyname() {
-	sed -n "${1}p" "$2" | openssl base64 -d -A | head -c 16 | od -An -tx1 |
-	    tr -d ' \n'
-}
-# ticketname PEM: the key name of the session ticket in s_client's -sess_out.
-ticketname() {
-	openssl sess_id -in "$1" -noout -text |
-	    sed -n '/TLS session ticket:/{n;p;}' |
-	    sed 's/^ *[0-9a-f]* - //' | cut -c1-47 | tr -d ' -'
-}
 
 umask 077
 { echo "# fleet ticket keys"; newkey; newkey; newkey; } >fleet.key

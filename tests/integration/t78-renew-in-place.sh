@@ -200,20 +200,6 @@ stop_tlsfront
 
 # 5. A session_ticket_keys file rotated without SIGHUP (doc/fleet.md):
 # new tickets carry the new encrypting key, old ones still resume.
-newkey() {
-	openssl rand 80 | openssl base64 -A
-	echo
-}
-# keyname N FILE: the 16-byte name (hex) of line N's key.
-keyname() {
-	sed -n "${1}p" "$2" | openssl base64 -d -A | head -c 16 | od -An -tx1 |
-	    tr -d ' \n'
-}
-ticketname() {
-	openssl sess_id -in "$1" -noout -text |
-	    sed -n '/TLS session ticket:/{n;p;}' |
-	    sed 's/^ *[0-9a-f]* - //' | cut -c1-47 | tr -d ' -'
-}
 (umask 077 && { newkey; newkey; newkey; } >tk.key)
 issue 4 a004
 link fullchain.pem fullchain4.pem

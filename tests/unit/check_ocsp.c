@@ -327,22 +327,18 @@ END_TEST
 
 /* --- contexts that staple --- */
 
-static char	oc_dir[] = "/tmp/check_ocsp.XXXXXX";
+static char	oc_dir[TF_TEST_TMPDIR_MAX];
 
 static void
 oc_setup(void)
 {
-	strcpy(oc_dir, "/tmp/check_ocsp.XXXXXX");
-	ck_assert_ptr_nonnull(mkdtemp(oc_dir));
+	tf_test_tmpdir_make(oc_dir, sizeof(oc_dir), "check_ocsp");
 }
 
 static void
 oc_teardown(void)
 {
-	char	cmd[256];
-
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", oc_dir);
-	(void)system(cmd);
+	tf_test_tmpdir_remove(oc_dir);
 }
 
 /* Write len bytes to oc_dir/name; returns the path (in buf). */

@@ -259,22 +259,18 @@ END_TEST
 
 /* --- contexts built with session_ticket_keys --- */
 
-static char	tk_dir[] = "/tmp/check_ticketkeys.XXXXXX";
+static char	tk_dir[TF_TEST_TMPDIR_MAX];
 
 static void
 tk_setup(void)
 {
-	strcpy(tk_dir, "/tmp/check_ticketkeys.XXXXXX");
-	ck_assert_ptr_nonnull(mkdtemp(tk_dir));
+	tf_test_tmpdir_make(tk_dir, sizeof(tk_dir), "check_ticketkeys");
 }
 
 static void
 tk_teardown(void)
 {
-	char	cmd[256];
-
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tk_dir);
-	(void)system(cmd);
+	tf_test_tmpdir_remove(tk_dir);
 }
 
 /* Write text to tk_dir/name with mode; returns the path (static). */

@@ -44,11 +44,25 @@ tf_test_certs_teardown(void)
 void
 tf_test_certs_remove(void)
 {
-	char	cmd[TF_TEST_CERTDIR_MAX + 16];
-
 	if (tf_test_certdir[0] == '\0')
 		return;
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tf_test_certdir);
-	(void)system(cmd);
+	tf_test_tmpdir_remove(tf_test_certdir);
 	tf_test_certdir[0] = '\0';
+}
+
+void
+tf_test_tmpdir_make(char *dir, size_t len, const char *name)
+{
+	ck_assert_int_lt(snprintf(dir, len, "/tmp/%s.XXXXXX", name),
+	    (int)len);
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+}
+
+void
+tf_test_tmpdir_remove(const char *dir)
+{
+	char	cmd[TF_TEST_CERTDIR_MAX + 16];
+
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	(void)system(cmd);
 }

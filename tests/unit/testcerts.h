@@ -7,6 +7,8 @@
 #ifndef TF_TESTCERTS_H
 #define TF_TESTCERTS_H
 
+#include <stddef.h>
+
 #define TF_TEST_CERTDIR_MAX	1024
 
 /* The directory holding ca.pem, rsa.pem, ecdsa.key, ... ("" before setup). */
@@ -17,5 +19,11 @@ void	tf_test_certs_setup(void);
 void	tf_test_certs_teardown(void);
 /* Remove them (main(), after the suite has run). */
 void	tf_test_certs_remove(void);
+
+/* A fresh directory /tmp/NAME.XXXXXX into dir (len bytes; a test fails
+ * if it cannot be made), and removing it with what it holds. */
+#define TF_TEST_TMPDIR_MAX	128
+void	tf_test_tmpdir_make(char *dir, size_t len, const char *name);
+void	tf_test_tmpdir_remove(const char *dir);
 
 #endif
