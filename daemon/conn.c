@@ -29,6 +29,7 @@
 #include "access.h"
 #include "backend.h"
 #include "backend_tls.h"
+#include "clock.h"
 #include "conn.h"
 #include "generation.h"
 #include "listener.h"
@@ -196,16 +197,6 @@ conn_set_state(struct tf_conn *c, enum tf_conn_state state)
 	c->state = state;
 }
 
-static struct timeval
-conn_seconds(double seconds)
-{
-	struct timeval	tv;
-
-	tv.tv_sec = (time_t)seconds;
-	tv.tv_usec = (suseconds_t)((seconds - (double)tv.tv_sec) * 1e6);
-	return tv;
-}
-
 /* (Re)arm c's timer for its state. */
 static void
 conn_arm_timer(struct tf_conn *c)
@@ -214,11 +205,11 @@ conn_arm_timer(struct tf_conn *c)
 	struct timeval		 tv;
 
 	if (c->state == TF_CONN_HANDSHAKE)
-		tv = conn_seconds(cf->timeout_handshake);
+		tv = tf_timeval_of(cf->timeout_handshake);
 	else if (c->state == TF_CONN_CONNECTING)
-		tv = conn_seconds(cf->timeout_connect);
+		tv = tf_timeval_of(cf->timeout_connect);
 	else if (conn_is_relaying(c->state))
-		tv = conn_seconds(cf->timeout_idle);
+		tv = tf_timeval_of(cf->timeout_idle);
 	else
 		return;
 	evtimer_add(&c->timer, &tv);	/* replaces a pending timeout */
@@ -227,7 +218,7 @@ conn_arm_timer(struct tf_conn *c)
 void
 tf_conn_connect_pending(struct tf_conn *c, double seconds)
 {
-	struct timeval	tv = conn_seconds(seconds);
+	struct timeval	tv = tf_timeval_of(seconds);
 
 	evtimer_add(&c->timer, &tv);
 }
@@ -241,7 +232,7 @@ static void
 conn_idle_check(struct tf_conn *c)
 {
 	struct timeval	now, idle_for, rest;
-	struct timeval	limit = conn_seconds(
+	struct timeval	limit = tf_timeval_of(
 	    c->worker->gen->config->timeout_idle);
 
 	event_base_gettimeofday_cached(c->worker->base, &now);

@@ -20,6 +20,7 @@
 
 #include <event2/event.h>
 
+#include "clock.h"
 #include "config.h"
 #include "generation.h"
 #include "health.h"
@@ -55,16 +56,6 @@ probe_conf(const struct probe *p)
 	return p->cf->backends[p->bi].health_check;
 }
 
-static struct timeval
-probe_tv(double seconds)
-{
-	struct timeval	tv;
-
-	tv.tv_sec = (time_t)seconds;
-	tv.tv_usec = (suseconds_t)((seconds - (double)tv.tv_sec) * 1e6);
-	return tv;
-}
-
 static void
 probe_close(struct probe *p)
 {
@@ -82,7 +73,7 @@ probe_close(struct probe *p)
 static void
 probe_done(struct probe *p, bool ok, const char *why)
 {
-	struct timeval	tv = probe_tv(probe_conf(p)->interval);
+	struct timeval	tv = tf_timeval_of(probe_conf(p)->interval);
 
 	probe_close(p);
 	if (!ok)
@@ -195,7 +186,7 @@ static void
 probe_start(struct probe *p)
 {
 	const struct tf_addr	*addr = &p->cf->backends[p->bi].servers[p->si];
-	struct timeval		 tv = probe_tv(probe_conf(p)->timeout);
+	struct timeval		 tv = tf_timeval_of(probe_conf(p)->timeout);
 
 	p->connected = false;
 	p->sent = 0;

@@ -254,8 +254,7 @@ worker_stop_cb(evutil_socket_t sig, short what, void *arg)
 		return;
 	tf_log_notice("worker %d: stopping; draining %zu connection(s) "
 	    "for up to %.1f s", w->index, w->nconns, drain);
-	tv.tv_sec = (time_t)drain;
-	tv.tv_usec = (suseconds_t)((drain - (double)tv.tv_sec) * 1e6);
+	tv = tf_timeval_of(drain);
 	evtimer_add(w->drain_timer, &tv);
 }
 

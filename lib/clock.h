@@ -7,6 +7,8 @@
 #ifndef TF_CLOCK_H
 #define TF_CLOCK_H
 
+#include <sys/time.h>
+
 #include <time.h>
 
 /* CLOCK_MONOTONIC_COARSE: a resolution of a few milliseconds, which is
@@ -18,6 +20,17 @@ tf_monotonic(void)
 
 	clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* A duration in seconds as a timeval, for libevent's timers. */
+static inline struct timeval
+tf_timeval_of(double seconds)
+{
+	struct timeval	tv;
+
+	tv.tv_sec = (time_t)seconds;
+	tv.tv_usec = (suseconds_t)((seconds - (double)tv.tv_sec) * 1e6);
+	return tv;
 }
 
 #endif
