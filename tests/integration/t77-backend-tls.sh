@@ -105,6 +105,10 @@ start_backend sink
 SINK=$BACKEND_PORT
 
 CA="verify_locations = { cafile = \"$C/ca.pem\"; };"
+# Servers by address, named by server_hostname: what "localhost" resolves
+# to (127.0.0.1 or ::1 first) depends on the machine's /etc/hosts. How a
+# name is taken from a server's own host is check_config's.
+LH="server_hostname = \"localhost\";"
 P1=$(free_port); P2=$(free_port); P3=$(free_port); P4=$(free_port)
 P5=$(free_port); P6=$(free_port); P7=$(free_port); P8=$(free_port)
 P9=$(free_port); P10=$(free_port); P11=$(free_port)
@@ -133,17 +137,17 @@ $(ctx_listener "$P11" default mtls13nocert)" \
   byip = { servers = [ \"127.0.0.1:$NOK\" ]; tls = \"up\"; };
   wrongname = { servers = [ \"127.0.0.1:$NOK\" ];
     server_hostname = \"wrong.example\"; tls = \"up\"; };
-  untrusted = { servers = [ \"localhost:$NOTHER\" ]; tls = \"up\"; };
-  system = { servers = [ \"localhost:$NOK\" ]; tls = \"system\"; };
+  untrusted = { servers = [ \"127.0.0.1:$NOTHER\" ]; $LH tls = \"up\"; };
+  system = { servers = [ \"127.0.0.1:$NOK\" ]; $LH tls = \"system\"; };
   noverify = { servers = [ \"127.0.0.1:$NOTHER\" ];
     server_hostname = \"wrong.example\"; tls = \"noverify\"; };
-  mtls = { servers = [ \"localhost:$SMTLS\" ]; tls = \"upcert\"; };
-  mtlsnocert = { servers = [ \"localhost:$SMTLS\" ]; tls = \"up\"; };
-  pp = { servers = [ \"localhost:$NPP\" ]; tls = \"up\";
+  mtls = { servers = [ \"127.0.0.1:$SMTLS\" ]; $LH tls = \"upcert\"; };
+  mtlsnocert = { servers = [ \"127.0.0.1:$SMTLS\" ]; $LH tls = \"up\"; };
+  pp = { servers = [ \"127.0.0.1:$NPP\" ]; $LH tls = \"up\";
     proxy_protocol = \"v2\"; proxy_protocol_tlvs = [ \"unique_id\" ]; };
-  mtls13nocert = { servers = [ \"localhost:$SMTLS13\" ]; tls = \"up\"; };
-  stall = { servers = [ \"localhost:$SINK\", \"localhost:$NOK\" ];
-    tls = \"up\"; };"
+  mtls13nocert = { servers = [ \"127.0.0.1:$SMTLS13\" ]; $LH tls = \"up\"; };
+  stall = { servers = [ \"127.0.0.1:$SINK\", \"127.0.0.1:$NOK\" ];
+    $LH tls = \"up\"; };"
 "$TF_DAEMON" -t -c tlsfront.conf >"$WORK/t.out" 2>&1 ||
     fail "-t refuses the configuration: $(cat "$WORK/t.out")"
 grep -q 'warning: context "noverify": verify_mode CERT_NONE: backend certificates are not verified' \
@@ -269,10 +273,10 @@ t1=$(date +%s%N)
 ms=$(( (t1 - t0) / 1000000 ))
 [ "$ms" -ge 450 ] || fail "stall: answered after $ms ms, before the timeout"
 [ "$ms" -lt 1000 ] || fail "stall: answered after $ms ms, past timeouts.connect"
-grep -qF "backend stall: server localhost:$SINK: connect timed out" \
+grep -qF "backend stall: server 127.0.0.1:$SINK: connect timed out" \
     "$DAEMON_LOG" || fail "stall: no timeout logged for the silent server"
 line=$(access_lines "backend=stall ")
-[ "$(field "$line" server)" = "localhost:$NOK" ] || fail "stall: $line"
+[ "$(field "$line" server)" = "127.0.0.1:$NOK" ] || fail "stall: $line"
 log "stall: the silent server timed out, the next one served ($ms ms)"
 
 stop_tlsfront
