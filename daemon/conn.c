@@ -711,6 +711,8 @@ conn_log_access(struct tf_conn *c)
 	rec.bytes_out = c->relay.sent[TF_SIDE_CLIENT];
 	rec.end = end_names[c->end];
 	rec.detail = c->detail;
+	rec.alert_sent = conn_client(c)->alert_sent;
+	rec.alert_received = conn_client(c)->alert_received;
 	tf_access_log(&rec, format);
 }
 
