@@ -20,6 +20,8 @@
 #include "autoconf.h"
 
 #ifdef HAVE_LIBSYSTEMD
+/* CODE_FILE= and CODE_LINE= would name this file for every line. */
+#define SD_JOURNAL_SUPPRESS_LOCATION
 #include <systemd/sd-journal.h>
 #endif
 
