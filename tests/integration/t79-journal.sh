@@ -140,7 +140,7 @@ if ! grep -q 'define HAVE_LIBSYSTEMD 1' "$TF_BUILDDIR/autoconf.h"; then
 	conf nosd.conf text 'target = "journal";'
 	"$TF_DAEMON" -t -c nosd.conf >t.out 2>&1 &&
 	    fail "target journal accepted without libsystemd"
-	grep -q 'nosd.conf:4: log target "journal" needs a build with libsystemd' \
+	grep -q 'nosd.conf:3: log target "journal" needs a build with libsystemd' \
 	    t.out || fail "no file:line error: $(cat t.out)"
 	skip "built without libsystemd: the native journal protocol is not there"
 fi
