@@ -38,6 +38,8 @@ static const struct {
 	    { "per-address limit warning", TF_LOG_WARNING },
 	[TF_ACCESS_KIND_PROXY] =
 	    { "PROXY protocol warning", TF_LOG_WARNING },
+	[TF_ACCESS_KIND_LISTENER] =
+	    { "listener warning", TF_LOG_WARNING },
 };
 
 /*
