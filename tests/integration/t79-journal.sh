@@ -10,6 +10,9 @@
 # in a private mount namespace of the daemon (the host's /run is never
 # touched): PRIORITY per line kind, TLSFRONT_* fields on access lines, the
 # binary form for a value with a newline, one rate limit for all outputs.
+# Then the same against a real systemd-journald run in namespaces of its
+# own: journalctl TLSFRONT_END=handshake_error finds the failed handshake,
+# and lines on its stream (systemd-cat) get their priorities.
 . "$TF_SRCDIR/tests/integration/lib.sh"
 
 require_tool openssl
@@ -294,4 +297,135 @@ wait_grep '"TLSFRONT_ALERT_SENT": "handshake_failure\(40\)"' journal.out ||
 stop_tlsfront
 grep -q . "$DAEMON_LOG" && fail "lines on stderr under systemd: $(head -n 3 "$DAEMON_LOG")"
 log "default under systemd: $(wc -l <journal.out) journal entries"
+
+# ---- a real journal: systemd-journald in the namespace -------------------
+# journald runs in a mount namespace with its own /run and /var/log, no
+# /dev/kmsg and a volatile configuration, and in a user and network
+# namespace of its own (so it cannot reach the kernel's audit or log);
+# the daemon joins its mount namespace (nsenter), journalctl reads its
+# files through /proc/PID/root.
+JOURNALD=/lib/systemd/systemd-journald
+for t in nsenter journalctl systemd-cat; do
+	command -v "$t" >/dev/null 2>&1 ||
+	    skip "no $t for the real journal (util-linux, systemd)"
+done
+[ -x "$JOURNALD" ] || skip "no $JOURNALD for the real journal (systemd)"
+cat >journald.conf <<'EOF2'
+[Journal]
+Storage=volatile
+ReadKMsg=no
+ForwardToSyslog=no
+ForwardToKMsg=no
+ForwardToConsole=no
+ForwardToWall=no
+EOF2
+cat >journald-ns.sh <<'EOF2'
+#!/bin/sh
+set -e
+mount -t tmpfs tmpfs /run
+mount -t tmpfs tmpfs /var/log
+mount --bind /dev/null /dev/kmsg
+mount --bind "$1" /etc/systemd/journald.conf
+mkdir -p /run/systemd/journal
+exec unshare -U -r -n "$2"
+EOF2
+unshare -m sh journald-ns.sh "$WORK/journald.conf" "$JOURNALD" \
+    >journald.log 2>&1 &
+JPID=$!
+track $JPID
+n=100
+until [ -S "/proc/$JPID/root/run/systemd/journal/socket" ] &&
+    [ -S "/proc/$JPID/root/run/systemd/journal/stdout" ]; do
+	[ $n -gt 0 ] || fail "systemd-journald did not start: $(cat journald.log)"
+	n=$((n - 1))
+	sleep 0.1
+done
+JDIR=/proc/$JPID/root/run/log/journal
+# jcount MATCH...: how many entries journalctl finds; jwait MATCH...:
+# waits (bounded) for at least one.
+jcount() {
+	journalctl -D "$JDIR" --no-pager -o json "$@" 2>/dev/null | grep -c .
+}
+jwait() {
+	n=$(( $(scale 10) * 10 ))
+	until [ "$(jcount "$@")" -gt 0 ]; do
+		[ $n -gt 0 ] || return 1
+		n=$((n - 1))
+		sleep 0.1
+	done
+}
+
+# The native protocol, log.target = "journal".
+: >"$DAEMON_LOG"
+TF_WRAPPER="nsenter -m -t $JPID --wd=$WORK${SAVED_WRAPPER:+ $SAVED_WRAPPER}"
+start_tlsfront journal.conf
+TF_WRAPPER=$SAVED_WRAPPER
+client request --port "$P" --cafile "$CAFILE" --data 'hi\n' --expect-echo \
+    >/dev/null || fail "request failed"
+no_shared_cipher
+jwait TLSFRONT_END=handshake_error ||
+    fail "journalctl TLSFRONT_END=handshake_error finds nothing"
+jwait TLSFRONT_END=closed || fail "journalctl TLSFRONT_END=closed finds nothing"
+stop_tlsfront
+jwait SYSLOG_IDENTIFIER=tlsfrontd "MESSAGE=tlsfrontd stopped" ||
+    fail "no stop entry in the journal"
+journalctl -D "$JDIR" --no-pager -o json TLSFRONT_END=handshake_error \
+    >hs.json
+journalctl -D "$JDIR" --no-pager -o json SYSLOG_IDENTIFIER=tlsfrontd \
+    >all.json
+"$PYTHON" - hs.json all.json <<'PY' || fail "real journal entries wrong"
+import json, sys
+hs = [json.loads(l) for l in open(sys.argv[1])]
+assert len(hs) == 1, hs
+e = hs[0]
+assert e["TLSFRONT_ALERT_SENT"] == "handshake_failure(40)", e
+assert e["TLSFRONT_DETAIL"] == "no shared cipher", e
+assert e["PRIORITY"] == "6" and e["_TRANSPORT"] == "journal", e
+assert e["MESSAGE"].startswith("access conn=%s " % e["TLSFRONT_CONN_ID"]), e
+al = [json.loads(l) for l in open(sys.argv[2])]
+prios = {x["MESSAGE"]: x["PRIORITY"] for x in al}
+assert prios["tlsfrontd stopped"] == "5", prios
+assert not [x for x in al if x["MESSAGE"].startswith("tlsfrontd[")], al
+print("real journal: %d tlsfrontd entries" % len(al))
+PY
+
+# The stream: systemd-cat connects stderr to journald's stdout socket as
+# systemd does for a service; JOURNAL_STREAM names it, target stderr.
+cat >stream.sh <<'EOF2'
+#!/bin/sh
+JOURNAL_STREAM=$(stat -L -c '%d:%i' /proc/self/fd/2)
+export JOURNAL_STREAM
+exec "$@"
+EOF2
+TF_WRAPPER="nsenter -m -t $JPID --wd=$WORK systemd-cat -t tlsfront-stream --level-prefix=true sh $WORK/stream.sh${SAVED_WRAPPER:+ $SAVED_WRAPPER}"
+start_tlsfront stderr.conf
+TF_WRAPPER=$SAVED_WRAPPER
+no_shared_cipher
+client expect-close --port "$P2" --cafile "$CAFILE" >/dev/null 2>&1 || true
+jwait -t tlsfront-stream -p warning..warning ||
+    fail "no warning-priority entry from the stream"
+stop_tlsfront
+jwait -t tlsfront-stream "MESSAGE=tlsfrontd stopped" ||
+    fail "the stream's last line did not reach the journal"
+journalctl -D "$JDIR" --no-pager -o json -t tlsfront-stream >stream.json
+"$PYTHON" - stream.json <<'PY' || fail "stream entries wrong"
+import json, sys
+es = [json.loads(l) for l in open(sys.argv[1])]
+assert es and all(e["_TRANSPORT"] == "stdout" for e in es), es
+for e in es:
+    assert not e["MESSAGE"].startswith("tlsfrontd["), e
+    assert not e["MESSAGE"].startswith("<"), e
+    # stderr is the journal here: what check_daemon_log looks for.
+    for bad in ("AddressSanitizer", "LeakSanitizer", "runtime error:"):
+        assert bad not in e["MESSAGE"], e
+def prio(pred):
+    m = [e["PRIORITY"] for e in es if pred(e["MESSAGE"])]
+    assert m, "no such line"
+    return set(m)
+assert prio(lambda m: m.startswith("access conn=") and
+            "alert_sent=handshake_failure(40)" in m) == {"6"}, es
+assert prio(lambda m: " backend dead: server " in m) == {"4"}, es
+assert prio(lambda m: m == "tlsfrontd stopped") == {"5"}, es
+print("real journal, stream: %d entries" % len(es))
+PY
 exit 0
