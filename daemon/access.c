@@ -7,6 +7,8 @@
  */
 #include <inttypes.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <string.h>
 #include <time.h>
 
 #include "access.h"
@@ -14,6 +16,7 @@
 #include "ratelimit.h"
 
 #define ACCESS_WINDOW_MS	1000
+#define ACCESS_NFIELDS		24	/* journal fields of a line, at most */
 #define ACCESS_SUMMARY \
 	"suppressed %" PRIu64 " %s lines in the last %.1f s"
 
@@ -35,6 +38,8 @@ static const struct {
 	    { "per-address limit warning", TF_LOG_WARNING },
 	[TF_ACCESS_KIND_PROXY] =
 	    { "PROXY protocol warning", TF_LOG_WARNING },
+	[TF_ACCESS_KIND_LISTENER] =
+	    { "listener warning", TF_LOG_WARNING },
 };
 
 /*
@@ -75,15 +80,92 @@ tf_access_wanted(struct event_base *base, enum tf_conn_end end,
 	return kind == TF_ACCESS_NKINDS || tf_access_may_log(base, kind);
 }
 
+/* The number n as a field's value, in buf. */
+static struct tf_log_field
+access_number(const char *key, char *buf, size_t size, long long n)
+{
+	snprintf(buf, size, "%lld", n);
+	return (struct tf_log_field){ key, buf, strlen(buf) };
+}
+
+static struct tf_log_field
+access_string(const char *key, struct tf_access_str v)
+{
+	return (struct tf_log_field){ key, v.s, v.len };
+}
+
+/*
+ * The journal fields of rec (journalctl TLSFRONT_END=handshake_error);
+ * numbers in nums. Returns how many.
+ */
+static size_t
+access_fields(const struct tf_access_record *r,
+    struct tf_log_field f[ACCESS_NFIELDS], char nums[6][24],
+    char alerts[2][48])
+{
+	size_t	n = 0;
+
+	f[n++] = access_number("TLSFRONT_CONN_ID", nums[0], sizeof(nums[0]),
+	    (long long)r->conn);
+	f[n++] = access_string("TLSFRONT_END", tf_access_str(r->end));
+	f[n++] = access_string("TLSFRONT_CLIENT", tf_access_str(r->client));
+	if (r->peer[0] != '\0')
+		f[n++] = access_string("TLSFRONT_PEER",
+		    tf_access_str(r->peer));
+	f[n++] = access_string("TLSFRONT_LISTEN", r->listen);
+	f[n++] = access_string("TLSFRONT_BACKEND", r->backend);
+	f[n++] = access_string("TLSFRONT_SERVER", r->server);
+	f[n++] = access_string("TLSFRONT_SNI", r->sni);
+	f[n++] = access_string("TLSFRONT_PROTO", r->proto);
+	f[n++] = access_string("TLSFRONT_CIPHER", r->cipher);
+	f[n++] = access_string("TLSFRONT_ALPN", r->alpn);
+	f[n++] = access_number("TLSFRONT_HS_MS", nums[1], sizeof(nums[1]),
+	    r->hs_ms);
+	f[n++] = access_number("TLSFRONT_DURATION_MS", nums[2],
+	    sizeof(nums[2]), r->duration_ms);
+	f[n++] = access_number("TLSFRONT_BYTES_IN", nums[3], sizeof(nums[3]),
+	    (long long)r->bytes_in);
+	f[n++] = access_number("TLSFRONT_BYTES_OUT", nums[4],
+	    sizeof(nums[4]), (long long)r->bytes_out);
+	if (r->detail != NULL)
+		f[n++] = access_string("TLSFRONT_DETAIL",
+		    tf_access_str(r->detail));
+	if (r->alert_sent != 0) {
+		tf_access_alert_name(r->alert_sent, alerts[0],
+		    sizeof(alerts[0]));
+		f[n++] = access_string("TLSFRONT_ALERT_SENT",
+		    tf_access_str(alerts[0]));
+	}
+	if (r->alert_received != 0) {
+		tf_access_alert_name(r->alert_received, alerts[1],
+		    sizeof(alerts[1]));
+		f[n++] = access_string("TLSFRONT_ALERT_RECEIVED",
+		    tf_access_str(alerts[1]));
+	}
+	if (r->client_cert)
+		f[n++] = access_string("TLSFRONT_CLIENT_SUBJECT",
+		    r->client_subject);
+	return n;
+}
+
+/*
+ * The line goes through tf_log_fields: to the journal (daemon.log.target
+ * "journal") it is MESSAGE= with the fields above; elsewhere the line
+ * alone. Either way only after tf_access_wanted, so one rate limit holds.
+ */
 void
 tf_access_log(const struct tf_access_record *rec,
     enum tf_access_format format)
 {
-	char	line[TF_ACCESS_LINE_MAX];
+	char			line[TF_ACCESS_LINE_MAX];
+	struct tf_log_field	fields[ACCESS_NFIELDS];
+	char			nums[6][24], alerts[2][48];
+	size_t			n;
 
 	(void)tf_access_format(rec, format == TF_ACCESS_JSON, line,
 	    sizeof(line));
-	tf_log_info("%s", line);
+	n = access_fields(rec, fields, nums, alerts);
+	tf_log_fields(TF_LOG_INFO, fields, n, "%s", line);
 }
 
 static uint64_t

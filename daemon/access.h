@@ -28,6 +28,7 @@ enum tf_access_kind {
 	TF_ACCESS_KIND_ACCEPT_PAUSE,		/* accepts paused: limit, fds */
 	TF_ACCESS_KIND_ADDRESS_LIMIT,		/* refused: per-address limit */
 	TF_ACCESS_KIND_PROXY,			/* PROXY header refused */
+	TF_ACCESS_KIND_LISTENER,		/* accept error, no memory */
 	TF_ACCESS_NKINDS
 };
 

@@ -598,8 +598,10 @@ static void
 conn_new_failed(const struct tf_listener *l, struct tf_conn *c, SSL *ssl,
     int fd)
 {
-	tf_log_warnx("listener %s: out of memory for a new connection",
-	    l->name);
+	/* Memory short for one connection is short for the next ones. */
+	if (tf_access_may_log(l->worker->base, TF_ACCESS_KIND_LISTENER))
+		tf_log_warnx("listener %s: out of memory for a new "
+		    "connection", l->name);
 	SSL_free(ssl);
 	free(c);
 	ERR_clear_error();
@@ -711,6 +713,8 @@ conn_log_access(struct tf_conn *c)
 	rec.bytes_out = c->relay.sent[TF_SIDE_CLIENT];
 	rec.end = end_names[c->end];
 	rec.detail = c->detail;
+	rec.alert_sent = conn_client(c)->alert_sent;
+	rec.alert_received = conn_client(c)->alert_received;
 	tf_access_log(&rec, format);
 }
 

@@ -116,7 +116,9 @@ listener_error_cb(struct evconnlistener *evl, void *arg)
 		tf_worker_accept_backoff(l->worker);
 		return;
 	}
-	tf_log_warnx("listener %s: accept: %s", l->name, strerror(err));
+	if (tf_access_may_log(l->worker->base, TF_ACCESS_KIND_LISTENER))
+		tf_log_warnx("listener %s: accept: %s", l->name,
+		    strerror(err));
 }
 
 struct tf_listener *

@@ -277,11 +277,16 @@ setup_logging(const struct options *o, const struct tf_config *cf)
 	enum tf_log_target	target;
 	enum tf_log_level	level = o->debug ? TF_LOG_DEBUG : cf->log_level;
 
+	/* Unset under systemd (stderr is the journal's stream): the
+	 * journal itself, so access lines carry their fields. */
 	if (cf->log_target_set)
 		target = cf->log_target;
+	else if (!o->foreground)
+		target = TF_LOG_TARGET_SYSLOG;
+	else if (tf_log_stderr_is_journal() && tf_log_journal_available())
+		target = TF_LOG_TARGET_JOURNAL;
 	else
-		target = o->foreground ? TF_LOG_TARGET_STDERR :
-		    TF_LOG_TARGET_SYSLOG;
+		target = TF_LOG_TARGET_STDERR;
 	tf_log_open("tlsfrontd", target, level);
 }
 

@@ -9,6 +9,9 @@
  * Input: a 44-byte header (five 8-byte numbers: conn, hs_ms, duration_ms,
  * bytes_in, bytes_out; an end reason index; a flags byte; a buffer size),
  * then up to ten strings, each a 2-byte little-endian length and bytes.
+ * The conn number's low bytes also choose the alerts: bit 0 of its first
+ * byte says one was sent (its value: the next two bytes), bit 1 that one
+ * was received (the two after).
  */
 #include <stdbool.h>
 #include <stdio.h>
@@ -99,6 +102,10 @@ fuzz_numbers(struct fuzz_case *fc, const uint8_t *h)
 	r->bytes_in = fuzz_u64(h + 24);
 	r->bytes_out = fuzz_u64(h + 32);
 	r->end = fuzz_ends[h[40] % (sizeof(fuzz_ends) / sizeof(fuzz_ends[0]))];
+	if (h[0] & 1)
+		r->alert_sent = (uint16_t)(h[2] << 8 | h[1]);
+	if (h[0] & 2)
+		r->alert_received = (uint16_t)(h[4] << 8 | h[3]);
 	snprintf(fc->num[0], sizeof(fc->num[0]), "%llu",
 	    (unsigned long long)r->conn);
 	snprintf(fc->num[10], sizeof(fc->num[10]), "%lld", r->hs_ms);
@@ -199,6 +206,28 @@ fuzz_json_string(const char **p, struct tf_access_str want, const char *key)
 	*p = s + 1;
 }
 
+/* At *p: the alerts the record holds, in full; advances *p past them. */
+static void
+fuzz_check_alerts(const struct fuzz_case *fc, const char **p, bool json)
+{
+	const uint16_t	 alerts[2] = { fc->rec.alert_sent,
+	    fc->rec.alert_received };
+	const char	*keys[2] = { "alert_sent", "alert_received" };
+	char		 name[64], want[128];
+	size_t		 i;
+
+	for (i = 0; i < 2; i++) {
+		if (alerts[i] == 0)
+			continue;
+		tf_access_alert_name(alerts[i], name, sizeof(name));
+		snprintf(want, sizeof(want), json ? ",\"%s\":\"%s\"" :
+		    " %s=%s", keys[i], name);
+		if (strncmp(*p, want, strlen(want)) != 0)
+			FUZZ_FAIL("no \"%s\" at \"%.40s\"", want, *p);
+		*p += strlen(want);
+	}
+}
+
 /*
  * buf must be one JSON object with the keys in order, each string a
  * prefix of what the record held, each number exactly the record's.
@@ -228,16 +257,19 @@ fuzz_check_json(const struct fuzz_case *fc, const char *buf)
 			FUZZ_FAIL("%s is not %s", fuzz_keys[i], fc->num[i]);
 		p += nlen;
 	}
+	fuzz_check_alerts(fc, &p, true);
 	if (strcmp(p, "}") != 0)
 		FUZZ_FAIL("trailing bytes after the object");
 }
 
-/* The fixed fields are always there in full, and the line starts right. */
+/* The fixed fields are always there in full, and the line starts right;
+ * the alerts end it, after detail, and are never cut. */
 static void
 fuzz_check_text(const struct fuzz_case *fc, const char *buf)
 {
 	const struct tf_access_record	*r = &fc->rec;
-	char				 want[256];
+	const char			*p = buf + strlen(buf), *alerts;
+	char				 want[256], name[64];
 
 	snprintf(want, sizeof(want), "access conn=%s client=", fc->num[0]);
 	if (strncmp(buf, want, strlen(want)) != 0)
@@ -247,7 +279,21 @@ fuzz_check_text(const struct fuzz_case *fc, const char *buf)
 	    fc->num[13], r->end);
 	if (strstr(buf, want) == NULL)
 		FUZZ_FAIL("text line lacks \"%s\"", want);
-	if (r->detail != NULL && buf[strlen(buf) - 1] != '"')
+	if (r->alert_received != 0) {
+		tf_access_alert_name(r->alert_received, name, sizeof(name));
+		p -= strlen(" alert_received=") + strlen(name);
+	}
+	if (r->alert_sent != 0) {
+		tf_access_alert_name(r->alert_sent, name, sizeof(name));
+		p -= strlen(" alert_sent=") + strlen(name);
+	}
+	if (p <= buf)
+		FUZZ_FAIL("text line too short for its alerts");
+	alerts = p;
+	fuzz_check_alerts(fc, &p, false);
+	if (*p != '\0')
+		FUZZ_FAIL("text line does not end with its alerts");
+	if (r->detail != NULL && alerts[-1] != '"')
 		FUZZ_FAIL("text line's detail is not closed");
 }
 

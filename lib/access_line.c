@@ -5,6 +5,7 @@
  * lib/json.c in both formats; the text format quotes a value unless it is
  * plain, so a line stays one line and one key=value per field.
  */
+#include <ctype.h>
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -89,6 +90,21 @@ tf_access_record_free(void)
 {
 	free(access_cert);
 	access_cert = NULL;
+}
+
+void
+tf_access_alert_name(uint16_t alert, char *buf, size_t size)
+{
+	const char	*name = SSL_alert_desc_string_long(alert);
+	size_t		 i;
+	int		 n;
+
+	/* libssl's long names are the RFC's with spaces ("unknown CA"). */
+	n = snprintf(buf, size, "%s(%u)", name, (unsigned)(alert & 0xff));
+	for (i = 0; n > 0 && i < size && buf[i] != '(' && buf[i] != '\0';
+	    i++)
+		buf[i] = buf[i] == ' ' ? '_' :
+		    (char)tolower((unsigned char)buf[i]);
 }
 
 static void access_putf(struct access_line *, const char *, ...)
@@ -219,6 +235,29 @@ access_format_cert(const struct tf_access_record *r, bool json,
 	}
 }
 
+/* The room kept for the alerts after detail: two names of libssl's
+ * (the longest is 31 bytes) with their keys, quotes and numbers. */
+#define ACCESS_ALERTS_MAX	128
+
+/* alert_sent and alert_received after detail, those that happened. */
+static void
+access_format_alerts(const struct tf_access_record *r, bool json,
+    struct access_line *l)
+{
+	char	name[48];
+
+	if (r->alert_sent != 0) {
+		tf_access_alert_name(r->alert_sent, name, sizeof(name));
+		access_putf(l, json ? ",\"alert_sent\":\"%s\"" :
+		    " alert_sent=%s", name);
+	}
+	if (r->alert_received != 0) {
+		tf_access_alert_name(r->alert_received, name, sizeof(name));
+		access_putf(l, json ? ",\"alert_received\":\"%s\"" :
+		    " alert_received=%s", name);
+	}
+}
+
 /* tail: what follows detail, already formatted. */
 static void
 access_format_text(const struct tf_access_record *r, struct access_line *l,
@@ -240,7 +279,8 @@ access_format_text(const struct tf_access_record *r, struct access_line *l,
 	    r->bytes_in, r->bytes_out, r->end);
 	if (r->detail != NULL)
 		access_put_text(l, "detail", tf_access_str(r->detail), true,
-		    ACCESS_RESERVE_LAST + tail->len);
+		    ACCESS_RESERVE_LAST + ACCESS_ALERTS_MAX + tail->len);
+	access_format_alerts(r, false, l);
 	access_putf(l, "%s", tail->buf);
 }
 
@@ -263,11 +303,12 @@ access_format_json(const struct tf_access_record *r, struct access_line *l,
 	    "\"bytes_in\":%" PRIu64 ",\"bytes_out\":%" PRIu64,
 	    r->hs_ms, r->duration_ms, r->bytes_in, r->bytes_out);
 	access_put_json(l, "end", tf_access_str(r->end),
-	    ACCESS_RESERVE_LAST + tail->len);
+	    ACCESS_RESERVE_LAST + ACCESS_ALERTS_MAX + tail->len);
 	access_put_json(l, "detail", (struct tf_access_str){
 	    r->detail != NULL ? r->detail : "",
 	    r->detail != NULL ? strlen(r->detail) : 0 },
-	    ACCESS_RESERVE_LAST + tail->len);
+	    ACCESS_RESERVE_LAST + ACCESS_ALERTS_MAX + tail->len);
+	access_format_alerts(r, true, l);
 	access_putf(l, "%s}", tail->buf);
 }
 

@@ -41,6 +41,11 @@ struct tf_access_record {
 	uint64_t		 bytes_out;
 	const char		*end;
 	const char		*detail;	/* NULL: none */
+	/* The first fatal TLS alert tlsfront sent to the client and the
+	 * first it received, as libssl's info callback reports them
+	 * (level << 8 | description; lib/side.h); 0: none, not written. */
+	uint16_t		 alert_sent;
+	uint16_t		 alert_received;
 	/* The socket's peer when a PROXY header named another client
 	 * (listeners[].accept_proxy); "" (the default): not written. */
 	char			 peer[TF_ADDR_STRLEN];
@@ -70,6 +75,12 @@ void	tf_access_record_tls(struct tf_access_record *rec, SSL *ssl,
  * escape; the fixed fields at the end always fit). Returns the length. */
 size_t	tf_access_format(const struct tf_access_record *rec, bool json,
 	    char *buf, size_t size);
+
+/*
+ * An alert's name as the access line writes it: the RFC's name and its
+ * number, "handshake_failure(40)" (alert: level << 8 | description).
+ */
+void	tf_access_alert_name(uint16_t alert, char *buf, size_t size);
 
 /* Release the buffer tf_access_record_tls keeps. */
 void	tf_access_record_free(void);

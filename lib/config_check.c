@@ -372,9 +372,15 @@ tf_config_check_log_target(const struct tf_config_where *w,
 		*out = TF_LOG_TARGET_STDERR;
 	else if (strcmp(text, "syslog") == 0)
 		*out = TF_LOG_TARGET_SYSLOG;
+	else if (strcmp(text, "journal") == 0 && tf_log_journal_available())
+		*out = TF_LOG_TARGET_JOURNAL;
+	else if (strcmp(text, "journal") == 0)
+		return tf_errs_add(w->errs, w->file, w->line, "log target "
+		    "\"journal\" needs a build with libsystemd");
 	else
 		return tf_errs_add(w->errs, w->file, w->line, "unknown log "
-		    "target \"%s\" (expected stderr or syslog)", text);
+		    "target \"%s\" (expected stderr, syslog or journal)",
+		    text);
 	return 0;
 }
 

@@ -37,6 +37,7 @@ static const struct {
 };
 
 static BIO_METHOD	*side_bio_method;
+static int		 side_bio_type;	/* its BIO_method_type() */
 
 void
 tf_side_init(struct tf_side *s, enum tf_side_role role, int fd)
@@ -440,8 +441,8 @@ side_bio_method_get(void)
 {
 	if (side_bio_method != NULL)
 		return side_bio_method;
-	side_bio_method = BIO_meth_new(BIO_get_new_index() |
-	    BIO_TYPE_SOURCE_SINK, "tlsfront side");
+	side_bio_type = BIO_get_new_index() | BIO_TYPE_SOURCE_SINK;
+	side_bio_method = BIO_meth_new(side_bio_type, "tlsfront side");
 	if (side_bio_method == NULL ||
 	    !BIO_meth_set_write(side_bio_method, side_bio_write) ||
 	    !BIO_meth_set_read(side_bio_method, side_bio_read) ||
@@ -451,6 +452,28 @@ side_bio_method_get(void)
 		side_bio_method = NULL;
 	}
 	return side_bio_method;
+}
+
+/*
+ * libssl's info callback: remember the first fatal alert each way, for the
+ * access line. The side is found through the SSL's BIO (its data), which
+ * is s's until tf_side_end_tls takes it away.
+ */
+static void
+side_info_cb(const SSL *ssl, int where, int value)
+{
+	struct tf_side	*s;
+	BIO		*bio;
+
+	if ((where & SSL_CB_ALERT) == 0 || (value >> 8) != SSL3_AL_FATAL ||
+	    (bio = SSL_get_rbio(ssl)) == NULL ||
+	    BIO_method_type(bio) != side_bio_type ||
+	    (s = BIO_get_data(bio)) == NULL)
+		return;
+	if ((where & SSL_CB_WRITE) != 0 && s->alert_sent == 0)
+		s->alert_sent = (uint16_t)value;
+	else if ((where & SSL_CB_READ) != 0 && s->alert_received == 0)
+		s->alert_received = (uint16_t)value;
 }
 
 int
@@ -465,6 +488,7 @@ tf_side_init_tls(struct tf_side *s, enum tf_side_role role, int fd,
 		return -1;
 	BIO_set_data(bio, s);
 	SSL_set_bio(ssl, bio, bio);
+	SSL_set_info_callback(ssl, side_info_cb);
 	/* One read() per flight or burst, not a header and a body each. */
 	SSL_set_read_ahead(ssl, 1);
 	s->ssl = ssl;

@@ -68,6 +68,10 @@ struct tf_side {
 	bool			 hello_lost;	/* the copy did not fit */
 	struct tf_buf		 hello;		/* that copy */
 	const char		*error;		/* static: why it failed */
+	/* The first fatal alert sent and received, as libssl's info
+	 * callback reports it (level << 8 | description); 0: none. */
+	uint16_t		 alert_sent;
+	uint16_t		 alert_received;
 };
 
 /* Make s the plaintext transport of fd (not taken over yet: see

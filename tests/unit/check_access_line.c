@@ -80,6 +80,46 @@ START_TEST(test_access_text_failure)
 }
 END_TEST
 
+/* A failed handshake's alerts follow the reason, named as in the RFC with
+ * their number, in both formats; a cut detail leaves them whole. */
+START_TEST(test_access_alerts)
+{
+	struct tf_access_record	r;
+	char			name[48], big[TF_ACCESS_LINE_MAX + 100];
+	const char		*line;
+
+	record(&r);
+	r.end = "handshake_error";
+	r.detail = "no shared cipher";
+	r.alert_sent = SSL3_AL_FATAL << 8 | SSL_AD_HANDSHAKE_FAILURE;
+	ck_assert_ptr_nonnull(strstr(format(&r, false),
+	    " end=handshake_error detail=\"no shared cipher\" "
+	    "alert_sent=handshake_failure(40)"));
+	ck_assert_ptr_null(strstr(format(&r, false), "alert_received"));
+	r.alert_sent = 0;
+	r.alert_received = SSL3_AL_FATAL << 8 | SSL_AD_UNKNOWN_CA;
+	r.detail = "tlsv1 alert unknown ca";
+	ck_assert_ptr_nonnull(strstr(format(&r, true),
+	    ",\"detail\":\"tlsv1 alert unknown ca\","
+	    "\"alert_received\":\"unknown_ca(48)\"}"));
+	ck_assert_ptr_null(strstr(format(&r, true), "alert_sent"));
+	tf_access_alert_name(SSL3_AL_FATAL << 8 |
+	    SSL_AD_NO_APPLICATION_PROTOCOL, name, sizeof(name));
+	ck_assert_str_eq(name, "no_application_protocol(120)");
+	/* A detail longer than the line: cut, the alerts still there. */
+	memset(big, 'x', sizeof(big) - 1);
+	big[sizeof(big) - 1] = '\0';
+	r.detail = big;
+	r.alert_sent = SSL3_AL_FATAL << 8 | SSL_AD_DECODE_ERROR;
+	line = format(&r, false);
+	ck_assert_ptr_nonnull(strstr(line, "\" alert_sent=decode_error(50) "
+	    "alert_received=unknown_ca(48)"));
+	line = format(&r, true);
+	ck_assert_ptr_nonnull(strstr(line, "\",\"alert_sent\":"
+	    "\"decode_error(50)\",\"alert_received\":\"unknown_ca(48)\"}"));
+}
+END_TEST
+
 /* What a client chose (SNI, ALPN, its subject) cannot break the line:
  * quoted and escaped when not plain, one line, one field each. */
 START_TEST(test_access_text_hostile_values)
@@ -317,6 +357,7 @@ access_line_suite(void)
 	tc = tcase_create("text");
 	tcase_add_test(tc, test_access_text_fields_in_order);
 	tcase_add_test(tc, test_access_text_failure);
+	tcase_add_test(tc, test_access_alerts);
 	tcase_add_test(tc, test_access_text_hostile_values);
 	tcase_add_test(tc, test_access_text_client_cert);
 	suite_add_tcase(s, tc);

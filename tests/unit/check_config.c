@@ -236,8 +236,8 @@ static const struct {
 	{ "daemon = { log = {\n  target = \"file\";\n  level = \"verbose\";\n"
 	  "  access = \"xml\";\n  facility = \"daemon\";\n}; };\n" ALL,
 	    { "<string>:5: unknown key \"facility\" in daemon.log",
-	      "<string>:2: unknown log target \"file\" (expected stderr or "
-	      "syslog)",
+	      "<string>:2: unknown log target \"file\" (expected stderr, "
+	      "syslog or journal)",
 	      "<string>:3: unknown log level \"verbose\" (expected err, "
 	      "warning, notice, info or debug)",
 	      "<string>:4: unknown access log format \"xml\" (expected off, "
@@ -947,6 +947,27 @@ START_TEST(test_config_proxy_protocol)
 	ck_assert_int_eq(conf->listeners[1].accept_proxy_from[1].family,
 	    AF_INET6);
 	ck_assert_uint_eq(conf->listeners[1].accept_proxy_from[1].prefix, 128);
+	tf_config_free(conf);
+}
+END_TEST
+
+/* log.target "journal": the journal in a build with libsystemd; refused
+ * where it is named in a build without. */
+START_TEST(test_config_log_target_journal)
+{
+	static const char	 text[] =
+	    "daemon = { log = {\n  target = \"journal\"; }; };\n" ALL;
+	static const char *const want[] = { "<string>:2: log target "
+	    "\"journal\" needs a build with libsystemd", NULL };
+	struct tf_config	*conf;
+
+	if (!tf_log_journal_available()) {
+		load_bad(text, want);
+		return;
+	}
+	conf = load_ok(text);
+	ck_assert(conf->log_target_set);
+	ck_assert_int_eq(conf->log_target, TF_LOG_TARGET_JOURNAL);
 	tf_config_free(conf);
 }
 END_TEST
@@ -1835,6 +1856,7 @@ config_suite(void)
 	suite_add_tcase(s, tc);
 	tc = config_tcase("values");
 	tcase_add_test(tc, test_config_full_daemon);
+	tcase_add_test(tc, test_config_log_target_journal);
 	tcase_add_test(tc, test_config_full_context);
 	tcase_add_test(tc, test_config_context_files);
 	tcase_add_test(tc, test_config_full_listeners_and_backends);

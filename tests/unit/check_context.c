@@ -184,7 +184,9 @@ python_setup(void)
 	    NULL);
 	ck_assert_msg(npythons > 0, "pyref.py list found no python3");
 	for (i = 0; i < npythons; i++) {
-		snprintf(exe, sizeof(exe), "%s", pythons[i].label);
+		/* Checked: GCC -O2 -Werror refuses a possible silent cut. */
+		ck_assert_msg(snprintf(exe, sizeof(exe), "%s",
+		    pythons[i].label) < (int)sizeof(exe), "label too long");
 		exe[strcspn(exe, " ")] = '\0';
 		snprintf(cmd, sizeof(cmd), "'%s' -W ignore '" PYREF "' defaults",
 		    exe);
