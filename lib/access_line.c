@@ -18,6 +18,10 @@
 
 #define ACCESS_RESERVE	256	/* room kept for the fields that follow */
 #define ACCESS_RESERVE_LAST 4	/* after the last value: quote, brace, NUL */
+/* The room kept for the alerts after detail, by every field before them
+ * too: two names of libssl's (the longest is 31 bytes) with their keys,
+ * quotes and numbers. */
+#define ACCESS_ALERTS_MAX	128
 
 /* The line being built, never longer than its buffer. */
 struct access_line {
@@ -235,9 +239,6 @@ access_format_cert(const struct tf_access_record *r, bool json,
 	}
 }
 
-/* The room kept for the alerts after detail: two names of libssl's
- * (the longest is 31 bytes) with their keys, quotes and numbers. */
-#define ACCESS_ALERTS_MAX	128
 
 /* alert_sent and alert_received after detail, those that happened. */
 static void
@@ -270,10 +271,10 @@ access_format_text(const struct tf_access_record *r, struct access_line *l,
 	access_putf(l, "access conn=%" PRIu64, r->conn);
 	for (i = 0; i < ACCESS_NSTRINGS; i++)
 		access_put_text(l, f[i].key, f[i].v, false,
-		    ACCESS_RESERVE + tail->len);
+		    ACCESS_RESERVE + ACCESS_ALERTS_MAX + tail->len);
 	if (r->peer[0] != '\0')
 		access_put_text(l, "peer", tf_access_str(r->peer), false,
-		    ACCESS_RESERVE + tail->len);
+		    ACCESS_RESERVE + ACCESS_ALERTS_MAX + tail->len);
 	access_putf(l, " hs_ms=%lld duration_ms=%lld bytes_in=%" PRIu64
 	    " bytes_out=%" PRIu64 " end=%s", r->hs_ms, r->duration_ms,
 	    r->bytes_in, r->bytes_out, r->end);
@@ -295,10 +296,10 @@ access_format_json(const struct tf_access_record *r, struct access_line *l,
 	access_putf(l, "{\"conn\":%" PRIu64, r->conn);
 	for (i = 0; i < ACCESS_NSTRINGS; i++)
 		access_put_json(l, f[i].key, f[i].v,
-		    ACCESS_RESERVE + tail->len);
+		    ACCESS_RESERVE + ACCESS_ALERTS_MAX + tail->len);
 	if (r->peer[0] != '\0')
 		access_put_json(l, "peer", tf_access_str(r->peer),
-		    ACCESS_RESERVE + tail->len);
+		    ACCESS_RESERVE + ACCESS_ALERTS_MAX + tail->len);
 	access_putf(l, ",\"hs_ms\":%lld,\"duration_ms\":%lld,"
 	    "\"bytes_in\":%" PRIu64 ",\"bytes_out\":%" PRIu64,
 	    r->hs_ms, r->duration_ms, r->bytes_in, r->bytes_out);
