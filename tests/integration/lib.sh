@@ -481,3 +481,17 @@ ticketname() {
 	    sed -n '/TLS session ticket:/{n;p;}' |
 	    sed 's/^ *[0-9a-f]* - //' | cut -c1-47 | tr -d ' -'
 }
+
+# nginx_conf_head: the start of a test's nginx.conf (one process in the
+# foreground, its pid and error log under $WORK/ngx/); the test adds its
+# http block.
+nginx_conf_head() {
+	cat <<EOF
+worker_processes 1;
+master_process off;
+daemon off;
+pid $WORK/ngx/nginx.pid;
+error_log $WORK/ngx/error.log info;
+events { worker_connections 64; }
+EOF
+}

@@ -16,13 +16,7 @@ make_certs
 N1=$(free_port)
 N2=$(free_port)
 mkdir -p "$WORK/ngx/logs"
-cat >"$WORK/nginx.conf" <<EOF
-worker_processes 1;
-master_process off;
-daemon off;
-pid $WORK/ngx/nginx.pid;
-error_log $WORK/ngx/error.log info;
-events { worker_connections 64; }
+{ nginx_conf_head; cat <<EOF
 http {
   log_format pp '\$proxy_protocol_addr:\$proxy_protocol_port '
       'remote=\$remote_addr '
@@ -43,6 +37,7 @@ http {
   }
 }
 EOF
+} >"$WORK/nginx.conf"
 nginx -p "$WORK/ngx" -e "$WORK/ngx/error.log" -c "$WORK/nginx.conf" \
     2>"$WORK/backend-nginx.log" &
 track $!

@@ -39,13 +39,7 @@ openssl x509 -req -in "$WORK/other.csr" -CA "$WORK/other-ca.pem" \
 NOK=$(free_port); NOTHER=$(free_port); NPP=$(free_port)
 mkdir -p "$WORK/ngx/logs" "$WORK/www"
 head -c 8000000 /dev/urandom >"$WORK/www/big.bin"
-cat >"$WORK/nginx.conf" <<EOF
-worker_processes 1;
-master_process off;
-daemon off;
-pid $WORK/ngx/nginx.pid;
-error_log $WORK/ngx/error.log info;
-events { worker_connections 64; }
+{ nginx_conf_head; cat <<EOF
 http {
   log_format tls '\$server_port pp=\$proxy_protocol_addr '
       'sni=\$ssl_server_name proto=\$ssl_protocol '
@@ -78,6 +72,7 @@ http {
   }
 }
 EOF
+} >"$WORK/nginx.conf"
 nginx -p "$WORK/ngx" -e "$WORK/ngx/error.log" -c "$WORK/nginx.conf" \
     2>"$WORK/backend-nginx.log" &
 track $!
