@@ -495,3 +495,21 @@ error_log $WORK/ngx/error.log info;
 events { worker_connections 64; }
 EOF
 }
+
+# garbage_clients PORT COUNT: COUNT connections, one after the other, that
+# send bytes that are not TLS and read until the server closes (each is a
+# failed handshake).
+garbage_clients() {
+	"$PYTHON" - "$1" "$2" <<'PY'
+import socket, sys
+for i in range(int(sys.argv[2])):
+    with socket.create_connection(("127.0.0.1", int(sys.argv[1])),
+                                  timeout=10) as s:
+        s.sendall(b"\x00garbage, not TLS\xff" * 8)
+        try:
+            while s.recv(4096):
+                pass
+        except OSError:
+            pass
+PY
+}
