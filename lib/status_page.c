@@ -72,7 +72,8 @@ static const char page_style[] =
 "td.name{font-family:ui-monospace,\"SF Mono\",Menlo,Consolas,"
 "\"DejaVu Sans Mono\",monospace;font-size:13px;white-space:nowrap}\n"
 "td.subject{overflow-wrap:anywhere;min-width:14em}\n"
-"#contexts th.num{white-space:normal;text-transform:none;letter-spacing:0}\n"
+"#contexts th.num{white-space:normal;text-transform:none;"
+"letter-spacing:0}\n"
 "td.reasons{color:var(--muted);font-size:13px}\n"
 ".muted{color:var(--muted)}\n"
 "tr.expiring td{background:var(--warn-bg)}\n"
@@ -236,7 +237,8 @@ table_open(struct page *p, const char *title, const char *id,
 	    "<table id=\"%s\">\n<thead><tr>", title, id);
 	for (i = 0; i < nheads; i++) {
 		if (heads[i][0] == '#')
-			page_printf(p, "<th class=\"num\">%s</th>", heads[i] + 1);
+			page_printf(p, "<th class=\"num\">%s</th>",
+			    heads[i] + 1);
 		else
 			page_printf(p, "<th>%s</th>", heads[i]);
 	}
@@ -450,11 +452,13 @@ render_listeners(struct page *p)
 static void
 render_cert(struct page *p, const struct tf_metrics_cert *c)
 {
-	long long	 days = tf_status_page_days_left(c->not_after, p->v->now);
-	const char	*cls = days < 0 ? " class=\"expired\"" :
-	    days < TF_STATUS_EXPIRING_DAYS ? " class=\"expiring\"" : "";
+	long long	 days;
+	const char	*cls;
 	char		 date[32], full[32];
 
+	days = tf_status_page_days_left(c->not_after, p->v->now);
+	cls = days < 0 ? " class=\"expired\"" :
+	    days < TF_STATUS_EXPIRING_DAYS ? " class=\"expiring\"" : "";
 	page_printf(p, "<tr%s data-context=\"", cls);
 	page_text(p, context_name(p->v->cf, c->context));
 	page_raw(p, "\" data-file=\"");
@@ -531,7 +535,8 @@ render_contexts(struct page *p)
 			    TF_SESS_N);
 		for (s = 0; key < TF_METRICS_CONTEXTS && v->sum != NULL &&
 		    s < TF_SESS_N; s++)
-			cell_count(p, tf_metrics_sess_name((enum tf_sess_stat)s),
+			cell_count(p,
+			    tf_metrics_sess_name((enum tf_sess_stat)s),
 			    tf_counter_get(&v->sum->sessions[key][s]));
 		page_raw(p, "</tr>\n");
 	}
