@@ -23,6 +23,7 @@
 
 #include "admin_socket.h"
 #include "autoconf.h"
+#include "admin_socket.h"
 #include "config.h"
 #include "demo.h"
 #include "errs.h"
@@ -170,6 +171,17 @@ static void
 print_line(const char *line)
 {
 	printf("%s\n", line);
+}
+
+/* For -t: where the admin endpoint will be, if there is one. */
+static void
+print_admin(const struct tf_config *conf)
+{
+	char	line[TF_ADDR_STRLEN + 32];
+
+	if (conf->admin_listen != NULL)
+		printf("%s\n", tf_admin_socket_describe(conf, line,
+		    sizeof(line)));
 }
 
 /* What a reload reads again: the file, or the demo's configuration. */
@@ -407,6 +419,7 @@ main(int argc, char **argv)
 	if (o.test_only) {
 		print_errors(&gen->warnings);
 		tf_generation_each_summary(gen, print_line);
+		print_admin(gen->config);
 		printf("configuration OK\n");
 		tf_generation_free(gen);
 		free(src.text);

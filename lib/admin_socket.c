@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -183,6 +184,24 @@ fail:
 	close(fd);
 	errno = saved_errno;
 	return -1;
+}
+
+const char *
+tf_admin_socket_describe(const struct tf_config *cf, char *buf, size_t len)
+{
+	char	addr[TF_ADDR_STRLEN];
+
+	if (cf->admin_listen == NULL) {
+		if (len > 0)
+			buf[0] = '\0';
+		return buf;
+	}
+	if (cf->admin_path != NULL)
+		snprintf(buf, len, "admin endpoint on unix:%s", cf->admin_path);
+	else
+		snprintf(buf, len, "admin endpoint on %s",
+		    tf_addr_format(&cf->admin_addr, addr, sizeof(addr)));
+	return buf;
 }
 
 void

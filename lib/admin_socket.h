@@ -7,6 +7,8 @@
 #ifndef TF_ADMIN_SOCKET_H
 #define TF_ADMIN_SOCKET_H
 
+#include <stddef.h>
+
 #include "config.h"
 #include "errs.h"
 
@@ -26,6 +28,13 @@
  */
 int	tf_admin_socket_open(const struct tf_config *cf,
 	    struct tf_errs *errs);
+/*
+ * "admin endpoint on ADDR" into buf (len bytes), ADDR as a listener's is
+ * shown ("127.0.0.1:9100", "[::1]:9100", "unix:/resolved/path"); for -t
+ * and the log. Returns buf; "" if cf has no admin endpoint.
+ */
+const char *tf_admin_socket_describe(const struct tf_config *cf, char *buf,
+	    size_t len);
 /*
  * Close fd (if >= 0) and remove cf's unix socket path, if it has one.
  * Call it only from the process that opened the socket, once.

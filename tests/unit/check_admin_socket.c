@@ -423,6 +423,25 @@ START_TEST(test_admin_socket_close_unlinks)
 }
 END_TEST
 
+/* The -t and log line: the address as bound, the path as resolved. */
+START_TEST(test_admin_socket_describe)
+{
+	struct tf_config	cf;
+	char			buf[160];
+
+	conf_make(&cf, "[::1]:9100", NULL);
+	ck_assert_str_eq(tf_admin_socket_describe(&cf, buf, sizeof(buf)),
+	    "admin endpoint on [::1]:9100");
+	conf_clear(&cf);
+	conf_make(&cf, "unix:admin.sock", "/run/tlsfront/admin.sock");
+	ck_assert_str_eq(tf_admin_socket_describe(&cf, buf, sizeof(buf)),
+	    "admin endpoint on unix:/run/tlsfront/admin.sock");
+	conf_clear(&cf);
+	memset(&cf, 0, sizeof(cf));
+	ck_assert_str_eq(tf_admin_socket_describe(&cf, buf, sizeof(buf)), "");
+}
+END_TEST
+
 static Suite *
 admin_socket_suite(void)
 {
@@ -435,6 +454,7 @@ admin_socket_suite(void)
 	tcase_add_test(tc, test_admin_socket_tcp_loopback);
 	tcase_add_test(tc, test_admin_socket_tcp_in_use);
 	tcase_add_test(tc, test_admin_socket_not_configured);
+	tcase_add_test(tc, test_admin_socket_describe);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("unix");
 	tcase_add_checked_fixture(tc, setup, teardown);
