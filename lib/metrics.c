@@ -141,7 +141,7 @@ tf_metrics_keys_bind(struct tf_metrics_keys *k, const struct tf_config *cf,
 /* The cipher table: every cipher libssl can negotiate, by id. */
 
 static uint32_t		cipher_ids[TF_METRICS_CIPHERS];
-static const char	*cipher_names[TF_METRICS_CIPHERS];
+static const char	*cipher_names[TF_METRICS_CIPHERS] = { "other" };
 static size_t		ncipher_ids = 1;	/* 0: "other" */
 
 static int
@@ -176,7 +176,6 @@ tf_metrics_ciphers_init(void)
 	    k++)
 		ids[n++] = SSL_CIPHER_get_id(sk_SSL_CIPHER_value(all, k));
 	qsort(ids, n, sizeof(ids[0]), cipher_id_cmp);
-	cipher_names[0] = "other";
 	for (i = 0; i < n; i++) {
 		cipher_ids[i + 1] = ids[i];
 		for (k = 0; k < sk_SSL_CIPHER_num(all); k++) {
