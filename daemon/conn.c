@@ -31,6 +31,7 @@
 #include "backend_tls.h"
 #include "clock.h"
 #include "conn.h"
+#include "count.h"
 #include "generation.h"
 #include "listener.h"
 #include "log.h"
@@ -430,6 +431,8 @@ conn_handshake(struct tf_conn *c)
 		 * response. */
 		event_base_gettimeofday_cached(c->worker->base, &c->handshaken);
 		c->last_activity = c->handshaken;
+		tf_count_handshake(c->worker, c->listener, conn_client(c)->ssl,
+		    &c->accepted, &c->handshaken);
 		conn_trim_note(c->worker);
 		conn_set_state(c, TF_CONN_CONNECTING);
 		conn_route(c);
@@ -669,6 +672,7 @@ tf_conn_new(struct tf_worker *w, struct tf_listener *l, int fd,
 	evtimer_assign(&c->timer, w->base, conn_timer_cb, c);
 	TAILQ_INSERT_TAIL(&w->conns, c, entry);
 	tf_worker_conn_opened(w);
+	tf_count_accepted(w, l);
 	conn_arm_timer(c);
 	/* The ClientHello is usually there already: try at once. */
 	conn_handshake(c);
@@ -806,6 +810,9 @@ tf_conn_close(struct tf_conn *c, enum tf_conn_end end, const char *detail)
 	tf_backend_release(c, &c->connect);
 	tf_side_close(conn_client(c), conn_end_is_clean(end));
 	conn_log_access(c);
+	tf_count_closed(c->worker, c->listener, end, timerisset(&c->handshaken),
+	    conn_client(c), c->relay.received[TF_SIDE_CLIENT],
+	    c->relay.sent[TF_SIDE_CLIENT]);
 	TAILQ_REMOVE(&c->worker->conns, c, entry);
 	conn_trim_note(c->worker);
 	conn_free_later(c);

@@ -172,6 +172,8 @@ tf_generation_free(struct tf_generation *gen)
 	if (gen == NULL)
 		return;
 	tf_health_map_free(gen->health);
+	free(gen->listener_keys);
+	free(gen->context_keys);
 	tf_ctxset_unref(gen->set);
 	if (gen->stamps != NULL) {
 		for (i = 0; i < gen->config->ncontexts; i++)

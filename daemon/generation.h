@@ -43,6 +43,13 @@ struct tf_generation {
 	/* Its servers' slots in the shared state (health.h); set by the
 	 * master before it forks, NULL elsewhere. */
 	struct tf_health_map	*health;
+	/* 1 at start, one more per reload (the master's count), and the
+	 * keys of its listeners and contexts in the admin endpoint's
+	 * counters (lib/metrics.h): set by the master when daemon.admin
+	 * is on, NULL otherwise. */
+	uint64_t		 id;
+	uint32_t		*listener_keys;
+	uint32_t		*context_keys;
 };
 
 /*

@@ -37,7 +37,8 @@ struct health_slot {
 	_Atomic uint32_t	word;		/* health checks: tf_health_* */
 	_Atomic uint32_t	fails;		/* failed connects in a row */
 	_Atomic int64_t		retry_at_ms;	/* backoff ends (monotonic) */
-	char			pad[48];
+	_Atomic uint64_t	connect_failures;	/* ever, for /metrics */
+	char			pad[40];
 };
 
 struct tf_health_map {
@@ -127,6 +128,7 @@ health_slot_for(char *key, const struct tf_backend_conf *be)
 		atomic_store(&s->word, tf_health_initial(fall));
 		atomic_store(&s->fails, 0);
 		atomic_store(&s->retry_at_ms, 0);
+		atomic_store(&s->connect_failures, 0);
 		return (long)i;
 	}
 	free(key);
@@ -259,6 +261,8 @@ tf_health_failed(const struct tf_health_map *m, const struct tf_config *cf,
 	if ((s = health_slot(m, bi, si, &idx)) == NULL)
 		return;
 	n = atomic_fetch_add_explicit(&s->fails, 1, memory_order_relaxed) + 1;
+	atomic_fetch_add_explicit(&s->connect_failures, 1,
+	    memory_order_relaxed);
 	delay = tf_balance_backoff(be->retry_after, n);
 	atomic_store_explicit(&s->retry_at_ms, health_now_ms() +
 	    (int64_t)(delay * 1000), memory_order_relaxed);
@@ -334,4 +338,26 @@ tf_health_check_result(const struct tf_health_map *m,
 		    be->server_names[si], hc->rise);
 	if (ok)
 		health_backoff_end(s, be, si, "its health check passed");
+}
+
+void
+tf_health_state(const struct tf_health_map *m, const struct tf_config *cf,
+    size_t bi, size_t si, bool *up, uint64_t *connect_failures)
+{
+	const struct tf_backend_conf	*be = &cf->backends[bi];
+	struct health_slot		*s;
+	uint32_t			 idx;
+
+	*up = true;
+	*connect_failures = 0;
+	if ((s = health_slot(m, bi, si, &idx)) == NULL)
+		return;
+	*connect_failures = atomic_load_explicit(&s->connect_failures,
+	    memory_order_relaxed);
+	if (be->health_check != NULL && !tf_health_is_up(atomic_load_explicit(
+	    &s->word, memory_order_relaxed)))
+		*up = false;
+	else if (atomic_load_explicit(&s->retry_at_ms, memory_order_relaxed) >
+	    health_now_ms())
+		*up = false;
 }

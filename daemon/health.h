@@ -11,6 +11,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "config.h"
 #include "errs.h"
@@ -58,5 +59,11 @@ void	tf_health_released(const struct tf_health_map *, size_t bi,
  */
 void	tf_health_check_result(const struct tf_health_map *, const struct
 	    tf_config *, size_t bi, size_t si, bool ok, const char *why);
+
+/* For the admin endpoint: whether server si of backend bi is taken for
+ * connections now (its checks pass, no backoff runs), and how many of
+ * the connects to it failed since its slot was taken. */
+void	tf_health_state(const struct tf_health_map *, const struct tf_config *,
+	    size_t bi, size_t si, bool *up, uint64_t *connect_failures);
 
 #endif

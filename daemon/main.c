@@ -21,7 +21,9 @@
 #include <event2/event.h>
 #include <openssl/crypto.h>
 
+#include "admin_socket.h"
 #include "autoconf.h"
+#include "admin_socket.h"
 #include "config.h"
 #include "demo.h"
 #include "errs.h"
@@ -171,6 +173,17 @@ print_line(const char *line)
 	printf("%s\n", line);
 }
 
+/* For -t: where the admin endpoint will be, if there is one. */
+static void
+print_admin(const struct tf_config *conf)
+{
+	char	line[TF_ADDR_STRLEN + 32];
+
+	if (conf->admin_listen != NULL)
+		printf("%s\n", tf_admin_socket_describe(conf, line,
+		    sizeof(line)));
+}
+
 /* What a reload reads again: the file, or the demo's configuration. */
 struct source {
 	const char	*file;
@@ -313,6 +326,25 @@ open_sockets(const struct tf_generation *gen, size_t nworkers,
 	return sockets;
 }
 
+/* The admin endpoint's socket, bound with the listeners (before
+ * privileges are dropped): -1 if there is none, -2 if it cannot be had. */
+static int
+open_admin_socket(const struct tf_config *cf)
+{
+	struct tf_errs	errs;
+	int		fd;
+
+	if (cf->admin_listen == NULL)
+		return -1;
+	tf_errs_init(&errs);
+	if ((fd = tf_admin_socket_open(cf, &errs)) == -1) {
+		tf_log_err("%s", tf_errs_get(&errs, 0));
+		fd = -2;
+	}
+	tf_errs_free(&errs);
+	return fd;
+}
+
 /* Takes over gen. */
 static int
 serve(const struct options *o, struct source *src, struct tf_generation *gen)
@@ -329,8 +361,15 @@ serve(const struct options *o, struct source *src, struct tf_generation *gen)
 		tf_generation_free(gen);
 		return -1;
 	}
+	if ((p.admin_fd = open_admin_socket(cf)) == -2) {
+		tf_sockets_free(p.sockets);
+		tf_sockets_inherited_close(&inh);
+		tf_generation_free(gen);
+		return -1;
+	}
 	raise_fd_limit(cf, p.nworkers);
 	if (drop_privileges(cf) == -1) {
+		tf_admin_socket_close(cf, p.admin_fd);
 		tf_sockets_free(p.sockets);
 		tf_sockets_inherited_close(&inh);
 		tf_generation_free(gen);
@@ -380,6 +419,7 @@ main(int argc, char **argv)
 	if (o.test_only) {
 		print_errors(&gen->warnings);
 		tf_generation_each_summary(gen, print_line);
+		print_admin(gen->config);
 		printf("configuration OK\n");
 		tf_generation_free(gen);
 		free(src.text);

@@ -19,7 +19,10 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "admin.h"
+#include "admin_socket.h"
 #include "clock.h"
+#include "counters.h"
 #include "generation.h"
 #include "health.h"
 #include "log.h"
@@ -29,8 +32,8 @@
 #include "worker.h"
 
 #define TF_MAX_WORKERS		256
-/* Worker processes at once, retiring ones included. */
-#define TF_MAX_PROCS		1024
+/* Admin processes replaced by a reload that have not exited yet. */
+#define TF_MAX_OLD_ADMINS	8
 /* A slot whose worker died this recently is restarted a little later. */
 #define TF_RESPAWN_HOLDOFF_SEC	1
 /* At most one "cannot be restarted" line this often. */
@@ -68,6 +71,16 @@ struct master {
 	struct timespec		 watchdog_last;
 	sigset_t		 waited;
 	sigset_t		 saved;
+	/* The admin endpoint (daemon.admin): its socket (-1: off), the
+	 * counters it reads (NULL until a configuration enables it), the
+	 * keys of names in them, and its process. */
+	int			 admin_fd;
+	struct tf_counters	*counters;
+	struct tf_metrics_keys	*keys;
+	uint64_t		 generations;
+	pid_t			 admin_pid;
+	time_t			 admin_started;
+	pid_t			 old_admins[TF_MAX_OLD_ADMINS];
 };
 
 size_t
@@ -89,6 +102,8 @@ master_child(struct master *m, size_t slot, struct tf_worker_stats *stats)
 
 	tf_sockets_close_others(m->p.sockets, m->p.inherited, slot);
 	tf_sockets_slot(m->p.sockets, slot, fds);
+	if (m->admin_fd != -1)
+		close(m->admin_fd);
 	/* Signals stay blocked until the worker has its handlers: a retire
 	 * or stop request sent right after the fork must not kill it. */
 	signal(SIGCHLD, SIG_DFL);
@@ -96,7 +111,9 @@ master_child(struct master *m, size_t slot, struct tf_worker_stats *stats)
 	 * workers' to serve; a new worker must not keep them open. */
 	tf_sockets_free(m->old_sockets);
 	tf_generation_free(m->old_gen);
-	rv = tf_worker_run(m->p.gen, (int)slot, m->p.nworkers, fds, stats);
+	rv = tf_worker_run(m->p.gen, (int)slot, m->p.nworkers, fds, stats,
+	    m->counters != NULL ? &m->counters->slots[stats - m->stats] :
+	    NULL);
 	/* Free what the master held, so leak checkers see a clean exit. */
 	tf_generation_free(m->p.gen);
 	free(m->p.sockets->addrs);
@@ -141,6 +158,9 @@ master_spawn(struct master *m, size_t slot, char *why, size_t whylen)
 		return NULL;
 	}
 	memset(&m->stats[pr - m->procs], 0, sizeof(*m->stats));
+	if (m->counters != NULL)
+		tf_counters_spawned(m->counters, (size_t)(pr - m->procs),
+		    m->p.gen->id);
 	fflush(NULL);
 	if ((pid = fork()) == -1) {
 		snprintf(why, whylen, "fork: %s", strerror(errno));
@@ -153,6 +173,176 @@ master_spawn(struct master *m, size_t slot, char *why, size_t whylen)
 	pr->slot = slot;
 	tf_log_debug("worker %zu: pid %ld", slot, (long)pid);
 	return pr;
+}
+
+/*
+ * The admin endpoint's counters for gen: mapped the first time a
+ * configuration enables daemon.admin (workers forked before are not
+ * counted), and the keys of gen's listener and context names. gen gets
+ * its number either way. -1 with errs filled if they cannot be had.
+ */
+static int
+master_bind_counters(struct master *m, struct tf_generation *gen,
+    struct tf_errs *errs)
+{
+	const struct tf_config	*cf = gen->config;
+	size_t			 lost;
+
+	gen->id = m->generations + 1;
+	if (cf->admin_listen == NULL)
+		return 0;
+	if (m->counters == NULL) {
+		if ((m->keys = tf_metrics_keys_new()) == NULL ||
+		    tf_metrics_ciphers_init() == -1 ||
+		    (m->counters = tf_counters_map()) == NULL)
+			return tf_errs_addx(errs, "cannot set up the admin "
+			    "endpoint's counters");
+		atomic_store(&m->counters->master.started, (int64_t)time(NULL));
+	}
+	gen->listener_keys = calloc(cf->nlisteners + 1, sizeof(uint32_t));
+	gen->context_keys = calloc(cf->ncontexts + 1, sizeof(uint32_t));
+	if (gen->listener_keys == NULL || gen->context_keys == NULL)
+		tf_fatal("calloc");
+	lost = tf_metrics_keys_bind(m->keys, cf, gen->listener_keys,
+	    gen->context_keys);
+	if (lost > 0)
+		tf_log_warnx("%s:%d: admin endpoint: %zu listener(s) or "
+		    "context(s) past the first %d of each named since the "
+		    "start are not counted in /metrics", cf->file,
+		    cf->admin_line, lost, TF_METRICS_LISTENERS);
+	return 0;
+}
+
+/* The generation now serving is gen: say so in the counters. */
+static void
+master_counters_commit(struct master *m, bool ok)
+{
+	m->generations = m->p.gen->id;
+	if (m->counters == NULL)
+		return;
+	atomic_store(&m->counters->master.generation, m->generations);
+	if (m->generations > 1)
+		atomic_store(&m->counters->master.last_reload,
+		    (int64_t)time(NULL));
+	if (m->generations > 1 && ok)
+		atomic_fetch_add(&m->counters->master.reloads_ok, 1);
+}
+
+static void __attribute__((noreturn))
+master_admin_child(struct master *m)
+{
+	const struct tf_sockets	*s = m->p.sockets;
+	size_t			 i;
+	int			 rv;
+
+	/* It serves no listener: every listening socket is closed. */
+	for (i = 0; s != NULL && i < s->nlisteners * s->nworkers; i++)
+		if (s->fds[i] != -1 && !s->inherited[i / s->nworkers])
+			close(s->fds[i]);
+	for (i = 0; i < m->p.inherited->count; i++)
+		close(m->p.inherited->fds[i]);
+	tf_sockets_free(m->old_sockets);
+	tf_generation_free(m->old_gen);
+	rv = tf_admin_run(m->p.gen, m->admin_fd, m->counters);
+	tf_generation_free(m->p.gen);
+	exit(rv == 0 ? 0 : 1);
+}
+
+/* Fork the admin process of the current generation, if it has one. */
+static void
+master_admin_spawn(struct master *m)
+{
+	pid_t	pid;
+
+	if (m->admin_fd == -1 || m->counters == NULL || m->stopping ||
+	    m->admin_pid != 0)
+		return;
+	m->admin_started = time(NULL);
+	fflush(NULL);
+	if ((pid = fork()) == -1) {
+		tf_log_err("admin: fork: %s", strerror(errno));
+		return;
+	}
+	if (pid == 0)
+		master_admin_child(m);
+	m->admin_pid = pid;
+	tf_log_debug("admin: pid %ld", (long)pid);
+}
+
+/* A reload replaced it (or the daemon stops): it exits at once. */
+static void
+master_admin_retire(struct master *m)
+{
+	size_t	i;
+
+	if (m->admin_pid == 0)
+		return;
+	kill(m->admin_pid, SIGUSR2);
+	for (i = 0; i < TF_MAX_OLD_ADMINS; i++)
+		if (m->old_admins[i] == 0) {
+			m->old_admins[i] = m->admin_pid;
+			break;
+		}
+	if (i == TF_MAX_OLD_ADMINS)
+		(void)waitpid(m->admin_pid, NULL, 0);
+	m->admin_pid = 0;
+}
+
+static void
+master_admin_reap(struct master *m)
+{
+	int	status;
+	size_t	i;
+
+	for (i = 0; i < TF_MAX_OLD_ADMINS; i++)
+		if (m->old_admins[i] != 0 &&
+		    waitpid(m->old_admins[i], &status, WNOHANG) ==
+		    m->old_admins[i])
+			m->old_admins[i] = 0;
+	if (m->admin_pid == 0 ||
+	    waitpid(m->admin_pid, &status, WNOHANG) != m->admin_pid)
+		return;
+	m->admin_pid = 0;
+	if (m->stopping)
+		return;
+	if (WIFSIGNALED(status))
+		tf_log_err("admin: exited on signal %d; restarting",
+		    WTERMSIG(status));
+	else
+		tf_log_err("admin: exited with status %d; restarting",
+		    WEXITSTATUS(status));
+}
+
+/* Restart a dead admin process, not at once if it died right away. */
+static void
+master_admin_respawn(struct master *m)
+{
+	if (m->admin_pid == 0 &&
+	    time(NULL) - m->admin_started >= TF_RESPAWN_HOLDOFF_SEC)
+		master_admin_spawn(m);
+}
+
+static bool
+master_admin_running(const struct master *m)
+{
+	size_t	i;
+
+	for (i = 0; i < TF_MAX_OLD_ADMINS; i++)
+		if (m->old_admins[i] != 0)
+			return true;
+	return m->admin_pid != 0;
+}
+
+/* Whether two configurations' admin endpoints are the same socket. */
+static bool
+master_admin_same(const struct tf_config *a, const struct tf_config *b)
+{
+	if (a->admin_listen == NULL || b->admin_listen == NULL)
+		return a->admin_listen == b->admin_listen;
+	if (a->admin_path != NULL || b->admin_path != NULL)
+		return a->admin_path != NULL && b->admin_path != NULL &&
+		    strcmp(a->admin_path, b->admin_path) == 0;
+	return strcmp(a->admin_listen, b->admin_listen) == 0;
 }
 
 static void
@@ -206,6 +396,8 @@ master_exited(struct master *m, struct proc *pr, int status)
 		tf_log_err("worker %zu exited with status %d; restarting",
 		    pr->slot, WEXITSTATUS(status));
 	}
+	if (m->counters != NULL)
+		tf_counters_exited(m->counters, (size_t)(pr - m->procs));
 	memset(pr, 0, sizeof(*pr));
 }
 
@@ -292,7 +484,24 @@ struct reload {
 	struct tf_generation	*gen;
 	struct tf_sockets	*sockets;
 	size_t			 nworkers;
+	/* Its admin endpoint is another socket: this one (-1: none). */
+	bool			 admin_changed;
+	int			 admin_fd;
 };
+
+/* r's admin socket, if it is not the running one's. -1 with errs. */
+static int
+master_reload_admin(struct master *m, struct reload *r, struct tf_errs *errs)
+{
+	const struct tf_config	*cf = r->gen->config;
+
+	r->admin_fd = -1;
+	r->admin_changed = !master_admin_same(m->p.gen->config, cf);
+	if (!r->admin_changed || cf->admin_listen == NULL)
+		return 0;
+	r->admin_fd = tf_admin_socket_open(cf, errs);
+	return r->admin_fd == -1 ? -1 : 0;
+}
 
 /*
  * Load the new generation and open its sockets, if there is room for its
@@ -306,7 +515,8 @@ master_reload_prepare(struct master *m, struct reload *r,
 
 	if ((r->gen = m->p.load(m->p.load_arg, errs)) == NULL)
 		return -1;
-	if ((r->gen->health = tf_health_bind(r->gen->config, errs)) == NULL) {
+	if ((r->gen->health = tf_health_bind(r->gen->config, errs)) == NULL ||
+	    master_bind_counters(m, r->gen, errs) == -1) {
 		tf_generation_free(r->gen);
 		return -1;
 	}
@@ -319,8 +529,10 @@ master_reload_prepare(struct master *m, struct reload *r,
 	} else {
 		r->sockets = tf_sockets_open(r->gen->config, r->nworkers,
 		    m->p.sockets, m->p.inherited, errs);
-		if (r->sockets != NULL)
+		if (r->sockets != NULL && master_reload_admin(m, r, errs) == 0)
 			return 0;
+		if (r->sockets != NULL)
+			tf_sockets_give_back(r->sockets, m->p.sockets);
 	}
 	tf_generation_free(r->gen);
 	return -1;
@@ -391,8 +603,10 @@ master_reload_start(struct master *m, struct reload *r, struct tf_errs *errs)
 }
 
 static void
-master_retire(struct proc *pr)
+master_retire(struct master *m, struct proc *pr)
 {
+	if (m->counters != NULL)
+		tf_counters_retiring(m->counters, (size_t)(pr - m->procs));
 	pr->retiring = true;
 	pr->retired_at = tf_monotonic();
 	kill(pr->pid, SIGUSR2);
@@ -400,7 +614,7 @@ master_retire(struct proc *pr)
 
 /* The new workers run: retire the old ones, forget the old generation. */
 static void
-master_reload_commit(struct master *m)
+master_reload_commit(struct master *m, const struct reload *r)
 {
 	size_t	i;
 
@@ -410,12 +624,19 @@ master_reload_commit(struct master *m)
 		if (m->procs[i].starting)
 			m->procs[i].starting = false;
 		else
-			master_retire(&m->procs[i]);
+			master_retire(m, &m->procs[i]);
 	}
+	if (r->admin_changed) {
+		tf_admin_socket_close(m->old_gen->config, m->admin_fd);
+		m->admin_fd = r->admin_fd;
+	}
+	master_admin_retire(m);
 	tf_sockets_free(m->old_sockets);
 	tf_generation_free(m->old_gen);
 	m->old_sockets = NULL;
 	m->old_gen = NULL;
+	master_counters_commit(m, true);
+	master_admin_spawn(m);
 	m->reloads++;
 	snprintf(m->last_reload, sizeof(m->last_reload), "reload %u ok",
 	    m->reloads);
@@ -427,15 +648,18 @@ master_reload_commit(struct master *m)
 /* The new workers do not all run: retire those that do, serve on. They
  * stay marked starting, so that a failure to start is told as such. */
 static void
-master_reload_roll_back(struct master *m, const time_t *slot_started)
+master_reload_roll_back(struct master *m, const struct reload *r,
+    const time_t *slot_started)
 {
 	size_t	i;
 
 	for (i = 0; i < TF_MAX_PROCS; i++)
 		if (m->procs[i].pid != 0 && m->procs[i].starting &&
 		    !m->procs[i].retiring)
-			master_retire(&m->procs[i]);
+			master_retire(m, &m->procs[i]);
 	tf_sockets_give_back(m->p.sockets, m->old_sockets);
+	if (r->admin_changed && r->admin_fd != -1)
+		tf_admin_socket_close(m->p.gen->config, r->admin_fd);
 	tf_generation_free(m->p.gen);
 	m->p.gen = m->old_gen;
 	m->p.sockets = m->old_sockets;
@@ -449,6 +673,11 @@ static void
 master_reload_failed(struct master *m, const struct tf_errs *errs)
 {
 	master_log_errors(errs);
+	if (m->counters != NULL) {
+		atomic_fetch_add(&m->counters->master.reloads_failed, 1);
+		atomic_store(&m->counters->master.last_reload,
+		    (int64_t)time(NULL));
+	}
 	snprintf(m->last_reload, sizeof(m->last_reload),
 	    "reload failed, still on the previous configuration: %s",
 	    tf_errs_count(errs) > 0 ? tf_errs_get(errs, 0) : "?");
@@ -465,7 +694,7 @@ static void
 master_reload(struct master *m)
 {
 	struct tf_errs	errs;
-	struct reload	r = { NULL, NULL, 0 };
+	struct reload	r = { NULL, NULL, 0, false, -1 };
 	time_t		slot_started[TF_MAX_WORKERS];
 	size_t		i;
 
@@ -477,13 +706,13 @@ master_reload(struct master *m)
 	if (master_reload_prepare(m, &r, &errs) == -1) {
 		master_reload_failed(m, &errs);
 	} else if (master_reload_start(m, &r, &errs) == -1) {
-		master_reload_roll_back(m, slot_started);
+		master_reload_roll_back(m, &r, slot_started);
 		master_reload_failed(m, &errs);
 	} else {
 		for (i = 0; i < tf_errs_count(&m->p.gen->warnings); i++)
 			tf_log_warnx("%s", tf_errs_get(&m->p.gen->warnings,
 			    i));
-		master_reload_commit(m);
+		master_reload_commit(m, &r);
 	}
 	tf_errs_free(&errs);
 	tf_notify_ready();
@@ -524,6 +753,8 @@ master_stop(struct master *m, int sig)
 		tf_log_notice("signal %d: stopping", sig);
 		tf_notify_stopping();
 		m->stopping = true;
+		if (m->counters != NULL)
+			atomic_store(&m->counters->master.draining, 1);
 		/* Listening sockets go away with the workers' own copies. */
 		tf_sockets_free(m->p.sockets);
 		m->p.sockets = NULL;
@@ -568,7 +799,7 @@ master_loop(struct master *m)
 		tick.tv_nsec = (long)(m->watchdog_usec / 4 * 1000);
 	}
 	while (!m->stopping || master_count(m, false) +
-	    master_count(m, true) > 0) {
+	    master_count(m, true) > 0 || master_admin_running(m)) {
 		sig = sigtimedwait(&m->waited, NULL, &tick);
 		/* Workers that exited before the signal came are not part of
 		 * a stop (SIGTERM is taken before a pending SIGCHLD). */
@@ -578,8 +809,14 @@ master_loop(struct master *m)
 		else if (sig == SIGHUP && !m->stopping)
 			master_reload(m);
 		master_reap(m);
+		master_admin_reap(m);
 		master_respawn(m);
+		master_admin_respawn(m);
 		master_hard_stop(m);
+		/* /healthz says "draining" until the last worker is gone. */
+		if (m->stopping && master_count(m, false) +
+		    master_count(m, true) == 0)
+			master_admin_retire(m);
 		master_update_status(m);
 		master_watchdog(m);
 	}
@@ -599,9 +836,11 @@ tf_master_run(struct tf_master_params *p)
 		tf_fatal("calloc");
 	m->p = *p;
 	tf_errs_init(&errs);
+	m->admin_fd = p->admin_fd;
 	if ((m->p.gen->health = tf_health_bind(m->p.gen->config, &errs)) ==
-	    NULL)
+	    NULL || master_bind_counters(m, m->p.gen, &errs) == -1)
 		tf_fatalx("%s", tf_errs_get(&errs, 0));
+	master_counters_commit(m, true);
 	tf_errs_free(&errs);
 	m->stats = mmap(NULL, TF_MAX_PROCS * sizeof(*m->stats),
 	    PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
@@ -624,13 +863,18 @@ tf_master_run(struct tf_master_params *p)
 			m->failed = true;
 		}
 	}
+	master_admin_spawn(m);
 	tf_notify_ready();
 	master_update_status(m);
 	master_loop(m);
+	tf_admin_socket_close(m->p.gen->config, m->admin_fd);
 	sigprocmask(SIG_SETMASK, &m->saved, NULL);
 	tf_sockets_free(m->p.sockets);
 	tf_generation_free(m->p.gen);
 	munmap(m->stats, TF_MAX_PROCS * sizeof(*m->stats));
+	if (m->counters != NULL)
+		munmap(m->counters, sizeof(*m->counters));
+	tf_metrics_keys_free(m->keys);
 	rv = m->failed ? -1 : 0;
 	free(m);
 	return rv;

@@ -28,6 +28,7 @@ struct tf_master_params {
 	size_t			 nworkers;
 	tf_master_load_fn	 load;
 	void			*load_arg;
+	int			 admin_fd;	/* taken over; -1: none */
 };
 
 /* Number of workers for a configuration (daemon.workers, 0: CPUs). */

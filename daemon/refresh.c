@@ -15,6 +15,16 @@
 #include "context.h"
 #include "generation.h"
 #include "log.h"
+
+/* The admin process rebuilds contexts too, to show what the workers
+ * serve; it says so at debug level only (worker < 0), the workers at
+ * theirs. */
+#define REFRESH_LOG(worker, fn, ...) do {				\
+	if ((worker) < 0)						\
+		tf_log_debug(__VA_ARGS__);				\
+	else								\
+		fn(__VA_ARGS__);					\
+} while (0)
 #include "refresh.h"
 
 /* The files of one context and whether one changed, and which first. */
@@ -57,11 +67,13 @@ refresh_log_errs(int worker, const char *ctxname, const char *path,
 {
 	size_t	i;
 
-	tf_log_warnx("worker %d: context \"%s\": %s changed, but the context "
-	    "cannot be rebuilt; the one built before keeps serving until "
-	    "its files change again", worker, ctxname, path);
+	REFRESH_LOG(worker, tf_log_warnx, "worker %d: context \"%s\": %s "
+	    "changed, but the context cannot be rebuilt; the one built "
+	    "before keeps serving until its files change again", worker,
+	    ctxname, path);
 	for (i = 0; i < tf_errs_count(errs); i++)
-		tf_log_warnx("worker %d: %s", worker, tf_errs_get(errs, i));
+		REFRESH_LOG(worker, tf_log_warnx, "worker %d: %s", worker,
+		    tf_errs_get(errs, i));
 }
 
 /*
@@ -114,10 +126,12 @@ refresh_build(struct tf_generation *gen, size_t i, const char *path,
 	refresh_keep_ticket_keys(cc, gen->set->contexts[i], ctx);
 	(void)tf_context_all_warnings(cc, ctx, cf->file, &errs);
 	for (w = 0; w < tf_errs_count(&errs); w++)
-		tf_log_warnx("worker %d: %s", worker, tf_errs_get(&errs, w));
+		REFRESH_LOG(worker, tf_log_warnx, "worker %d: %s", worker,
+		    tf_errs_get(&errs, w));
 	tf_errs_free(&errs);
-	tf_log_info("worker %d: context \"%s\": rebuilt after %s changed "
-	    "(%zu certificate%s, %.1f ms)", worker, cc->name, path,
+	REFRESH_LOG(worker, tf_log_info, "worker %d: context \"%s\": rebuilt "
+	    "after %s changed (%zu certificate%s, %.1f ms)", worker, cc->name,
+	    path,
 	    tf_context_cert_count(ctx),
 	    tf_context_cert_count(ctx) == 1 ? "" : "s",
 	    (refresh_now() - t0) * 1000);
@@ -160,11 +174,12 @@ tf_refresh(struct tf_generation *gen, int worker)
 	}
 	tf_errs_init(&errs);
 	if ((set = tf_ctxset_new(cf, contexts, &errs)) == NULL) {
-		tf_log_warnx("worker %d: the rebuilt contexts cannot be routed "
-		    "to; the ones built before keep serving", worker);
+		REFRESH_LOG(worker, tf_log_warnx, "worker %d: the rebuilt "
+		    "contexts cannot be routed to; the ones built before keep "
+		    "serving", worker);
 		for (j = 0; j < tf_errs_count(&errs); j++)
-			tf_log_warnx("worker %d: %s", worker,
-			    tf_errs_get(&errs, j));
+			REFRESH_LOG(worker, tf_log_warnx, "worker %d: %s",
+			    worker, tf_errs_get(&errs, j));
 		tf_errs_free(&errs);
 		return 0;
 	}

@@ -15,7 +15,8 @@ struct tf_generation;
  * connections; open ones keep the set they were accepted under. A
  * context that does not build (a half-written file, a key that does not
  * match its certificate yet) is logged and keeps its previous SSL_CTX
- * until its files change again. Logs as worker number worker. Returns
+ * until its files change again. Logs as worker number worker (< 0: the
+ * admin process, at debug level only). Returns
  * how many contexts were rebuilt.
  */
 int	tf_refresh(struct tf_generation *gen, int worker);

@@ -19,6 +19,7 @@
 #include "addrlimit.h"
 #include "clock.h"
 #include "conn.h"
+#include "count.h"
 #include "generation.h"
 #include "health_check.h"
 #include "listener.h"
@@ -95,6 +96,7 @@ tf_worker_accept_backoff(struct tf_worker *w)
 	struct timeval	tv = { TF_ACCEPT_BACKOFF_SEC, 0 };
 
 	w->fds_short = true;
+	tf_count_limit(w, TF_LIMIT_FILE_DESCRIPTORS);
 	worker_set_accepting(w, false);
 	evtimer_add(w->accept_retry, &tv);
 }
@@ -108,12 +110,14 @@ tf_worker_conn_opened(struct tf_worker *w)
 	w->nhandshakes++;
 	/* At a limit, every close and accept toggles this: rate-limited. */
 	if (++w->nconns == w->max_conns) {
+		tf_count_limit(w, TF_LIMIT_MAX_CONNECTIONS);
 		if (tf_access_may_log(w->base, TF_ACCESS_KIND_ACCEPT_PAUSE))
 			tf_log_warnx("worker %d: max_connections reached "
 			    "(%zu); pausing accepts", w->index, w->max_conns);
 		worker_set_accepting(w, false);
 	} else if (w->nhandshakes ==
 	    (size_t)w->gen->config->limit_handshakes) {
+		tf_count_limit(w, TF_LIMIT_HANDSHAKES);
 		if (tf_access_may_log(w->base, TF_ACCESS_KIND_ACCEPT_PAUSE))
 			tf_log_warnx("worker %d: %zu handshakes in progress "
 			    "(limits.handshakes); pausing accepts", w->index,
@@ -135,6 +139,8 @@ tf_worker_address_admit(struct tf_worker *w, const struct sockaddr *sa,
 	if (v == TF_ADDRLIMIT_OK)
 		return true;
 	w->addr_refused++;
+	tf_count_limit(w, v == TF_ADDRLIMIT_TOO_MANY ?
+	    TF_LIMIT_ADDRESS_CONNECTIONS : TF_LIMIT_ADDRESS_RATE);
 	if (tf_access_may_log(w->base, TF_ACCESS_KIND_ADDRESS_LIMIT))
 		tf_log_warnx("worker %d: %s: %s; connection closed (%llu so "
 		    "far)", w->index, tf_addr_format_sa(sa, salen, name,
@@ -224,6 +230,7 @@ worker_begin_drain(struct tf_worker *w)
 		return;
 	w->draining = true;
 	worker_close_listeners(w);
+	tf_count_listeners_down(w);
 	/* No new handshake will use a rebuilt context. */
 	tf_watch_free(w->watch);
 	w->watch = NULL;
@@ -281,6 +288,7 @@ worker_free(struct tf_worker *w)
 	tf_health_checks_stop();
 	tf_conn_close_all(w, TF_END_SHUTDOWN);
 	tf_conn_reap();
+	tf_count_stop(w);
 	tf_access_flush();	/* summaries of lines still held back */
 	for (i = 0; i < w->nlisteners; i++)
 		tf_listener_free(w->listeners[i]);
@@ -374,6 +382,8 @@ worker_setup(struct tf_worker *w, const int *fds)
 		if (w->listeners[i] == NULL)
 			return -1;
 	}
+	if (tf_count_start(w) == -1)
+		return -1;
 	return tf_health_checks_start(w);
 }
 
@@ -396,7 +406,8 @@ tf_worker_fd_capacity(size_t nlisteners)
 
 int
 tf_worker_run(struct tf_generation *gen, int index, size_t nworkers,
-    const int *fds, struct tf_worker_stats *stats)
+    const int *fds, struct tf_worker_stats *stats,
+    struct tf_metrics_slot *metrics)
 {
 	struct tf_worker	 w;
 	struct event_config	*evcfg;
@@ -408,6 +419,7 @@ tf_worker_run(struct tf_generation *gen, int index, size_t nworkers,
 	w.index = index;
 	w.gen = gen;
 	w.stats = stats != NULL ? stats : &w.own_stats;
+	w.metrics = gen->listener_keys != NULL ? metrics : NULL;
 	tf_access_set_rate_limit((unsigned)cf->log_rate_limit);
 	TAILQ_INIT(&w.conns);
 	w.max_conns = ((size_t)cf->max_connections + nworkers - 1) / nworkers;

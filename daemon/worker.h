@@ -22,6 +22,8 @@
 #include "conn.h"
 
 struct tf_addrlimit;
+struct tf_count_sessions;
+struct tf_metrics_slot;
 struct tf_generation;
 struct tf_listener;
 struct tf_watch;
@@ -62,6 +64,10 @@ struct tf_worker {
 	struct event		*addrlimit_timer;	/* expiry, each second */
 	uint64_t		 addr_refused;
 	struct tf_worker_stats	*stats;		/* never NULL */
+	/* The admin endpoint's counters (count.c); NULL: not counted. */
+	struct tf_metrics_slot	*metrics;
+	struct tf_count_sessions *sessions;	/* per context */
+	struct event		*sessions_timer;
 	struct tf_worker_stats	 own_stats;	/* when the caller has none */
 };
 
@@ -80,10 +86,12 @@ size_t	tf_worker_fd_capacity(size_t nlisteners);
  * SIGTERM drains the connections for up to timeouts.drain (a second
  * SIGTERM closes them at once); SIGUSR2 retires the worker after a reload:
  * stop accepting and exit once the last connection has ended. stats may
- * be NULL. Returns 0 on a clean stop, -1 if it could not start.
+ * be NULL; so may metrics (the admin endpoint's slot of this worker).
+ * Returns 0 on a clean stop, -1 if it could not start.
  */
 int	tf_worker_run(struct tf_generation *gen, int index, size_t nworkers,
-	    const int *fds, struct tf_worker_stats *stats);
+	    const int *fds, struct tf_worker_stats *stats,
+	    struct tf_metrics_slot *metrics);
 
 /* A connection starts or ends (conn.c keeps w->conns): counting, accept
  * pause and resumption, the end of a drain. */

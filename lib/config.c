@@ -29,7 +29,7 @@ static const char *const root_keys[] = {
 };
 static const char *const daemon_keys[] = {
 	"workers", "user", "group", "max_connections", "timeouts", "log",
-	"allow_world_readable_keys", "limits", "watch_files", NULL
+	"allow_world_readable_keys", "limits", "watch_files", "admin", NULL
 };
 static const char *const limits_keys[] = {
 	"client_hello", "handshakes", "per_address_connections",
@@ -439,6 +439,7 @@ config_daemon(struct config_load *ld, const config_setting_t *root)
 		config_int(ld, s, "per_address_rate", 0, INT_MAX,
 		    &conf->limit_address_rate);
 	}
+	tf_config_admin(ld, daemon);
 }
 
 void
@@ -621,6 +622,7 @@ config_walk(struct config_load *ld, const config_setting_t *root)
 	config_backends(ld, root);
 	config_listeners(ld, root);
 	tf_config_backend_tls_check(ld);
+	tf_config_admin_check(ld, root);
 }
 
 /*
@@ -726,6 +728,7 @@ tf_config_free(struct tf_config *conf)
 	free(conf->backends);
 	free(conf->user);
 	free(conf->group);
+	tf_config_admin_free(conf);
 	free(conf->file);
 	free(conf);
 }

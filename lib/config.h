@@ -245,6 +245,14 @@ struct tf_config {
 	int			 limit_handshakes;	/* per worker; 0: none */
 	int			 limit_address_conns;	/* per worker; 0: none */
 	int			 limit_address_rate;	/* per s, worker; 0: none */
+	/* daemon.admin (lib/config_admin.c): the admin endpoint; off when
+	 * admin_listen is NULL. admin_path: a unix socket's path, else NULL
+	 * and admin_addr is a TCP address. */
+	char			*admin_listen;		/* as written */
+	char			*admin_path;		/* resolved; or NULL */
+	struct tf_addr		 admin_addr;
+	bool			 admin_allow_public;
+	int			 admin_line;		/* of the admin group */
 	/* sections */
 	struct tf_context_conf	*contexts;
 	size_t			 ncontexts;

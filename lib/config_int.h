@@ -144,4 +144,15 @@ void		 tf_config_backend_tls(struct config_load *,
 void		 tf_config_backend_tls_check(struct config_load *);
 void		 tf_config_backend_tls_free(struct tf_backend_conf *);
 
+/*
+ * The admin endpoint (config_admin.c): the daemon group's admin group
+ * into ld->conf->admin_*; the check, once the listeners are read, that
+ * it does not take a listener's address; the freeing of its strings.
+ */
+void		 tf_config_admin(struct config_load *,
+		    const config_setting_t *daemon);
+void		 tf_config_admin_check(struct config_load *,
+		    const config_setting_t *root);
+void		 tf_config_admin_free(struct tf_config *);
+
 #endif

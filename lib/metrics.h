@@ -69,7 +69,8 @@ enum tf_sess_stat {
 enum tf_limit_kind {
 	TF_LIMIT_MAX_CONNECTIONS = 0,	/* daemon.max_connections */
 	TF_LIMIT_HANDSHAKES,		/* limits.handshakes */
-	TF_LIMIT_ADDRESS,		/* per_address_connections, _rate */
+	TF_LIMIT_ADDRESS_CONNECTIONS,	/* limits.per_address_connections */
+	TF_LIMIT_ADDRESS_RATE,		/* limits.per_address_rate */
 	TF_LIMIT_CLIENT_HELLO,		/* limits.client_hello */
 	TF_LIMIT_FILE_DESCRIPTORS,	/* accept() found none left */
 	TF_LIMIT_N
@@ -173,7 +174,7 @@ struct tf_metrics_cert {
 	size_t		 context;		/* into the config's contexts */
 	const char	*file;
 	char		 subject[256];		/* RFC 2253 */
-	char		 key_type[16];		/* "RSA-2048", "EC-P-256" */
+	char		 key_type[80];		/* "RSA 2048", "EC P-256" */
 	time_t		 not_after;
 };
 

@@ -249,6 +249,7 @@ side_hello_refuse(struct tf_side *s)
 
 	(void)send(s->fd, alert, sizeof(alert), MSG_DONTWAIT | MSG_NOSIGNAL);
 	s->error = "ClientHello larger than limits.client_hello";
+	s->hello_refused = true;
 }
 
 /*
@@ -524,9 +525,10 @@ tf_side_handshake(struct tf_side *s)
 		return 0;
 	}
 	s->failed = true;
-	if (s->error == NULL)
+	if (s->error == NULL) {
+		s->error_code = ERR_peek_error();
 		s->error = side_ssl_reason(s);
-	else
+	} else
 		ERR_clear_error();
 	return -1;
 }
@@ -599,6 +601,7 @@ side_tls_stopped(struct tf_side *s, int err, bool reading)
 			s->truncated = true;
 			return 0;
 		}
+		s->error_code = ERR_peek_error();
 		s->error = side_ssl_reason(s);
 		return -1;
 	default:

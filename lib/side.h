@@ -68,6 +68,8 @@ struct tf_side {
 	bool			 hello_lost;	/* the copy did not fit */
 	struct tf_buf		 hello;		/* that copy */
 	const char		*error;		/* static: why it failed */
+	unsigned long		 error_code;	/* libssl's, if it said why */
+	bool			 hello_refused;	/* over limits.client_hello */
 	/* The first fatal alert sent and received, as libssl's info
 	 * callback reports it (level << 8 | description); 0: none. */
 	uint16_t		 alert_sent;

@@ -78,4 +78,30 @@ check_conf bad-syntax.conf 1
 grep -Eq '(^|/)bad-syntax\.conf:2: ' err ||
     fail "bad-syntax.conf: no 'bad-syntax.conf:2: ...' error on stderr"
 
+# The admin endpoint (daemon.admin, issue 14): where it will be, in -t's
+# summary; a unix path resolved against the config's directory; a public
+# address refused at its line without allow_public.
+TF_DAEMON_EXTRA='admin = { listen = "localhost:9100"; };' \
+    write_conf admin.conf "$(listener "$P" app)" \
+    '  app = { servers = [ "127.0.0.1:9" ]; };'
+check_conf admin.conf 0
+grep -qx 'admin endpoint on 127.0.0.1:9100' out ||
+    fail "admin.conf: stdout lacks 'admin endpoint on 127.0.0.1:9100'"
+mkdir sub
+TF_DAEMON_EXTRA='admin = { listen = "unix:admin.sock"; };' \
+    write_conf sub/admin-unix.conf "$(listener "$P" app)" \
+    '  app = { servers = [ "127.0.0.1:9" ]; };'
+sed -i 's|"certs/|"../certs/|g' sub/admin-unix.conf
+check_conf sub/admin-unix.conf 0
+grep -qx "admin endpoint on unix:$PWD/sub/admin.sock" out ||
+    fail "admin-unix.conf: stdout lacks 'admin endpoint on unix:$PWD/sub/admin.sock'"
+[ ! -e sub/admin.sock ] || fail "tlsfrontd -t made the admin socket"
+TF_DAEMON_EXTRA='admin = { listen = "0.0.0.0:9100"; };' \
+    write_conf admin-public.conf "$(listener "$P" app)" \
+    '  app = { servers = [ "127.0.0.1:9" ]; };'
+check_conf admin-public.conf 1
+grep -Eq '(^|/)admin-public\.conf:3: daemon\.admin\.listen "0\.0\.0\.0:9100": 0\.0\.0\.0:9100 is not a loopback address; set allow_public = true' err ||
+    fail "admin-public.conf: no 'admin-public.conf:3: ... not a loopback address' error"
+grep -q 'admin endpoint' out && fail "admin-public.conf: printed the admin endpoint"
+
 exit 0

@@ -74,7 +74,7 @@ statusdom() {
 dump_dom "file://$WORK/synthetic.html" "$WORK/synthetic.dom"
 statusdom "$WORK/synthetic.dom" \
     --rows listeners=3 --rows certificates=3 --rows backends=2 \
-    --rows contexts=2 --rows limits=5 \
+    --rows contexts=2 --rows limits=6 \
     --expect 'listeners|data-listener=127.0.0.1:8443|state@class|up' \
     --expect 'listeners|data-listener=127.0.0.1:8443|open|3' \
     --expect 'listeners|data-listener=127.0.0.1:8443|accepted|1234567' \
@@ -89,7 +89,7 @@ statusdom "$WORK/synthetic.dom" \
     --expect 'contexts|data-context=legacy<&>|text|~not counted' \
     --expect 'backends|data-server=unix:/run/app.sock|state@class|down' \
     --expect 'backends|data-server=unix:/run/app.sock|connect_failures|17' \
-    --expect 'limits|data-limit=per_address|setting|off'
+    --expect 'limits|data-limit=per_address_rate|setting|off'
 screenshot "file://$WORK/synthetic.html" "$SHOTS/t81-synthetic.png"
 
 log "ok"

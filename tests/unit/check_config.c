@@ -1669,6 +1669,219 @@ START_TEST(test_config_option_values)
 }
 END_TEST
 
+/* daemon.admin (lib/config_admin.c): the admin endpoint's address. */
+#define ADMIN(body)	"daemon = { admin = { " body " }; };\n"
+#define ADMIN_LONG_PATH \
+	"/run/tlsfront/a-path-that-is-much-too-long-for-a-unix-socket-" \
+	"address-since-sun-path-holds-only-108-bytes.sock"
+/* 107 bytes, the most sun_path holds with its NUL. */
+#define ADMIN_MAX_PATH \
+	"/run/tlsfront/a--path--that-is-just-short-enough-for-a-unix-socket-" \
+	"address-as-sun-path-holds-108-bytes.sock"
+/* Short as written, too long once resolved against the config's dir. */
+#define ADMIN_REL_PATH \
+	"relative-path-of-ninety-bytes-that-the-directory-of-the-config-" \
+	"makes-too-long-for-sun.sock"
+
+static const struct {
+	const char	*text;
+	const char	*want[MAX_EXPECT];
+} bad_admin[] = {
+	{ ADMIN("listen = \"0.0.0.0:9100\";") ALL,
+	    { "<string>:1: daemon.admin.listen \"0.0.0.0:9100\": "
+	      "0.0.0.0:9100 is not a loopback address; set allow_public = "
+	      "true to serve the admin endpoint on it" } },
+	{ ADMIN("listen = \"*:9100\";") ALL,
+	    { "<string>:1: daemon.admin.listen \"*:9100\": 0.0.0.0:9100 is "
+	      "not a loopback address; set allow_public = true to serve the "
+	      "admin endpoint on it" } },
+	{ ADMIN("listen = \"[::]:9100\";") ALL,
+	    { "<string>:1: daemon.admin.listen \"[::]:9100\": [::]:9100 is "
+	      "not a loopback address; set allow_public = true to serve the "
+	      "admin endpoint on it" } },
+	{ ADMIN("listen = \"192.0.2.1:9100\"; allow_public = false;") ALL,
+	    { "<string>:1: daemon.admin.listen \"192.0.2.1:9100\": "
+	      "192.0.2.1:9100 is not a loopback address; set allow_public = "
+	      "true to serve the admin endpoint on it" } },
+	{ ADMIN("listen = \"[::ffff:10.0.0.1]:9100\";") ALL,
+	    { "<string>:1: daemon.admin.listen \"[::ffff:10.0.0.1]:9100\": "
+	      "[::ffff:10.0.0.1]:9100 is not a loopback address; set "
+	      "allow_public = true to serve the admin endpoint on it" } },
+	{ ADMIN("listen = \"[::2]:9100\";") ALL,
+	    { "<string>:1: daemon.admin.listen \"[::2]:9100\": [::2]:9100 is "
+	      "not a loopback address; set allow_public = true to serve the "
+	      "admin endpoint on it" } },
+	{ ADMIN("listen = \"128.0.0.1:9100\";") ALL,
+	    { "<string>:1: daemon.admin.listen \"128.0.0.1:9100\": "
+	      "128.0.0.1:9100 is not a loopback address; set allow_public = "
+	      "true to serve the admin endpoint on it" } },
+	{ ADMIN("listen = \"127.0.0.1:0\";") ALL,
+	    { "<string>:1: daemon.admin.listen \"127.0.0.1:0\": port 0 is "
+	      "not allowed" } },
+	{ ADMIN("listen = \"127.0.0.1:65536\";") ALL,
+	    { "<string>:1: daemon.admin.listen \"127.0.0.1:65536\": invalid "
+	      "port \"65536\"" } },
+	{ ADMIN("listen = \"[::1]:-1\";") ALL,
+	    { "<string>:1: daemon.admin.listen \"[::1]:-1\": invalid port "
+	      "\"-1\"" } },
+	{ ADMIN("listen = \"127.0.0.1\";") ALL,
+	    { "<string>:1: daemon.admin.listen \"127.0.0.1\": missing "
+	      "port" } },
+	{ ADMIN("listen = \"::1:9100\";") ALL,
+	    { "<string>:1: daemon.admin.listen \"::1:9100\": write IPv6 "
+	      "addresses as \"[address]:port\"" } },
+	{ ADMIN("listen = \"admin.example:9100\";") ALL,
+	    { "<string>:1: daemon.admin.listen \"admin.example:9100\": "
+	      "\"admin.example\" is not a numeric address (names are not "
+	      "resolved here; write an IP address or localhost)" } },
+	{ ADMIN("listen = \"\";") ALL,
+	    { "<string>:1: daemon.admin.listen: must not be empty" } },
+	{ ADMIN("listen = 9100;") ALL,
+	    { "<string>:1: daemon.admin.listen: expected a string" } },
+	{ ADMIN("listen = \"unix:\";") ALL,
+	    { "<string>:1: daemon.admin.listen \"unix:\": missing unix "
+	      "socket path" } },
+	{ ADMIN("listen = \"" ADMIN_LONG_PATH "\";") ALL,
+	    { "<string>:1: daemon.admin.listen \"" ADMIN_LONG_PATH "\": unix "
+	      "socket path \"" ADMIN_LONG_PATH "\" is 109 bytes long, the "
+	      "most a socket takes is 107" } },
+	{ ADMIN("listen = \"unix:" ADMIN_REL_PATH "\";") ALL,
+	    { "<string>:1: daemon.admin.listen \"unix:" ADMIN_REL_PATH "\": "
+	      "unix socket path \"@DIR@/" ADMIN_REL_PATH "\" is 115 bytes "
+	      "long, the most a socket takes is 107" } },
+	{ "daemon = {\n  admin = {\n    allow_public = true;\n  };\n};\n" ALL,
+	    { "<string>:2: daemon.admin: listen is required" } },
+	{ "daemon = {\n  admin = {\n    listen = \"127.0.0.1:9100\";\n"
+	  "    port = 9100;\n  };\n};\n" ALL,
+	    { "<string>:4: unknown key \"port\" in daemon.admin" } },
+	{ ADMIN("listen = \"127.0.0.1:9100\"; allow_public = \"yes\";") ALL,
+	    { "<string>:1: daemon.admin.allow_public: expected true or "
+	      "false" } },
+	{ "daemon = { admin = \"127.0.0.1:9100\"; };\n" ALL,
+	    { "<string>:1: daemon.admin: expected a group" } },
+	/* The listener of ALL is 127.0.0.1:8443, at line 4. */
+	{ "daemon = {\n  admin = {\n    listen = \"127.0.0.1:8443\";\n"
+	  "  };\n};\n" ALL,
+	    { "<string>:3: daemon.admin.listen \"127.0.0.1:8443\": address "
+	      "already used by the listener at line 8" } },
+	{ ADMIN("listen = \"localhost:8443\";") ALL,
+	    { "<string>:1: daemon.admin.listen \"localhost:8443\": address "
+	      "already used by the listener at line 4" } },
+	{ ADMIN("listen = \"0.0.0.0:8443\"; allow_public = true;") ALL,
+	    { "<string>:1: daemon.admin.listen \"0.0.0.0:8443\": address "
+	      "already used by the listener at line 4" } },
+	{ ADMIN("listen = \"[::]:8443\"; allow_public = true;") ALL,
+	    { "<string>:1: daemon.admin.listen \"[::]:8443\": address "
+	      "already used by the listener at line 4" } },
+	{ ADMIN("listen = \"[::ffff:127.0.0.1]:8443\";") ALL,
+	    { "<string>:1: daemon.admin.listen \"[::ffff:127.0.0.1]:8443\": "
+	      "address already used by the listener at line 4" } },
+	{ ADMIN("listen = \"127.0.0.1:9100\";") CONTEXT BACKEND
+	  "listeners = ( { listen = \"0.0.0.0:9100\"; context = \"default\";"
+	  " backend = \"app\"; } );\n",
+	    { "<string>:1: daemon.admin.listen \"127.0.0.1:9100\": address "
+	      "already used by the listener at line 4" } },
+	{ ADMIN("listen = \"[::1]:9100\";") CONTEXT BACKEND
+	  "listeners = ( { listen = \"[::]:9100\"; context = \"default\";"
+	  " backend = \"app\"; } );\n",
+	    { "<string>:1: daemon.admin.listen \"[::1]:9100\": address "
+	      "already used by the listener at line 4" } },
+};
+
+START_TEST(test_config_admin_refused)
+{
+	load_bad(bad_admin[_i].text, bad_admin[_i].want);
+}
+END_TEST
+
+static const struct {
+	const char	*text;
+	const char	*addr;		/* admin_addr, formatted */
+	const char	*path;		/* admin_path, or NULL */
+	bool		 allow_public;
+} good_admin[] = {
+	{ ADMIN("listen = \"127.0.0.1:9100\";") ALL,
+	    "127.0.0.1:9100", NULL, false },
+	{ ADMIN("listen = \"127.255.0.9:9100\";") ALL,
+	    "127.255.0.9:9100", NULL, false },
+	{ ADMIN("listen = \"localhost:9100\";") ALL,
+	    "127.0.0.1:9100", NULL, false },
+	{ ADMIN("listen = \"[::1]:9100\";") ALL, "[::1]:9100", NULL, false },
+	{ ADMIN("listen = \"[::ffff:127.0.0.2]:9100\";") ALL,
+	    "[::ffff:127.0.0.2]:9100", NULL, false },
+	{ ADMIN("allow_public = true; listen = \"0.0.0.0:9100\";") ALL,
+	    "0.0.0.0:9100", NULL, true },
+	{ ADMIN("listen = \"[2001:db8::1]:9100\"; allow_public = true;") ALL,
+	    "[2001:db8::1]:9100", NULL, true },
+	/* Another port, or another loopback address, than the listener's. */
+	{ ADMIN("listen = \"127.0.0.1:8444\";") ALL,
+	    "127.0.0.1:8444", NULL, false },
+	{ ADMIN("listen = \"127.0.0.2:8443\";") ALL,
+	    "127.0.0.2:8443", NULL, false },
+	/* Listeners are IPV6_V6ONLY: "[::]:8443" leaves IPv4's port free. */
+	{ ADMIN("listen = \"127.0.0.1:8443\";") CONTEXT BACKEND
+	  "listeners = ( { listen = \"[::]:8443\"; context = \"default\";"
+	  " backend = \"app\"; } );\n",
+	    "127.0.0.1:8443", NULL, false },
+	{ ADMIN("listen = \"unix:/run/tlsfront/admin.sock\";") ALL,
+	    "unix:/run/tlsfront/admin.sock", "/run/tlsfront/admin.sock",
+	    false },
+	{ ADMIN("listen = \"/run/tlsfront/admin.sock\";") ALL,
+	    "unix:/run/tlsfront/admin.sock", "/run/tlsfront/admin.sock",
+	    false },
+	{ ADMIN("listen = \"" ADMIN_MAX_PATH "\";") ALL,
+	    "unix:" ADMIN_MAX_PATH, ADMIN_MAX_PATH, false },
+	{ ADMIN("listen = \"unix:admin.sock\";") ALL,
+	    "unix:@DIR@/admin.sock", "@DIR@/admin.sock", false },
+	{ ADMIN("listen = \"unix:sub/../admin.sock\";") ALL,
+	    "unix:@DIR@/sub/../admin.sock", "@DIR@/sub/../admin.sock",
+	    false },
+};
+
+START_TEST(test_config_admin_values)
+{
+	struct tf_config	*conf;
+	char			 buf[TF_ADDR_STRLEN], *addr, *path;
+
+	conf = load_ok(good_admin[_i].text);
+	ck_assert_ptr_nonnull(conf->admin_listen);
+	ck_assert_int_eq(conf->admin_line, 1);
+	ck_assert(conf->admin_allow_public == good_admin[_i].allow_public);
+	addr = expand(good_admin[_i].addr);
+	ck_assert_str_eq(tf_addr_format(&conf->admin_addr, buf, sizeof(buf)),
+	    addr);
+	if (good_admin[_i].path == NULL)
+		ck_assert_ptr_null(conf->admin_path);
+	else {
+		path = expand(good_admin[_i].path);
+		ck_assert_str_eq(conf->admin_path, path);
+		free(path);
+	}
+	free(addr);
+	tf_config_free(conf);
+}
+END_TEST
+
+/* Off unless configured; the text kept as written. */
+START_TEST(test_config_admin_absent_and_as_written)
+{
+	struct tf_config	*conf;
+
+	conf = load_ok(ALL);
+	ck_assert_ptr_null(conf->admin_listen);
+	ck_assert_ptr_null(conf->admin_path);
+	ck_assert_uint_eq(conf->admin_addr.len, 0);
+	ck_assert(!conf->admin_allow_public);
+	ck_assert_int_eq(conf->admin_line, 0);
+	tf_config_free(conf);
+	conf = load_ok("\n\ndaemon = {\n  admin = {\n"
+	    "    listen = \"localhost:9100\";\n  };\n};\n" ALL);
+	ck_assert_str_eq(conf->admin_listen, "localhost:9100");
+	ck_assert_int_eq(conf->admin_line, 4);
+	tf_config_free(conf);
+}
+END_TEST
+
 /* The corpus: the .conf files in tests/conf/good and tests/conf/bad. */
 static char	**corpus_good, **corpus_bad;
 static int	  ncorpus_good, ncorpus_bad;
@@ -1849,6 +2062,7 @@ config_suite(void)
 	tcase_add_test(tc, test_config_backend_tls_names);
 	tcase_add_test(tc, test_config_proxy_protocol);
 	tcase_add_test(tc, test_config_reports_all_errors_in_order);
+	LOOP(tc, test_config_admin_refused, bad_admin);
 	suite_add_tcase(s, tc);
 	tc = config_tcase("defaults");
 	tcase_add_test(tc, test_config_defaults);
@@ -1873,6 +2087,8 @@ config_suite(void)
 	tcase_add_test(tc, test_config_context_attributes);
 	tcase_add_test(tc, test_config_context_attributes_absent);
 	tcase_add_test(tc, test_config_default_suites);
+	LOOP(tc, test_config_admin_values, good_admin);
+	tcase_add_test(tc, test_config_admin_absent_and_as_written);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("names");
 	tcase_add_test(tc, test_config_protocol_names);

@@ -249,7 +249,7 @@ START_TEST(test_status_page_certificate_expiry)
 	soon = row_with(page, "data-file=\"/etc/tlsfront/soon.pem\"");
 	assert_has(soon, "<tr class=\"expiring\" data-context=\"default\"");
 	assert_has(soon, "<td class=\"num days\">10</td>");
-	assert_has(soon, ">EC-P-256<");
+	assert_has(soon, ">EC P-256<");
 	later = row_with(page, "data-file=\"/etc/tlsfront/site.pem\"");
 	assert_has(later, "<tr data-context=\"default\"");
 	assert_lacks(later, "expir");
@@ -351,7 +351,7 @@ START_TEST(test_status_page_contexts_limits_rates)
 	assert_has(lim, "data-field=\"setting\">1024</td>");
 	assert_has(lim, "data-field=\"hits\">12</td>");
 	free(lim);
-	lim = row_with(page, "data-limit=\"per_address\"");
+	lim = row_with(page, "data-limit=\"per_address_rate\"");
 	assert_has(lim, "data-field=\"setting\">off</td>");
 	free(lim);
 	assert_has(page, "data-field=\"handshake_rate\">12.4</div>");

@@ -75,8 +75,8 @@ fixture_certs(struct status_fixture *f, time_t now)
 	    "CN=www.example.com,O=Example \"Quotes\" & Sons",
 	    "CN=<script>alert(1)</script>&\",O=Soon",
 	    "CN=old.example.com" };
-	static const char *const keys[] = { "RSA-2048", "EC-P-256",
-	    "RSA-2048" };
+	static const char *const keys[] = { "RSA 2048", "EC P-256",
+	    "RSA 2048" };
 	static const long long days[] = { 400, 10, -3 };
 	size_t	i;
 
