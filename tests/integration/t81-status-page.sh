@@ -39,31 +39,25 @@ chrome() {
 	    --hide-scrollbars "$@" 2>>"$WORK/chromium.log"
 }
 
-# dump_dom URL FILE: the DOM after rendering.
-dump_dom() {
-	chrome --dump-dom "$1" >"$2" || {
+# render URL DOMFILE PNG: Chromium renders URL once, dumping the DOM and
+# taking a 1280x1600 screenshot; the DOM must not be empty, the screenshot
+# must be a PNG of more than 10 kB (a blank page is about 5 kB).
+render() {
+	rm -f "$3"
+	chrome --dump-dom --screenshot="$3" --window-size=1280,1600 "$1" \
+	    >"$2" || {
 		tail -n 20 "$WORK/chromium.log" >&2
-		fail "chromium --dump-dom $1 failed"
+		fail "chromium failed to render $1"
 	}
 	[ -s "$2" ] || fail "chromium dumped an empty DOM for $1"
-}
-
-# screenshot URL PNG: a 1280x1600 screenshot; checks it is a PNG of more
-# than 10 kB (a blank page is about 5 kB).
-screenshot() {
-	rm -f "$2"
-	chrome --screenshot="$2" --window-size=1280,1600 "$1" >/dev/null || {
-		tail -n 20 "$WORK/chromium.log" >&2
-		fail "chromium --screenshot $1 failed"
-	}
-	[ -s "$2" ] || fail "no screenshot written to $2"
-	_size=$(wc -c <"$2")
+	[ -s "$3" ] || fail "no screenshot written to $3"
+	_size=$(wc -c <"$3")
 	[ "$_size" -gt 10240 ] ||
-	    fail "screenshot $2 is $_size bytes: a blank page?"
-	_magic=$(od -An -tx1 -N8 "$2" | tr -d ' \n')
+	    fail "screenshot $3 is $_size bytes: a blank page?"
+	_magic=$(od -An -tx1 -N8 "$3" | tr -d ' \n')
 	[ "$_magic" = 89504e470d0a1a0a ] ||
-	    fail "screenshot $2 is not a PNG (starts $_magic)"
-	log "screenshot: $2 ($_size bytes)"
+	    fail "screenshot $3 is not a PNG (starts $_magic)"
+	log "screenshot: $3 ($_size bytes)"
 }
 
 # statusdom DOMFILE ARGS...: the checks of tests/helpers/statusdom.py.
@@ -79,7 +73,8 @@ statusdom() {
 # Part 1: the synthetic view (tests/unit/status_fixture.c).
 "$STATUS_RENDER" >"$WORK/synthetic.html" ||
     fail "status_render failed"
-dump_dom "file://$WORK/synthetic.html" "$WORK/synthetic.dom"
+render "file://$WORK/synthetic.html" "$WORK/synthetic.dom" \
+    "$SHOTS/t81-synthetic.png"
 statusdom "$WORK/synthetic.dom" \
     --rows listeners=3 --rows certificates=3 --rows backends=2 \
     --rows contexts=2 --rows limits=6 \
@@ -98,7 +93,6 @@ statusdom "$WORK/synthetic.dom" \
     --expect 'backends|data-server=unix:/run/app.sock|state@class|down' \
     --expect 'backends|data-server=unix:/run/app.sock|connect_failures|17' \
     --expect 'limits|data-limit=per_address_rate|setting|off'
-screenshot "file://$WORK/synthetic.html" "$SHOTS/t81-synthetic.png"
 
 # Part 2: the daemon's own page.
 require_tool openssl curl
@@ -223,7 +217,7 @@ until curl -fsS --max-time 5 "$URL" >"$WORK/status.raw" \
 	sleep 0.2
 done
 before=$(date +%s)
-dump_dom "$URL" "$WORK/status.dom"
+render "$URL" "$WORK/status.dom" "$SHOTS/t81-status.png"
 after=$(date +%s)
 # Days left as of the moment the page was made, between before and after.
 SOON_DAYS=$(days_left "$SOON_END" "$after")
@@ -262,7 +256,6 @@ statusdom "$WORK/status.dom" \
     --expect "backends|data-server=127.0.0.1:$DEAD|state@class|down" \
     --expect "backends|data-server=127.0.0.1:$DEAD|text|~gone |" \
     --expect "backends|data-server=127.0.0.1:$BACKEND_PORT|state@class|up"
-screenshot "$URL" "$SHOTS/t81-status.png"
 touch "$WORK/held.stop"
 stop_tlsfront
 
