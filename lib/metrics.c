@@ -10,6 +10,7 @@
 #include <openssl/err.h>
 #include <openssl/ssl.h>
 
+#include "handshake.h"
 #include "metrics.h"
 
 const uint32_t tf_metrics_hs_bucket_us[TF_HS_BUCKETS] = {
@@ -288,6 +289,34 @@ tf_metrics_handshake(struct tf_metrics_slot *m, uint32_t listener_key,
 	tf_counter_add(&m->hs_sum_us, us);
 }
 
+/* v less n, never below zero. */
+static uint64_t
+sess_less(uint64_t v, long n)
+{
+	return n <= 0 ? v : v > (uint64_t)n ? v - (uint64_t)n : 0;
+}
+
+/* The handshakes -t's warnings made on ctx (lib/handshake.c) are no
+ * client's: take them off. */
+static void
+sess_less_probes(SSL_CTX *ctx, uint64_t *s)
+{
+	const struct tf_handshake_counted	*p = tf_handshake_counted(ctx);
+
+	if (p == NULL)
+		return;
+	s[TF_SESS_ACCEPT] = sess_less(s[TF_SESS_ACCEPT], p->accept);
+	s[TF_SESS_ACCEPT_GOOD] = sess_less(s[TF_SESS_ACCEPT_GOOD],
+	    p->accept_good);
+	s[TF_SESS_ACCEPT_RENEGOTIATE] = sess_less(
+	    s[TF_SESS_ACCEPT_RENEGOTIATE], p->accept_renegotiate);
+	s[TF_SESS_HITS] = sess_less(s[TF_SESS_HITS], p->hits);
+	s[TF_SESS_MISSES] = sess_less(s[TF_SESS_MISSES], p->misses);
+	s[TF_SESS_TIMEOUTS] = sess_less(s[TF_SESS_TIMEOUTS], p->timeouts);
+	s[TF_SESS_CACHE_FULL] = sess_less(s[TF_SESS_CACHE_FULL],
+	    p->cache_full);
+}
+
 void
 tf_metrics_sess_read(SSL_CTX *ctx, uint64_t *s)
 {
@@ -304,6 +333,7 @@ tf_metrics_sess_read(SSL_CTX *ctx, uint64_t *s)
 	s[TF_SESS_MISSES] = (uint64_t)SSL_CTX_sess_misses(ctx);
 	s[TF_SESS_TIMEOUTS] = (uint64_t)SSL_CTX_sess_timeouts(ctx);
 	s[TF_SESS_CACHE_FULL] = (uint64_t)SSL_CTX_sess_cache_full(ctx);
+	sess_less_probes(ctx, s);
 }
 
 void

@@ -12,10 +12,11 @@ attribute, "" if none), "cell.CLASS" (the text of the cell with that
 class, "cell.CLASS@class" its class attribute), "text" (the row's whole
 text), or FIELD (the text of the cell with data-field=FIELD,
 "FIELD@class" its class attribute). EXPECTED is compared exactly, or is
-"~TEXT": must contain TEXT; it may hold "|". Also, always: one table per id at most, no
-<script>, no element loading anything (src, <link>, href leaving the
-page's own server, url() or @import in the style). Prints every table and
-what was checked; exits 1 if any check failed, 2 on bad usage."""
+"~TEXT": must contain TEXT; it may hold "|". Also, always: one table per
+id at most, no <script>, no element loading anything (src, <link>, href
+leaving the page's own server, url() or @import in the style), no on*
+handler. Prints every table and what was checked; exits 1 if any check
+failed, 2 on bad usage."""
 
 import argparse
 import sys

@@ -14,7 +14,9 @@
 #   <&>" in it); a certificate made to expire in 10 days is "expiring"
 #   with the days left computed from its notAfter, the other is not; a
 #   backend server nothing listens on is down (health checks), the live
-#   one up.
+#   one up; each context's session_stats() count the test's clients
+#   only (not the -t warnings' probe handshakes, which every worker
+#   inherited from the master's context before lib/handshake.c noted them).
 # A screenshot of each is written to tests/screenshots/ in the build
 # directory (their paths are in the log) and must be a real PNG.
 . "$TF_SRCDIR/tests/integration/lib.sh"
@@ -71,6 +73,7 @@ statusdom() {
 }
 
 # Part 1: the synthetic view (tests/unit/status_fixture.c).
+HOSTILE='CN=<script>alert(1)</script>&",O=Soon'
 "$STATUS_RENDER" >"$WORK/synthetic.html" ||
     fail "status_render failed"
 render "file://$WORK/synthetic.html" "$WORK/synthetic.dom" \
@@ -85,7 +88,7 @@ statusdom "$WORK/synthetic.dom" \
     --expect 'listeners|data-listener=0.0.0.0:9443|text|~not counted' \
     --expect 'certificates|data-file=/etc/tlsfront/soon.pem|class|expiring' \
     --expect 'certificates|data-file=/etc/tlsfront/soon.pem|cell.days|10' \
-    --expect 'certificates|data-file=/etc/tlsfront/soon.pem|subject|CN=<script>alert(1)</script>&",O=Soon' \
+    --expect "certificates|data-file=/etc/tlsfront/soon.pem|subject|$HOSTILE" \
     --expect 'certificates|data-file=/etc/tlsfront/site.pem|class|' \
     --expect 'certificates|data-file=/etc/tlsfront/site.pem|cell.days|400' \
     --expect 'certificates|data-file=/etc/tlsfront/old".pem|class|expired' \
@@ -208,6 +211,7 @@ until curl -fsS --max-time 5 "$URL" >"$WORK/status.raw" \
     "$PYTHON" "$STATUSDOM" "$WORK/status.raw" \
     --expect "listeners|data-listener=127.0.0.1:$P1|open|$HELD" \
     --expect "listeners|data-listener=127.0.0.1:$P2|failures|1" \
+    --expect "contexts|data-context=soon|accept|$((N2 + 1))" \
     >"$WORK/status.raw.checks" 2>&1; do
 	n=$((n + 1))
 	if [ $n -ge $(( $(scale 10) * 5 )) ]; then
@@ -246,6 +250,10 @@ statusdom "$WORK/status.dom" \
     --expect "$L2|failures|1" \
     --expect "$L3|accepted|0" \
     --expect "$L3|text|~| default | gone |" \
+    --expect "contexts|data-context=default|accept|$((N1 + HELD))" \
+    --expect "contexts|data-context=default|accept_good|$((N1 + HELD))" \
+    --expect "contexts|data-context=soon|accept|$((N2 + 1))" \
+    --expect "contexts|data-context=soon|accept_good|$N2" \
     --expect "$CS|subject|$SOON_SUBJECT" \
     --expect "$CS|class|expiring" \
     --expect "$CS|cell.days|$SOON_DAYS" \

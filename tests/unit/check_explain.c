@@ -25,6 +25,7 @@
 #include "context.h"
 #include "errs.h"
 #include "explain.h"
+#include "metrics.h"
 
 #include "testcerts.h"
 
@@ -298,6 +299,32 @@ START_TEST(test_explain_default_suites_openssl)
 }
 END_TEST
 
+/*
+ * The probes count in no session_stats() of the context: what the daemon
+ * reports (lib/metrics.c) is clients' handshakes only. Each worker
+ * inherits the context its master built and probed, so every probe
+ * counted once per worker before the fix.
+ */
+START_TEST(test_explain_probes_leave_no_session_stats)
+{
+	struct tf_explain_result	 r;
+	struct loaded			 l;
+	uint64_t			 stats[TF_SESS_N];
+	int				 i;
+
+	load(&l, "");
+	for (i = TF_EXPLAIN_SSLv3; i <= TF_EXPLAIN_TLS; i++)
+		ck_assert_int_eq(tf_explain_handshake(l.ctx, i, &r), 0);
+	ck_assert(SSL_CTX_sess_accept(l.ctx) > 0);	/* libssl counted */
+	tf_metrics_sess_read(l.ctx, stats);
+	for (i = 0; i < TF_SESS_N; i++)
+		ck_assert_msg(stats[i] == 0, "%s: %llu",
+		    tf_metrics_sess_name((enum tf_sess_stat)i),
+		    (unsigned long long)stats[i]);
+	unload(&l);
+}
+END_TEST
+
 static Suite *
 explain_suite(void)
 {
@@ -314,6 +341,7 @@ explain_suite(void)
 	tcase_add_test(tc, test_explain_matrix_legacy_enabled);
 	tcase_add_test(tc, test_explain_matrix_tlsv1_dead_by_default);
 	tcase_add_test(tc, test_explain_matrix_refusal_names_alert);
+	tcase_add_test(tc, test_explain_probes_leave_no_session_stats);
 	tcase_set_timeout(tc, 60);
 	suite_add_tcase(s, tc);
 
