@@ -506,14 +506,33 @@ th_breakable(struct page *p, const char *name)
 	page_printf(p, "%s</th>", name);
 }
 
+/* One context's session_stats() cells, or "not counted". */
+static void
+context_stats(struct page *p, size_t i)
+{
+	const struct tf_metrics_view	*v = p->v;
+	uint32_t			 key = TF_METRICS_NONE;
+	int				 s;
+
+	if (v->context_key != NULL)
+		key = v->context_key[i];
+	if (v->sum == NULL || key >= TF_METRICS_CONTEXTS) {
+		page_printf(p, "<td colspan=\"%d\" class=\"muted\" "
+		    "data-field=\"not_counted\">not counted</td>", TF_SESS_N);
+		return;
+	}
+	for (s = 0; s < TF_SESS_N; s++)
+		cell_count(p, tf_metrics_sess_name((enum tf_sess_stat)s),
+		    tf_counter_get(&v->sum->sessions[key][s]));
+}
+
 /* Each context's session_stats(), as Python's SSLContext reports them. */
 static void
 render_contexts(struct page *p)
 {
-	const struct tf_metrics_view	*v = p->v;
-	uint32_t			 key;
-	size_t				 i;
-	int				 s;
+	const struct tf_config	*cf = p->v->cf;
+	size_t			 i;
+	int			 s;
 
 	page_raw(p, "<section><h2>Contexts: session statistics</h2>\n"
 	    "<div class=\"scroll\"><table id=\"contexts\">\n"
@@ -521,23 +540,13 @@ render_contexts(struct page *p)
 	for (s = 0; s < TF_SESS_N; s++)
 		th_breakable(p, tf_metrics_sess_name((enum tf_sess_stat)s));
 	page_raw(p, "</tr></thead>\n<tbody>\n");
-	for (i = 0; i < v->cf->ncontexts; i++) {
+	for (i = 0; i < cf->ncontexts; i++) {
 		page_raw(p, "<tr data-context=\"");
-		page_text(p, v->cf->contexts[i].name);
+		page_text(p, cf->contexts[i].name);
 		page_raw(p, "\"><td>");
-		page_text(p, v->cf->contexts[i].name);
+		page_text(p, cf->contexts[i].name);
 		page_raw(p, "</td>");
-		key = v->context_key != NULL ? v->context_key[i] :
-		    TF_METRICS_NONE;
-		if (v->sum == NULL || key >= TF_METRICS_CONTEXTS)
-			page_printf(p, "<td colspan=\"%d\" class=\"muted\" "
-			    "data-field=\"not_counted\">not counted</td>",
-			    TF_SESS_N);
-		for (s = 0; key < TF_METRICS_CONTEXTS && v->sum != NULL &&
-		    s < TF_SESS_N; s++)
-			cell_count(p,
-			    tf_metrics_sess_name((enum tf_sess_stat)s),
-			    tf_counter_get(&v->sum->sessions[key][s]));
+		context_stats(p, i);
 		page_raw(p, "</tr>\n");
 	}
 	table_close(p);
