@@ -377,3 +377,26 @@ grep -qx 'tlsfront_limit_hits_total{limit="per_address_connections"} 1' limits.t
 wait $holds
 stop_tlsfront
 log "per_address_connections: 1 hit of 3 connections with a limit of 2"
+
+# --- every metric is documented in tlsfront.conf(5) ---------------------------
+MANWIDTH=200 man -l "$TF_SRCDIR/man/tlsfront.conf.5" 2>/dev/null | col -b \
+    >man.txt || hard_error "man -l failed"
+undocumented=
+for family in $(sed -n 's/^# TYPE \([a-z_]*\) .*/\1/p' metrics.txt); do
+	case $family in
+	tlsfront_session_stats_*)
+		# documented as tlsfront_session_stats_NAME_total, NAME listed
+		stat=${family#tlsfront_session_stats_}
+		stat=${stat%_total}
+		grep -q "$family" man.txt || {
+			grep -q "tlsfront_session_stats_name_total" man.txt &&
+			    grep -Eq "[ ,]$stat[,;]" man.txt
+		} || undocumented="$undocumented $family"
+		;;
+	*)
+		grep -q "$family" man.txt || undocumented="$undocumented $family"
+		;;
+	esac
+done
+[ -z "$undocumented" ] || fail "not in tlsfront.conf(5):$undocumented"
+log "every one of the $(grep -c '^# TYPE' metrics.txt) metric families is in tlsfront.conf(5)"
