@@ -326,6 +326,35 @@ open_sockets(const struct tf_generation *gen, size_t nworkers,
 	return sockets;
 }
 
+/*
+ * A unix admin socket belongs to daemon.user and daemon.group when they
+ * are set, as the daemon will: with mode 0660, that group's members (a
+ * monitoring user added to it) may connect. -1 if it cannot be given.
+ */
+static int
+admin_socket_owner(const struct tf_config *cf)
+{
+	struct passwd	*pw = NULL;
+	struct group	*gr = NULL;
+
+	if (cf->admin_path == NULL || (cf->user == NULL && cf->group == NULL))
+		return 0;
+	if ((cf->user != NULL && (pw = getpwnam(cf->user)) == NULL) ||
+	    (cf->group != NULL && (gr = getgrnam(cf->group)) == NULL)) {
+		tf_log_err("%s: no such %s \"%s\"", cf->admin_path,
+		    pw == NULL && cf->user != NULL ? "user" : "group",
+		    pw == NULL && cf->user != NULL ? cf->user : cf->group);
+		return -1;
+	}
+	if (chown(cf->admin_path, pw != NULL ? pw->pw_uid : (uid_t)-1,
+	    gr != NULL ? gr->gr_gid : pw != NULL ? pw->pw_gid : (gid_t)-1) ==
+	    -1) {
+		tf_log_err("%s: chown: %s", cf->admin_path, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
 /* The admin endpoint's socket, bound with the listeners (before
  * privileges are dropped): -1 if there is none, -2 if it cannot be had. */
 static int
@@ -339,6 +368,9 @@ open_admin_socket(const struct tf_config *cf)
 	tf_errs_init(&errs);
 	if ((fd = tf_admin_socket_open(cf, &errs)) == -1) {
 		tf_log_err("%s", tf_errs_get(&errs, 0));
+		fd = -2;
+	} else if (admin_socket_owner(cf) == -1) {
+		tf_admin_socket_close(cf, fd);
 		fd = -2;
 	}
 	tf_errs_free(&errs);

@@ -1,8 +1,10 @@
 #!/bin/sh
 # Copyright (c) 2026 The tlsfront authors. ISC license, see LICENSE.
-# Started as root with daemon.user/group set: listeners are bound and keys
-# read as root, then every process runs as the unprivileged user, and a
-# reload that needs root (the key is root-only) fails without harm.
+# Started as root with daemon.user/group set: listeners (and the admin
+# endpoint's unix socket, then given to the user) are bound and keys read
+# as root, then every process (the admin process too) runs as the
+# unprivileged user, and a reload that needs root (the key is root-only)
+# fails without harm.
 . "$TF_SRCDIR/tests/integration/lib.sh"
 
 [ "$(id -u)" -eq 0 ] || skip "needs root to drop privileges"
@@ -16,9 +18,21 @@ start_backend echo
 P=$(free_port)
 TF_WORKERS=2 write_conf tlsfront.conf "$(listener "$P" app)" \
     "  app = { servers = [ \"127.0.0.1:$BACKEND_PORT\" ]; };"
-sed -i "s|^  workers = 2;|  workers = 2; user = \"nobody\"; group = \"$group\";|" \
+# The admin endpoint on a unix socket (":" so that start_tlsfront does not
+# take it for a port to wait for): bound as root, given to the user.
+sed -i "s|^  workers = 2;|  workers = 2; user = \"nobody\"; group = \"$group\"; admin = { listen : \"unix:admin.sock\"; };|" \
     tlsfront.conf
 start_tlsfront tlsfront.conf
+n=0
+until curl -s --max-time 2 --unix-socket admin.sock http://x/healthz \
+    >healthz.out 2>/dev/null && [ "$(cat healthz.out)" = ok ]; do
+	n=$((n + 1))
+	[ $n -lt 50 ] || fail "no /healthz on admin.sock"
+	sleep 0.1
+done
+owner=$(stat -c '%U:%G %a' admin.sock)
+[ "$owner" = "nobody:$group 660" ] || fail "admin.sock is $owner"
+log "admin.sock: $owner, /healthz ok"
 
 out=$(client request --port "$P" --cafile "$CAFILE" --data "hello\n" \
     --expect-echo) || fail "request failed"
