@@ -71,7 +71,17 @@ start_tlsfront drain.conf
 client read-end --port "$P_SILENT" --cafile "$CAFILE" --data "go\n" --timeout 20 \
     >drain.out &
 reader=$!
-sleep "$(scale 1)"	# the client has its bytes and waits for more
+# The daemon must be relaying when the drain starts: a fixed sleep lost to
+# a slow client start under load (the stop came before the accept). Wait
+# for the connection to the backend, which sends its bytes at once, then
+# give them a moment to reach the client.
+n=0
+until ss -Htn state established "( dport = :$PORT_silent )" | grep -q .; do
+	n=$((n + 1))
+	[ $n -lt $(( $(scale 20) * 10 )) ] || fail "no connection to the silent backend"
+	sleep 0.1
+done
+sleep 0.5	# the client has its bytes and waits for more
 stop_tlsfront
 wait "$reader" || fail "read-end during the drain failed"
 out=$(cat drain.out)
