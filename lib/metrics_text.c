@@ -152,16 +152,14 @@ render_listeners(struct render *r, const struct tf_metrics_view *v)
 	for (i = 0; i < v->cf->nlisteners; i++) {
 		if ((l = listener_of(v, i)) == NULL)
 			continue;
-		emit(r, "tlsfront_handshakes_total{");
-		label(r, "listener",
-		    tf_metrics_listener_name(&v->cf->listeners[i]), false);
-		emit(r, "resumed=\"false\"} %" PRIu64 "\n",
-		    tf_counter_get(&l->handshakes));
-		emit(r, "tlsfront_handshakes_total{");
-		label(r, "listener",
-		    tf_metrics_listener_name(&v->cf->listeners[i]), false);
-		emit(r, "resumed=\"true\"} %" PRIu64 "\n",
-		    tf_counter_get(&l->resumed));
+		for (f = 0; f < 2; f++) {
+			emit(r, "tlsfront_handshakes_total{");
+			label(r, "listener", tf_metrics_listener_name(
+			    &v->cf->listeners[i]), false);
+			emit(r, "resumed=\"%s\"} %" PRIu64 "\n",
+			    f ? "true" : "false", tf_counter_get(f ?
+			    &l->resumed : &l->handshakes));
+		}
 	}
 	family(r, "tlsfront_handshake_failures_total", "counter",
 	    "TLS handshakes that failed, by reason.");

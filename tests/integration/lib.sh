@@ -230,6 +230,28 @@ wait_count() {
 	done
 }
 
+# wait_for SECONDS COMMAND [ARGS...]: runs COMMAND every 0.1 s until it
+# succeeds; false if it has not within SECONDS.
+wait_for() {
+	_wf_n=$(( $1 * 10 ))
+	shift
+	until "$@"; do
+		[ $_wf_n -gt 0 ] || return 1
+		_wf_n=$((_wf_n - 1))
+		sleep 0.1
+	done
+}
+
+# healthz_is CODE BODY CURL-ARGS...: the admin endpoint's GET /healthz
+# answers CODE with BODY; CURL-ARGS name it (a URL, or --unix-socket PATH
+# http://x/healthz). The body is left in healthz.out.
+healthz_is() {
+	_hc=$1 _hb=$2
+	shift 2
+	[ "$(curl -s --max-time 2 -o "$WORK/healthz.out" -w '%{http_code}' \
+	    "$@")" = "$_hc" ] && [ "$(cat "$WORK/healthz.out")" = "$_hb" ]
+}
+
 # start_backend MODE: starts tf_echo; sets BACKEND_PORT, BACKEND_LOG,
 # BACKEND_PID.
 start_backend() {

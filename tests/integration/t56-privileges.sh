@@ -23,13 +23,8 @@ TF_WORKERS=2 write_conf tlsfront.conf "$(listener "$P" app)" \
 sed -i "s|^  workers = 2;|  workers = 2; user = \"nobody\"; group = \"$group\"; admin = { listen : \"unix:admin.sock\"; };|" \
     tlsfront.conf
 start_tlsfront tlsfront.conf
-n=0
-until curl -s --max-time 2 --unix-socket admin.sock http://x/healthz \
-    >healthz.out 2>/dev/null && [ "$(cat healthz.out)" = ok ]; do
-	n=$((n + 1))
-	[ $n -lt 50 ] || fail "no /healthz on admin.sock"
-	sleep 0.1
-done
+wait_for 5 healthz_is 200 ok --unix-socket admin.sock http://x/healthz ||
+    fail "no /healthz on admin.sock"
 owner=$(stat -c '%U:%G %a' admin.sock)
 [ "$owner" = "nobody:$group 660" ] || fail "admin.sock is $owner"
 log "admin.sock: $owner, /healthz ok"

@@ -79,6 +79,15 @@ s_client() {
 	    -connect "127.0.0.1:$_sp" "$@" >>s_client.out 2>&1 || true
 }
 
+# metric_is LINE: /metrics has LINE, whole.
+metric_is() {
+	curl -s "$URL" | grep -qxF -- "$1"
+}
+
+tcp_admin_closed() {
+	! curl -s --max-time 1 "http://127.0.0.1:$ADMIN/healthz" >/dev/null 2>&1
+}
+
 snap() {
 	$M snapshot "$URL" "$1" || fail "cannot read $URL"
 }
@@ -136,12 +145,8 @@ $M prom-wait "$PROMURL" 'up{job="tlsfront"}' 1 "$(scale 30)" >/dev/null ||
 log "Prometheus on $PROM scrapes 127.0.0.1:$ADMIN"
 
 # The health checks take the dead server of "pool" down.
-n=0
-until [ "$(curl -s "$URL" | grep -c "^tlsfront_backend_server_up{backend=\"pool\",server=\"127.0.0.1:$DEAD\"} 0")" = 1 ]; do
-	n=$((n + 1))
-	[ $n -lt 50 ] || fail "pool's dead server is not down in /metrics"
-	sleep 0.1
-done
+wait_for 5 metric_is "tlsfront_backend_server_up{backend=\"pool\",server=\"127.0.0.1:$DEAD\"} 0" ||
+    fail "pool's dead server is not down in /metrics"
 sleep 1.2	# the session stats are copied once a second
 snap before.json
 prom_hs=$($M prom "$PROMURL" "sum(tlsfront_handshakes_total{listener=\"127.0.0.1:$P\"})")
@@ -269,12 +274,8 @@ worker=$(pgrep -P "$TLSFRONT_PID" | head -n 1)
 kill -KILL "$worker"
 wait_grep 'worker [0-9] exited on signal 9' "$DAEMON_LOG" ||
     fail "the killed worker was not noticed"
-n=0
-until [ "$(curl -s "$URL" | sed -n 's/^tlsfront_workers{state="running"} //p')" = 2 ]; do
-	n=$((n + 1))
-	[ $n -lt 50 ] || fail "the killed worker was not replaced"
-	sleep 0.1
-done
+wait_for 5 metric_is 'tlsfront_workers{state="running"} 2' ||
+    fail "the killed worker was not replaced"
 snap k1.json
 for f in tlsfront_connections_total tlsfront_handshakes_total \
     tlsfront_handshake_failures_total tlsfront_received_bytes_total; do
@@ -284,12 +285,8 @@ log "a killed worker's counts stay"
 
 kill -HUP "$TLSFRONT_PID"
 wait_grep 'reloaded:' "$DAEMON_LOG" || fail "no reload"
-n=0
-until [ "$(curl -s "$URL" | sed -n 's/^tlsfront_workers{state="retiring"} //p')" = 0 ]; do
-	n=$((n + 1))
-	[ $n -lt 100 ] || fail "the old workers do not retire"
-	sleep 0.1
-done
+wait_for 10 metric_is 'tlsfront_workers{state="retiring"} 0' ||
+    fail "the old workers do not retire"
 snap r1.json
 expect k1.json r1.json tlsfront_config_generation = 1
 expect k1.json r1.json tlsfront_reloads_total result=ok = 1
@@ -312,29 +309,18 @@ log "reloads: generation and ok/failed counted; counts kept"
 # --- HTTP ------------------------------------------------------------------
 $M http "$ADMIN" >http.out 2>&1 || fail "HTTP checks: $(cat http.out)"
 sed 's/^/    /' http.out >&2
-code=$(curl -s -o healthz.out -w '%{http_code}' "http://127.0.0.1:$ADMIN/healthz")
-[ "$code" = 200 ] && [ "$(cat healthz.out)" = ok ] ||
-    fail "/healthz: $code $(cat healthz.out)"
+healthz_is 200 ok "http://127.0.0.1:$ADMIN/healthz" ||
+    fail "/healthz: $(cat healthz.out)"
 
 # A reload moves the endpoint to a unix socket ("listen :" is libconfig's
 # other spelling, which start_tlsfront's port scan leaves alone).
 conf tlsfront.conf "unix:admin.sock"
 kill -HUP "$TLSFRONT_PID"
 wait_count 'reloaded:' "$DAEMON_LOG" 2 || fail "no second reload"
-n=0
-until curl -s --max-time 2 --unix-socket admin.sock http://x/healthz \
-    >healthz.out 2>/dev/null && [ "$(cat healthz.out)" = ok ]; do
-	n=$((n + 1))
-	[ $n -lt 50 ] || fail "no /healthz on the unix socket"
-	sleep 0.1
-done
+wait_for 5 healthz_is 200 ok --unix-socket admin.sock http://x/healthz ||
+    fail "no /healthz on the unix socket"
 [ "$(stat -c %a admin.sock)" = 660 ] || fail "admin.sock is $(stat -c %a admin.sock)"
-n=0
-while curl -s --max-time 1 "http://127.0.0.1:$ADMIN/healthz" >/dev/null 2>&1; do
-	n=$((n + 1))
-	[ $n -lt 30 ] || fail "the old TCP endpoint still answers"
-	sleep 0.1
-done
+wait_for 3 tcp_admin_closed || fail "the old TCP endpoint still answers"
 log "the endpoint moved to a unix socket by a reload; the TCP one closed"
 
 # --- /healthz while draining -------------------------------------------------
@@ -342,13 +328,8 @@ $M tlshold "$P" "$CAFILE" 4 &
 HOLD=$!
 sleep 0.3
 kill -TERM "$TLSFRONT_PID"
-n=0
-until [ "$(curl -s -o healthz.out -w '%{http_code}' --unix-socket admin.sock http://x/healthz)" = 503 ]; do
-	n=$((n + 1))
-	[ $n -lt 50 ] || fail "/healthz is not 503 while draining"
-	sleep 0.1
-done
-[ "$(cat healthz.out)" = draining ] || fail "/healthz says $(cat healthz.out)"
+wait_for 5 healthz_is 503 draining --unix-socket admin.sock http://x/healthz ||
+    fail "/healthz is not 503 draining while draining: $(cat healthz.out)"
 curl -s --unix-socket admin.sock http://x/metrics | grep -qx 'tlsfront_draining 1' ||
     fail "tlsfront_draining is not 1"
 log "/healthz 503 draining while a connection drains"
