@@ -197,15 +197,24 @@ tf_metrics_ciphers_init(void)
 size_t
 tf_metrics_cipher_index(const SSL_CIPHER *c)
 {
-	uint32_t	 id;
-	const uint32_t	*p;
+	/* libssl's SSL_CIPHERs are static: a connection's is most often
+	 * the one before's, found again without a search (a process has
+	 * one thread). */
+	static const SSL_CIPHER	*last;
+	static size_t		 last_index;
+	uint32_t		 id;
+	const uint32_t		*p;
 
 	if (c == NULL || ncipher_ids <= 1)
 		return 0;
+	if (c == last)
+		return last_index;
 	id = SSL_CIPHER_get_id(c);
 	p = bsearch(&id, cipher_ids + 1, ncipher_ids - 1, sizeof(id),
 	    cipher_id_cmp);
-	return p == NULL ? 0 : (size_t)(p - cipher_ids);
+	last = c;
+	last_index = p == NULL ? 0 : (size_t)(p - cipher_ids);
+	return last_index;
 }
 
 const char *
