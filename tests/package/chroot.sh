@@ -17,6 +17,10 @@
 set -eu
 
 unmount() {
+	n=0
+	while [ $n -lt 3 ] && umount -l "$1" 2>/dev/null; do
+		n=$((n + 1))
+	done
 	for m in dev/pts dev proc; do
 		umount -l "$1/$m" 2>/dev/null || true
 	done
@@ -73,8 +77,14 @@ snapshot() {
 # below): loopback only, a read-only ROOT with its own /tmp.
 serve() {
 	ip link set lo up
-	mount --make-rprivate /
+	# Mounts made here stay here. Inside a chroot (shared/tools/
+	# fresh-debian), / is no mount point and cannot be made private; then
+	# the rbind below may show in the outer namespace too, until
+	# --unmount detaches it, and what is mounted on it after
+	# --make-rprivate does not.
+	mount --make-rprivate / 2>/dev/null || true
 	mount --rbind "$root" "$root"
+	mount --make-rprivate "$root"
 	mount -o remount,bind,ro "$root"
 	mount -t tmpfs -o mode=1777 tmpfs "$root/tmp"
 	mount -t tmpfs -o ro,mode=0755 tmpfs "$root/root"
@@ -247,7 +257,8 @@ in_root systemd-analyze condition "ConditionPathExists=$cond" >cond.out 2>&1 ||
     fail "the start condition fails with the certificate: $(cat cond.out)"
 
 # Serve, in a network namespace (loopback only) and a mount namespace.
-unshare --net --mount --fork sh "$here/chroot.sh" --serve "$root" "$certs" ||
+unshare --net --mount --propagation unchanged --fork \
+    sh "$here/chroot.sh" --serve "$root" "$certs" ||
     fail "serve failed"
 
 # Upgrade: the administrator edited tlsfront.conf, the next version ships
