@@ -157,6 +157,35 @@ print_errors(const struct tf_errs *errs)
 		fprintf(stderr, "%s\n", tf_errs_get(errs, i));
 }
 
+/*
+ * After the errors: what to do next when a certificate or key named by the
+ * configuration does not exist yet, as on a fresh install (the shipped
+ * tlsfront.conf names /etc/tlsfront/site.pem and site.key). The messages
+ * are lib/config_check.c's "cannot read certfile|keyfile".
+ */
+static void
+print_next_step(const struct tf_errs *errs, const char *file)
+{
+	const char	*m;
+	size_t		 i;
+
+	for (i = 0; i < tf_errs_count(errs); i++) {
+		m = tf_errs_get(errs, i);
+		if ((strstr(m, ": cannot read certfile \"") != NULL ||
+		    strstr(m, ": cannot read keyfile \"") != NULL) &&
+		    strstr(m, strerror(ENOENT)) != NULL)
+			break;
+	}
+	if (i == tf_errs_count(errs))
+		return;
+	fprintf(stderr, "tlsfrontd: no certificate yet. Next: put the "
+	    "certificate chain (PEM) and its private key where certfile and "
+	    "keyfile say (the key readable by root and the daemon's group "
+	    "only, e.g. root:tlsfront 0640), or point cert_chain in %s at "
+	    "yours; then run \"tlsfrontd -t\" again, and \"systemctl start "
+	    "tlsfront\" (tlsfrontd(8), FIRST START)\n", file);
+}
+
 static void
 log_warnings(const struct tf_generation *gen)
 {
@@ -217,6 +246,8 @@ load(const struct options *o, struct source *src)
 	    (src->text = tf_demo_start(o->demo_port, &errs)) != NULL)
 		gen = load_source(src, &errs);
 	print_errors(&errs);
+	if (!o->demo)
+		print_next_step(&errs, o->config_file);
 	tf_errs_free(&errs);
 	return gen;
 }

@@ -136,7 +136,12 @@ START_TEST(test_ticketkeys_comments)
 END_TEST
 
 static const struct {
-	const char	*text;		/* %1$s..%3$s: 48-byte keys, %4$s 80 */
+	/*
+	 * %1$s..%3$s: 48-byte keys, %4$s 80. A format that uses %N$ must
+	 * name every argument before N (POSIX; glibc's _FORTIFY_SOURCE
+	 * aborts otherwise): "%3$.0s" names one and prints nothing.
+	 */
+	const char	*text;
 	int		 line;
 	const char	*why;
 } refusals[] = {
@@ -147,8 +152,8 @@ static const struct {
 	{ "%1$s\n%2$s\n%3$s=\n", 3, "not a base64 key" },
 	{ "%1$s\n%2$s\nAAAA\n", 3, "this line decodes to 3 bytes" },
 	{ "%1$s\n%2$s%2$s\n%3$s\n", 2, "this line decodes to more than 83 bytes" },
-	{ "%1$s\n%2$s\n%4$s\n", 3, "a 80-byte key after 48-byte keys" },
-	{ "%4$s\n%1$s\n", 2, "a 48-byte key after 80-byte keys" },
+	{ "%1$s\n%2$s\n%3$.0s%4$s\n", 3, "a 80-byte key after 48-byte keys" },
+	{ "%4$s\n%1$s\n%2$.0s%3$.0s", 2, "a 48-byte key after 80-byte keys" },
 };
 
 START_TEST(test_ticketkeys_refusals)
