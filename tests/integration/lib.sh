@@ -306,6 +306,13 @@ start_tlsfront() {
 	log "tlsfrontd running, pid $TLSFRONT_PID"
 }
 
+# worker_pid N: the pid of the latest worker N to start serving (from its
+# "worker N: serving" line; pgrep -P would also list the admin process).
+worker_pid() {
+	sed -n "s/^tlsfrontd\[\([0-9]*\)\]: info: worker $1: serving .*/\1/p" \
+	    "$DAEMON_LOG" | tail -n 1
+}
+
 # daemon_exited: true once the daemon has exited.
 daemon_exited() {
 	[ -s "$WORK/daemon.status" ]

@@ -279,8 +279,7 @@ log "session_stats() of context ref: as every python3's ($(cat ref-stats.json))"
 
 # --- counters never go down: a killed worker, a reload --------------------
 snap k0.json
-worker=$(pgrep -P "$TLSFRONT_PID" | head -n 1)
-kill -KILL "$worker"
+kill -KILL "$(worker_pid 0)"
 wait_grep 'worker [0-9] exited on signal 9' "$DAEMON_LOG" ||
     fail "the killed worker was not noticed"
 wait_for 5 metric_is 'tlsfront_workers{state="running"} 2' ||
