@@ -75,6 +75,7 @@ struct master {
 	 * counters it reads (NULL until a configuration enables it), the
 	 * keys of names in them, and its process. */
 	int			 admin_fd;
+	int			 admin_fd_next;	/* a reload's, until commit */
 	struct tf_counters	*counters;
 	struct tf_metrics_keys	*keys;
 	uint64_t		 generations;
@@ -104,6 +105,8 @@ master_child(struct master *m, size_t slot, struct tf_worker_stats *stats)
 	tf_sockets_slot(m->p.sockets, slot, fds);
 	if (m->admin_fd != -1)
 		close(m->admin_fd);
+	if (m->admin_fd_next != -1)
+		close(m->admin_fd_next);
 	/* Signals stay blocked until the worker has its handlers: a retire
 	 * or stop request sent right after the fork must not kill it. */
 	signal(SIGCHLD, SIG_DFL);
@@ -500,6 +503,8 @@ master_reload_admin(struct master *m, struct reload *r, struct tf_errs *errs)
 	if (!r->admin_changed || cf->admin_listen == NULL)
 		return 0;
 	r->admin_fd = tf_admin_socket_open(cf, errs);
+	/* Not for the reload's workers to keep open. */
+	m->admin_fd_next = r->admin_fd;
 	return r->admin_fd == -1 ? -1 : 0;
 }
 
@@ -630,6 +635,7 @@ master_reload_commit(struct master *m, const struct reload *r)
 		tf_admin_socket_close(m->old_gen->config, m->admin_fd);
 		m->admin_fd = r->admin_fd;
 	}
+	m->admin_fd_next = -1;
 	master_admin_retire(m);
 	tf_sockets_free(m->old_sockets);
 	tf_generation_free(m->old_gen);
@@ -660,6 +666,7 @@ master_reload_roll_back(struct master *m, const struct reload *r,
 	tf_sockets_give_back(m->p.sockets, m->old_sockets);
 	if (r->admin_changed && r->admin_fd != -1)
 		tf_admin_socket_close(m->p.gen->config, r->admin_fd);
+	m->admin_fd_next = -1;
 	tf_generation_free(m->p.gen);
 	m->p.gen = m->old_gen;
 	m->p.sockets = m->old_sockets;
@@ -837,6 +844,7 @@ tf_master_run(struct tf_master_params *p)
 	m->p = *p;
 	tf_errs_init(&errs);
 	m->admin_fd = p->admin_fd;
+	m->admin_fd_next = -1;
 	if ((m->p.gen->health = tf_health_bind(m->p.gen->config, &errs)) ==
 	    NULL || master_bind_counters(m, m->p.gen, &errs) == -1)
 		tf_fatalx("%s", tf_errs_get(&errs, 0));

@@ -329,6 +329,12 @@ wait_for 5 healthz_is 200 ok --unix-socket admin.sock http://x/healthz ||
     fail "no /healthz on the unix socket"
 [ "$(stat -c %a admin.sock)" = 660 ] || fail "admin.sock is $(stat -c %a admin.sock)"
 wait_for 3 tcp_admin_closed || fail "the old TCP endpoint still answers"
+# Only the master and the admin process hold the socket: the workers the
+# reload forked while it was new do not.
+holders=$(ss -Hxlp src "$WORK/admin.sock" | grep -o 'pid=[0-9]*' | sort -u |
+    wc -l)
+[ "$holders" = 2 ] ||
+    fail "$holders processes hold admin.sock: $(ss -Hxlp src "$WORK/admin.sock")"
 log "the endpoint moved to a unix socket by a reload; the TCP one closed"
 
 # --- /healthz while draining -------------------------------------------------
