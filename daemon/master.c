@@ -216,19 +216,19 @@ master_bind_counters(struct master *m, struct tf_generation *gen,
 	return 0;
 }
 
-/* The generation now serving is gen: say so in the counters. */
+/* The generation in m->p.gen serves now (at the start, or a reload
+ * succeeded): say so in the counters. */
 static void
-master_counters_commit(struct master *m, bool ok)
+master_counters_commit(struct master *m)
 {
 	m->generations = m->p.gen->id;
 	if (m->counters == NULL)
 		return;
 	atomic_store(&m->counters->master.generation, m->generations);
-	if (m->generations > 1)
-		atomic_store(&m->counters->master.last_reload,
-		    (int64_t)time(NULL));
-	if (m->generations > 1 && ok)
-		atomic_fetch_add(&m->counters->master.reloads_ok, 1);
+	if (m->generations == 1)
+		return;
+	atomic_store(&m->counters->master.last_reload, (int64_t)time(NULL));
+	atomic_fetch_add(&m->counters->master.reloads_ok, 1);
 }
 
 static void __attribute__((noreturn))
@@ -641,7 +641,7 @@ master_reload_commit(struct master *m, const struct reload *r)
 	tf_generation_free(m->old_gen);
 	m->old_sockets = NULL;
 	m->old_gen = NULL;
-	master_counters_commit(m, true);
+	master_counters_commit(m);
 	master_admin_spawn(m);
 	m->reloads++;
 	snprintf(m->last_reload, sizeof(m->last_reload), "reload %u ok",
@@ -848,7 +848,7 @@ tf_master_run(struct tf_master_params *p)
 	if ((m->p.gen->health = tf_health_bind(m->p.gen->config, &errs)) ==
 	    NULL || master_bind_counters(m, m->p.gen, &errs) == -1)
 		tf_fatalx("%s", tf_errs_get(&errs, 0));
-	master_counters_commit(m, true);
+	master_counters_commit(m);
 	tf_errs_free(&errs);
 	m->stats = mmap(NULL, TF_MAX_PROCS * sizeof(*m->stats),
 	    PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
