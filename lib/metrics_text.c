@@ -117,6 +117,27 @@ listener_samples(struct render *r, const struct tf_metrics_view *v,
 	}
 }
 
+/* The families with one plain sample per listener. */
+static const struct {
+	const char	*name;
+	const char	*type;
+	const char	*help;
+	size_t		 offset;	/* in struct tf_metrics_listener */
+} listener_families[] = {
+	{ "tlsfront_connections_open", "gauge",
+	    "Client connections open now.",
+	    offsetof(struct tf_metrics_listener, open) },
+	{ "tlsfront_connections_total", "counter",
+	    "Client connections accepted.",
+	    offsetof(struct tf_metrics_listener, accepted) },
+	{ "tlsfront_received_bytes_total", "counter",
+	    "Bytes received from clients, decrypted.",
+	    offsetof(struct tf_metrics_listener, bytes_in) },
+	{ "tlsfront_sent_bytes_total", "counter",
+	    "Bytes sent to clients, before encryption.",
+	    offsetof(struct tf_metrics_listener, bytes_out) },
+};
+
 static void
 render_listeners(struct render *r, const struct tf_metrics_view *v)
 {
@@ -131,22 +152,13 @@ render_listeners(struct render *r, const struct tf_metrics_view *v)
 		    tf_metrics_listener_name(&v->cf->listeners[i]), true);
 		emit(r, " %d\n", v->listener_up[i] ? 1 : 0);
 	}
-	family(r, "tlsfront_connections_open", "gauge",
-	    "Client connections open now.");
-	listener_samples(r, v, "tlsfront_connections_open",
-	    offsetof(struct tf_metrics_listener, open));
-	family(r, "tlsfront_connections_total", "counter",
-	    "Client connections accepted.");
-	listener_samples(r, v, "tlsfront_connections_total",
-	    offsetof(struct tf_metrics_listener, accepted));
-	family(r, "tlsfront_received_bytes_total", "counter",
-	    "Bytes received from clients, decrypted.");
-	listener_samples(r, v, "tlsfront_received_bytes_total",
-	    offsetof(struct tf_metrics_listener, bytes_in));
-	family(r, "tlsfront_sent_bytes_total", "counter",
-	    "Bytes sent to clients, before encryption.");
-	listener_samples(r, v, "tlsfront_sent_bytes_total",
-	    offsetof(struct tf_metrics_listener, bytes_out));
+	for (f = 0; f < sizeof(listener_families) /
+	    sizeof(listener_families[0]); f++) {
+		family(r, listener_families[f].name, listener_families[f].type,
+		    listener_families[f].help);
+		listener_samples(r, v, listener_families[f].name,
+		    listener_families[f].offset);
+	}
 	family(r, "tlsfront_handshakes_total", "counter",
 	    "TLS handshakes completed, full or resumed.");
 	for (i = 0; i < v->cf->nlisteners; i++) {
