@@ -304,7 +304,7 @@ render_backends(struct render *r, const struct tf_metrics_view *v)
 		emit(r, " %" PRIu64 "\n", v->servers[i].connect_failures);
 	}
 	family(r, "tlsfront_no_backend_total", "counter",
-	    "Connections closed because no backend server answered.");
+	    "Connections closed because no backend server could be used.");
 	emit(r, "tlsfront_no_backend_total %" PRIu64 "\n",
 	    tf_counter_get(&v->sum->no_backend));
 }
