@@ -16,6 +16,7 @@
 
 #include "context.h"
 #include "handshake.h"
+#include "metrics.h"
 
 /* Rounds of the handshake loop; a TLS handshake needs fewer than ten. */
 #define HANDSHAKE_ROUNDS		64
@@ -334,103 +335,25 @@ handshake_sslv3(SSL_CTX *server, struct tf_handshake_result *res)
 	return 0;
 }
 
-/* SSL_CTX ex_data: what the probes added to the context's counters. */
-static CRYPTO_ONCE	handshake_once = CRYPTO_ONCE_STATIC_INIT;
-static int		handshake_counted_idx = -1;
-
-static void
-handshake_counted_free_cb(void *parent, void *ptr, CRYPTO_EX_DATA *ad,
-    int idx, long argl, void *argp)
-{
-	(void)parent;
-	(void)ad;
-	(void)idx;
-	(void)argl;
-	(void)argp;
-	free(ptr);
-}
-
-static void
-handshake_init_once(void)
-{
-	handshake_counted_idx = SSL_CTX_get_ex_new_index(0, NULL, NULL, NULL,
-	    handshake_counted_free_cb);
-}
-
-static void
-handshake_counted_read(SSL_CTX *ctx, struct tf_handshake_counted *c)
-{
-	c->accept = SSL_CTX_sess_accept(ctx);
-	c->accept_good = SSL_CTX_sess_accept_good(ctx);
-	c->accept_renegotiate = SSL_CTX_sess_accept_renegotiate(ctx);
-	c->hits = SSL_CTX_sess_hits(ctx);
-	c->misses = SSL_CTX_sess_misses(ctx);
-	c->timeouts = SSL_CTX_sess_timeouts(ctx);
-	c->cache_full = SSL_CTX_sess_cache_full(ctx);
-}
-
-/*
- * Note in server what it counted since before. Without memory for the
- * note the probe stays counted: a figure off by one beats a failed -t.
- */
-static void
-handshake_counted_add(SSL_CTX *server,
-    const struct tf_handshake_counted *before)
-{
-	struct tf_handshake_counted	 now, *c;
-
-	if (CRYPTO_THREAD_run_once(&handshake_once, handshake_init_once) != 1
-	    || handshake_counted_idx < 0)
-		return;
-	c = SSL_CTX_get_ex_data(server, handshake_counted_idx);
-	if (c == NULL) {
-		if ((c = calloc(1, sizeof(*c))) == NULL)
-			return;
-		if (SSL_CTX_set_ex_data(server, handshake_counted_idx,
-		    c) != 1) {
-			free(c);
-			return;
-		}
-	}
-	handshake_counted_read(server, &now);
-	c->accept += now.accept - before->accept;
-	c->accept_good += now.accept_good - before->accept_good;
-	c->accept_renegotiate += now.accept_renegotiate -
-	    before->accept_renegotiate;
-	c->hits += now.hits - before->hits;
-	c->misses += now.misses - before->misses;
-	c->timeouts += now.timeouts - before->timeouts;
-	c->cache_full += now.cache_full - before->cache_full;
-}
-
-const struct tf_handshake_counted *
-tf_handshake_counted(const SSL_CTX *server)
-{
-	if (CRYPTO_THREAD_run_once(&handshake_once, handshake_init_once) != 1
-	    || handshake_counted_idx < 0)
-		return NULL;
-	return SSL_CTX_get_ex_data(server, handshake_counted_idx);
-}
-
 int
 tf_handshake_run(SSL_CTX *server, int version, const char *ciphers,
     unsigned flags, struct tf_handshake_result *res)
 {
-	SSL_CTX_keylog_cb_func		 keylog;
-	struct tf_handshake_counted	 before;
-	int				 rv;
+	SSL_CTX_keylog_cb_func	 keylog;
+	uint64_t		 before[TF_SESS_N];
+	int			 rv;
 
 	memset(res, 0, sizeof(*res));
 	/* These handshakes are nobody's traffic: no key log lines, and
-	 * (tf_handshake_counted) no session_stats(). */
+	 * (tf_metrics_probes_end) no session_stats(). */
 	keylog = SSL_CTX_get_keylog_callback(server);
 	SSL_CTX_set_keylog_callback(server, NULL);
-	handshake_counted_read(server, &before);
+	tf_metrics_sess_read_raw(server, before);
 	if (version == SSL3_VERSION)
 		rv = handshake_sslv3(server, res);
 	else
 		rv = handshake_pair(server, version, ciphers, flags, res);
-	handshake_counted_add(server, &before);
+	tf_metrics_probes_end(server, before);
 	SSL_CTX_set_keylog_callback(server, keylog);
 	return rv;
 }

@@ -29,28 +29,11 @@ struct tf_handshake_result {
  * server and the detail says what it answered (never ok). server keeps no
  * trace: no ticket is issued, the session is removed from its cache, its
  * key log callback is suspended meanwhile, and what the handshake added to
- * its session_stats() is noted for tf_handshake_counted(). Returns 0, or
+ * its session_stats() is noted for lib/metrics.c to take off
+ * (tf_metrics_probes_end). Returns 0, or
  * -1 if the handshake could not even be set up (detail says why).
  */
 int	 tf_handshake_run(SSL_CTX *server, int version, const char *ciphers,
 	    unsigned flags, struct tf_handshake_result *res);
-
-/* A server context's session_stats() counters (libssl's SSL_CTX_sess_*). */
-struct tf_handshake_counted {
-	long	accept;
-	long	accept_good;
-	long	accept_renegotiate;
-	long	hits;
-	long	misses;
-	long	timeouts;
-	long	cache_full;
-};
-
-/*
- * What tf_handshake_run's handshakes added to server's counters, which
- * libssl cannot take back (lib/metrics.c subtracts it); NULL if none ran.
- * Kept in the context (ex_data) and freed with it.
- */
-const struct tf_handshake_counted *tf_handshake_counted(const SSL_CTX *server);
 
 #endif

@@ -10,7 +10,6 @@
 #include <openssl/err.h>
 #include <openssl/ssl.h>
 
-#include "handshake.h"
 #include "metrics.h"
 
 const uint32_t tf_metrics_hs_bucket_us[TF_HS_BUCKETS] = {
@@ -298,36 +297,68 @@ tf_metrics_handshake(struct tf_metrics_slot *m, uint32_t listener_key,
 	tf_counter_add(&m->hs_sum_us, us);
 }
 
-/* v less n, never below zero. */
-static uint64_t
-sess_less(uint64_t v, long n)
+/*
+ * What tlsfront's own probe handshakes (lib/handshake.c, for -t's
+ * warnings) added to a context's counters, which libssl cannot take back:
+ * kept in the context (ex_data, freed with it), taken off every read.
+ */
+static CRYPTO_ONCE	probes_once = CRYPTO_ONCE_STATIC_INIT;
+static int		probes_idx = -1;
+
+static void
+probes_free_cb(void *parent, void *ptr, CRYPTO_EX_DATA *ad, int idx,
+    long argl, void *argp)
 {
-	return n <= 0 ? v : v > (uint64_t)n ? v - (uint64_t)n : 0;
+	(void)parent;
+	(void)ad;
+	(void)idx;
+	(void)argl;
+	(void)argp;
+	free(ptr);
 }
 
-/* The handshakes -t's warnings made on ctx (lib/handshake.c) are no
- * client's: take them off. */
 static void
-sess_less_probes(SSL_CTX *ctx, uint64_t *s)
+probes_init(void)
 {
-	const struct tf_handshake_counted	*p = tf_handshake_counted(ctx);
+	probes_idx = SSL_CTX_get_ex_new_index(0, NULL, NULL, NULL,
+	    probes_free_cb);
+}
 
-	if (p == NULL)
-		return;
-	s[TF_SESS_ACCEPT] = sess_less(s[TF_SESS_ACCEPT], p->accept);
-	s[TF_SESS_ACCEPT_GOOD] = sess_less(s[TF_SESS_ACCEPT_GOOD],
-	    p->accept_good);
-	s[TF_SESS_ACCEPT_RENEGOTIATE] = sess_less(
-	    s[TF_SESS_ACCEPT_RENEGOTIATE], p->accept_renegotiate);
-	s[TF_SESS_HITS] = sess_less(s[TF_SESS_HITS], p->hits);
-	s[TF_SESS_MISSES] = sess_less(s[TF_SESS_MISSES], p->misses);
-	s[TF_SESS_TIMEOUTS] = sess_less(s[TF_SESS_TIMEOUTS], p->timeouts);
-	s[TF_SESS_CACHE_FULL] = sess_less(s[TF_SESS_CACHE_FULL],
-	    p->cache_full);
+static uint64_t *
+probes_of(const SSL_CTX *ctx)
+{
+	if (CRYPTO_THREAD_run_once(&probes_once, probes_init) != 1 ||
+	    probes_idx < 0)
+		return NULL;
+	return SSL_CTX_get_ex_data(ctx, probes_idx);
+}
+
+/* Without memory for the note the probe stays counted: a figure off by
+ * one beats a failed -t. */
+void
+tf_metrics_probes_end(SSL_CTX *ctx, const uint64_t *before)
+{
+	uint64_t	now[TF_SESS_N], *p;
+	size_t		i;
+
+	if ((p = probes_of(ctx)) == NULL) {
+		if (probes_idx < 0 ||
+		    (p = calloc(TF_SESS_N, sizeof(*p))) == NULL)
+			return;
+		if (SSL_CTX_set_ex_data(ctx, probes_idx, p) != 1) {
+			free(p);
+			return;
+		}
+	}
+	tf_metrics_sess_read_raw(ctx, now);
+	/* "number" is a gauge: the probes' sessions leave the cache. */
+	for (i = 0; i < TF_SESS_N; i++)
+		if (i != TF_SESS_NUMBER)
+			p[i] += now[i] - before[i];
 }
 
 void
-tf_metrics_sess_read(SSL_CTX *ctx, uint64_t *s)
+tf_metrics_sess_read_raw(SSL_CTX *ctx, uint64_t *s)
 {
 	s[TF_SESS_NUMBER] = (uint64_t)SSL_CTX_sess_number(ctx);
 	s[TF_SESS_CONNECT] = (uint64_t)SSL_CTX_sess_connect(ctx);
@@ -342,7 +373,19 @@ tf_metrics_sess_read(SSL_CTX *ctx, uint64_t *s)
 	s[TF_SESS_MISSES] = (uint64_t)SSL_CTX_sess_misses(ctx);
 	s[TF_SESS_TIMEOUTS] = (uint64_t)SSL_CTX_sess_timeouts(ctx);
 	s[TF_SESS_CACHE_FULL] = (uint64_t)SSL_CTX_sess_cache_full(ctx);
-	sess_less_probes(ctx, s);
+}
+
+void
+tf_metrics_sess_read(SSL_CTX *ctx, uint64_t *s)
+{
+	const uint64_t	*p;
+	size_t		 i;
+
+	tf_metrics_sess_read_raw(ctx, s);
+	if ((p = probes_of(ctx)) == NULL)
+		return;
+	for (i = 0; i < TF_SESS_N; i++)
+		s[i] = s[i] > p[i] ? s[i] - p[i] : 0;
 }
 
 void

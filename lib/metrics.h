@@ -159,8 +159,14 @@ void	tf_metrics_handshake(struct tf_metrics_slot *, uint32_t listener_key,
 /* Copy ctx's session_stats() (plus base: contexts it replaced). */
 void	tf_metrics_sessions(struct tf_metrics_slot *, uint32_t context_key,
 	    SSL_CTX *ctx, const uint64_t *base);
-/* Read ctx's session_stats() into stats[TF_SESS_N]. */
+/* Read ctx's session_stats() into stats[TF_SESS_N], less what
+ * tlsfront's own probe handshakes added (tf_metrics_probes_end). */
 void	tf_metrics_sess_read(SSL_CTX *ctx, uint64_t *stats);
+/* The same as libssl counts it, probes included. */
+void	tf_metrics_sess_read_raw(SSL_CTX *ctx, uint64_t *stats);
+/* A probe handshake on ctx (lib/handshake.c) ends; before is what
+ * tf_metrics_sess_read_raw gave as it began: note what it added. */
+void	tf_metrics_probes_end(SSL_CTX *ctx, const uint64_t *before);
 
 /* to += from, counters only (gauges are left as they are in to). */
 void	tf_metrics_fold(struct tf_metrics_slot *to,
