@@ -277,36 +277,57 @@ raise_fd_limit(const struct tf_config *cf, size_t nworkers)
 		    tf_worker_fd_capacity(cf->nlisteners));
 }
 
+/*
+ * The uid and gid daemon.user and daemon.group name (the user's own group
+ * when no group is given; -1 for one not given, the gid then staying the
+ * current one). -1, logged, if a name is unknown.
+ */
 static int
-drop_privileges(const struct tf_config *cf)
+run_as(const struct tf_config *cf, uid_t *uid, gid_t *gid)
 {
 	struct passwd	*pw = NULL;
 	struct group	*gr;
-	gid_t		 gid;
 
-	if (cf->user == NULL && cf->group == NULL)
-		return 0;
-	if (cf->user != NULL && (pw = getpwnam(cf->user)) == NULL) {
-		tf_log_err("daemon.user: no such user \"%s\"", cf->user);
-		return -1;
+	*uid = (uid_t)-1;
+	*gid = getgid();
+	if (cf->user != NULL) {
+		if ((pw = getpwnam(cf->user)) == NULL) {
+			tf_log_err("daemon.user: no such user \"%s\"",
+			    cf->user);
+			return -1;
+		}
+		*uid = pw->pw_uid;
+		*gid = pw->pw_gid;
 	}
-	gid = pw != NULL ? pw->pw_gid : getgid();
 	if (cf->group != NULL) {
 		if ((gr = getgrnam(cf->group)) == NULL) {
 			tf_log_err("daemon.group: no such group \"%s\"",
 			    cf->group);
 			return -1;
 		}
-		gid = gr->gr_gid;
+		*gid = gr->gr_gid;
 	}
+	return 0;
+}
+
+static int
+drop_privileges(const struct tf_config *cf)
+{
+	uid_t	uid;
+	gid_t	gid;
+
+	if (cf->user == NULL && cf->group == NULL)
+		return 0;
+	if (run_as(cf, &uid, &gid) == -1)
+		return -1;
 	if (setgroups(1, &gid) == -1 || setgid(gid) == -1 ||
-	    (pw != NULL && setuid(pw->pw_uid) == -1)) {
+	    (uid != (uid_t)-1 && setuid(uid) == -1)) {
 		tf_log_warn("cannot drop privileges to %s:%s",
 		    cf->user != NULL ? cf->user : "-",
 		    cf->group != NULL ? cf->group : "-");
 		return -1;
 	}
-	if (pw != NULL && (getuid() != pw->pw_uid || setuid(0) != -1)) {
+	if (uid != (uid_t)-1 && (getuid() != uid || setuid(0) != -1)) {
 		tf_log_err("privileges were not dropped");
 		return -1;
 	}
@@ -365,21 +386,14 @@ open_sockets(const struct tf_generation *gen, size_t nworkers,
 static int
 admin_socket_owner(const struct tf_config *cf)
 {
-	struct passwd	*pw = NULL;
-	struct group	*gr = NULL;
+	uid_t	uid;
+	gid_t	gid;
 
 	if (cf->admin_path == NULL || (cf->user == NULL && cf->group == NULL))
 		return 0;
-	if ((cf->user != NULL && (pw = getpwnam(cf->user)) == NULL) ||
-	    (cf->group != NULL && (gr = getgrnam(cf->group)) == NULL)) {
-		tf_log_err("%s: no such %s \"%s\"", cf->admin_path,
-		    pw == NULL && cf->user != NULL ? "user" : "group",
-		    pw == NULL && cf->user != NULL ? cf->user : cf->group);
+	if (run_as(cf, &uid, &gid) == -1)
 		return -1;
-	}
-	if (chown(cf->admin_path, pw != NULL ? pw->pw_uid : (uid_t)-1,
-	    gr != NULL ? gr->gr_gid : pw != NULL ? pw->pw_gid : (gid_t)-1) ==
-	    -1) {
+	if (chown(cf->admin_path, uid, gid) == -1) {
 		tf_log_err("%s: chown: %s", cf->admin_path, strerror(errno));
 		return -1;
 	}
